@@ -1,0 +1,67 @@
+import type { InboundEvent } from '@centralita/core';
+import type { AccountStore, ChannelContext, EmitResult, Logger, OutboundMessage } from '../contract.ts';
+
+/** A channel context that keeps everything in memory, for adapter tests and the conformance suite. */
+export interface MemoryContext extends ChannelContext {
+  /** Every event emitted, duplicates included, in order. */
+  readonly emitted: InboundEvent[];
+  /** Messages handed to the customer portal. */
+  readonly portal: OutboundMessage[];
+  /** Distinct external ids stored, as a host's unique index would keep them. */
+  readonly stored: Set<string>;
+}
+
+const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Builds a fresh in-memory context; `store` may be shared to simulate a restart. */
+export function createMemoryContext(options: { store?: AccountStore; now?: () => Date; logger?: Logger } = {}): MemoryContext {
+  const emitted: InboundEvent[] = [];
+  const portal: OutboundMessage[] = [];
+  const stored = new Set<string>();
+  return {
+    account: { id: '00000000-0000-4000-8000-000000000001', workspaceId: '00000000-0000-4000-8000-000000000002', name: 'test' },
+    emitted,
+    portal,
+    stored,
+    store: options.store ?? createMemoryStore(),
+    logger: options.logger ?? quietLogger,
+    now: options.now ?? (() => new Date()),
+    async emit(event: InboundEvent): Promise<EmitResult> {
+      emitted.push(event);
+      const duplicate = stored.has(event.externalMessageId);
+      stored.add(event.externalMessageId);
+      return { duplicate, conversationId: null, messageId: null, customerLink: null };
+    },
+    async deliverToPortal(message: OutboundMessage) {
+      portal.push(message);
+    },
+  };
+}
+
+/** An in-memory `AccountStore` with the same semantics as the PostgreSQL one. */
+export function createMemoryStore(now: () => number = Date.now): AccountStore {
+  const cursors = new Map<string, string>();
+  const state = new Map<string, { value: string; expires: number }>();
+  const hits = new Map<string, { window: number; count: number }>();
+  return {
+    async getCursor(key) {
+      return cursors.get(key) ?? null;
+    },
+    async setCursor(key, value) {
+      cursors.set(key, value);
+    },
+    async putIfAbsent(key, value, ttlMs) {
+      const live = state.get(key);
+      if (live && live.expires > now()) return live.value;
+      state.set(key, { value, expires: now() + ttlMs });
+      return value;
+    },
+    async hit(key, windowMs) {
+      const window = Math.floor(now() / windowMs);
+      const h = hits.get(key);
+      const count = h && h.window === window ? h.count + 1 : 1;
+      hits.set(key, { window, count });
+      return count;
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import type { MessageReceivedEvent } from '@centralita/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CAPABILITIES } from '../capabilities.ts';
+import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
+import { ConfigError, SendError } from '../errors.ts';
+import { createMemoryContext, createMemoryStore, type MemoryContext } from './memory-context.ts';
+import { waitFor } from './wait.ts';
+
+/** How the suite makes a customer write, and reads what reached them, on one channel's peer. */
+export interface ConformancePeer {
+  /**
+   * Makes a customer send a message. Push channels return the webhook request the channel would
+   * make; pull channels put the message where the connection reads it and return null.
+   * `replyTo` is the external id of an earlier message the customer answers.
+   */
+  inbound(msg: { from: string; text: string; replyTo?: MessageReceivedEvent }): Promise<WebhookRequest | null>;
+  /** Texts that reached the customer from our sends, in order (channels without a portal). */
+  received?(): Promise<string[]>;
+  /** A copy of a genuine request with its signature forged (signed channels). */
+  forge?(req: WebhookRequest): WebhookRequest;
+  /** A request the channel would reject as malformed (push channels). */
+  malformed?(): WebhookRequest;
+  /** Drops every live connection from the adapter (pull channels). */
+  dropConnections?(): Promise<void>;
+  /** Who a reply to `from` is addressed to on this channel, or null when the thread addresses it. */
+  recipient(from: string): { kind: string; externalId: string } | null;
+}
+
+export interface ConformanceSetup<Config> {
+  config: Config;
+  peer: ConformancePeer;
+  teardown?(): Promise<void>;
+}
+
+export interface ConformanceOptions<Config> {
+  adapter: ChannelAdapter<Config>;
+  /** A fresh account and peer for each check. */
+  setup(): Promise<ConformanceSetup<Config>>;
+  /** Per-wait limit. @default 10000 */
+  timeoutMs?: number;
+}
+
+/**
+ * The checks every channel adapter passes, chosen by its capabilities: receive, dedupe, thread a
+ * reply, send, split or refuse, reject a forged signature (signed channels), reject malformed
+ * input and go on (push channels), survive a dropped connection and resume from the cursor (pull
+ * channels). Call it from the adapter package's own test file.
+ */
+export function runConformanceSuite<Config>(options: ConformanceOptions<Config>): void {
+  const { adapter } = options;
+  const caps = adapter.capabilities;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function open(store?: AccountStore) {
+    const s = await options.setup();
+    if (s.teardown) cleanups.push(s.teardown);
+    return { ...s, ...(await connect(s.config, store)) };
+  }
+
+  async function connect(config: Config, store: AccountStore = createMemoryStore()) {
+    const ctx = createMemoryContext({ store });
+    const conn = adapter.connect({ id: ctx.account.id, workspaceId: ctx.account.workspaceId, name: 'conformance', config }, ctx);
+    const abort = new AbortController();
+    await conn.start(abort.signal);
+    cleanups.push(async () => {
+      abort.abort();
+      await conn.stop();
+    });
+    return { ctx, conn, abort, store };
+  }
+
+  /** Delivers one customer message and returns the event it produced. */
+  async function receive(
+    peer: ConformancePeer,
+    conn: ChannelConnection,
+    ctx: MemoryContext,
+    msg: { from: string; text: string; replyTo?: MessageReceivedEvent },
+  ): Promise<MessageReceivedEvent> {
+    const req = await peer.inbound(msg);
+    if (req) {
+      expect(conn.handleWebhook, 'a push adapter implements handleWebhook').toBeTypeOf('function');
+      const res = await conn.handleWebhook?.(req);
+      expect(res?.status, `webhook answered ${res?.status}: ${JSON.stringify(res?.body)}`).toBeLessThan(300);
+    }
+    return waitFor(() => ctx.emitted.find((e): e is MessageReceivedEvent => e.type === 'message.received' && e.text.includes(msg.text)), {
+      timeoutMs,
+      what: `the adapter to emit "${msg.text}"`,
+    });
+  }
+
+  describe(`channel conformance: ${adapter.kind}`, () => {
+    it('declares a stable kind, a display name and every capability', () => {
+      expect(adapter.kind).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(adapter.displayName.length).toBeGreaterThan(0);
+      for (const key of Object.keys(DEFAULT_CAPABILITIES)) expect(adapter.capabilities).toHaveProperty(key);
+      expect(caps.inbound.push || caps.inbound.pull, 'an adapter receives by push or pull').toBe(true);
+    });
+
+    it('refuses an invalid configuration with a ConfigError naming the fields', () => {
+      expect(() => adapter.config.parse(42)).toThrow(ConfigError);
+    });
+
+    it('turns a customer message into one message.received event', async () => {
+      const { peer, conn, ctx } = await open();
+      const event = await receive(peer, conn, ctx, { from: 'ana@example.com', text: 'Mi fibra no funciona' });
+      expect(event.externalMessageId.length).toBeGreaterThan(0);
+      expect(event.occurredAt).toBeInstanceOf(Date);
+      expect(event.sender.externalId.length).toBeGreaterThan(0);
+      expect(event.sender.verified).toBe(caps.verifiedSenders);
+      expect(caps.visibilities).toContain(event.visibility);
+    });
+
+    it('gives the same delivery the same external id, so the host stores it once', async () => {
+      const { peer, conn, ctx } = await open();
+      const req = await peer.inbound({ from: 'luis@example.com', text: 'duplicate me' });
+      if (req) {
+        await conn.handleWebhook?.(req);
+        await conn.handleWebhook?.(req);
+        await waitFor(() => ctx.emitted.length >= 1, { timeoutMs, what: 'the first emit' });
+        const ids = new Set(ctx.emitted.map((e) => e.externalMessageId));
+        expect(ids.size).toBe(1);
+      } else {
+        await waitFor(() => ctx.emitted.length >= 1, { timeoutMs, what: 'the pulled message' });
+        expect(new Set(ctx.emitted.map((e) => e.externalMessageId)).size).toBe(ctx.emitted.length > 0 ? 1 : 0);
+      }
+    });
+
+    it.skipIf(caps.threading === 'host')('threads a customer reply to the message it answers', async () => {
+      const { peer, conn, ctx } = await open();
+      const first = await receive(peer, conn, ctx, { from: 'eva@example.com', text: 'first question' });
+      const reply = await receive(peer, conn, ctx, { from: 'eva@example.com', text: 'follow-up', replyTo: first });
+      const t = reply.thread;
+      const linked =
+        (t.externalThreadId !== undefined && t.externalThreadId === first.thread.externalThreadId) ||
+        (t.inReplyTo ?? []).includes(first.externalMessageId) ||
+        (t.contactThread === true && reply.sender.externalId === first.sender.externalId);
+      expect(linked, `thread hints ${JSON.stringify(t)} do not point at ${first.externalMessageId}`).toBe(true);
+    });
+
+    it('sends a reply and reports its external id', async () => {
+      const { peer, conn, ctx } = await open();
+      const result = await conn.send({
+        messageId: crypto.randomUUID(),
+        conversationId: crypto.randomUUID(),
+        text: 'Hola, ya lo estamos mirando',
+        visibility: caps.visibilities[0] ?? 'private',
+        recipient: peer.recipient('ana@example.com'),
+        inReplyTo: [],
+        allowSplit: false,
+      });
+      expect(result.externalIds.length).toBe(1);
+      const seen = caps.customerPortal ? ctx.portal.map((m) => m.text) : ((await peer.received?.()) ?? []);
+      await waitFor(
+        async () =>
+          (caps.customerPortal ? ctx.portal.map((m) => m.text) : ((await peer.received?.()) ?? [])).includes('Hola, ya lo estamos mirando'),
+        {
+          timeoutMs,
+          what: `the customer to receive the reply (saw ${JSON.stringify(seen)})`,
+        },
+      );
+    });
+
+    it.skipIf(caps.maxTextLength === null)('refuses, or splits when allowed, a text over the limit', async () => {
+      const { peer, conn } = await open();
+      const limit = caps.maxTextLength ?? 0;
+      const long = 'palabra '.repeat(Math.ceil(limit / 8) + 2).trim();
+      expect(adapter.measureText(long)).toBeGreaterThan(limit);
+      const base = {
+        conversationId: crypto.randomUUID(),
+        text: long,
+        visibility: caps.visibilities[0] ?? ('private' as const),
+        recipient: peer.recipient('ana@example.com'),
+        inReplyTo: [] as string[],
+      };
+      const refused = await conn.send({ ...base, messageId: crypto.randomUUID(), allowSplit: false }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(SendError);
+      expect((refused as SendError).retryable).toBe(false);
+      const split = await conn.send({ ...base, messageId: crypto.randomUUID(), allowSplit: true }).catch((e: unknown) => e);
+      if (caps.splitLongText) {
+        expect((split as { externalIds: string[] }).externalIds.length).toBeGreaterThan(1);
+      } else {
+        expect(split).toBeInstanceOf(SendError);
+      }
+    });
+
+    it.skipIf(!caps.signedWebhooks)('rejects a delivery with a forged signature and emits nothing', async () => {
+      const { peer, conn, ctx } = await open();
+      const req = await peer.inbound({ from: 'mallory@example.com', text: 'forged' });
+      expect(req, 'a signed channel is a push channel').not.toBeNull();
+      const forged = peer.forge?.(req as WebhookRequest);
+      expect(forged, 'the peer can forge a request').toBeDefined();
+      const res = await conn.handleWebhook?.(forged as WebhookRequest);
+      expect([401, 403]).toContain(res?.status);
+      expect(ctx.emitted).toHaveLength(0);
+    });
+
+    it.skipIf(!caps.inbound.push)('answers malformed input with a 4xx, emits nothing and goes on', async () => {
+      const { peer, conn, ctx } = await open();
+      const bad = peer.malformed?.();
+      expect(bad, 'the peer can make a malformed request').toBeDefined();
+      const res = await conn.handleWebhook?.(bad as WebhookRequest);
+      expect(res?.status).toBeGreaterThanOrEqual(400);
+      expect(res?.status).toBeLessThan(500);
+      expect(ctx.emitted).toHaveLength(0);
+      await receive(peer, conn, ctx, { from: 'ok@example.com', text: 'still works' });
+    });
+
+    it.skipIf(!caps.inbound.pull)('survives a dropped connection without losing or repeating a message', async () => {
+      const { peer, conn, ctx } = await open();
+      await receive(peer, conn, ctx, { from: 'a@example.com', text: 'before the drop' });
+      expect(peer.dropConnections, 'a pull peer can drop connections').toBeDefined();
+      await peer.dropConnections?.();
+      await receive(peer, conn, ctx, { from: 'a@example.com', text: 'after the drop' });
+      const ids = ctx.emitted.map((e) => e.externalMessageId);
+      expect(new Set(ids).size).toBe(2);
+    });
+
+    it.skipIf(!caps.inbound.pull)('resumes from its cursor after a restart', async () => {
+      const store = createMemoryStore();
+      const { peer, conn, ctx, config, abort } = await open(store);
+      await receive(peer, conn, ctx, { from: 'b@example.com', text: 'first life' });
+      abort.abort();
+      await conn.stop();
+      const second = await connect(config, store);
+      await receive(peer, second.conn, second.ctx, { from: 'b@example.com', text: 'second life' });
+      const texts = second.ctx.emitted.map((e) => (e.type === 'message.received' ? e.text : ''));
+      expect(texts).not.toContain('first life');
+    });
+  });
+}

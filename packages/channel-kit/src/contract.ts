@@ -1,0 +1,131 @@
+import type { InboundEvent, Visibility } from '@centralita/core';
+import type { ChannelCapabilities } from './capabilities.ts';
+
+/** The subset of a logger adapters may use; secrets must never be passed to it. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Per-account storage the host keeps in PostgreSQL, so any node can resume where another left. */
+export interface AccountStore {
+  /** A pull cursor (IMAP UIDVALIDITY/UID, X since_id); null before the first save. */
+  getCursor(key: string): Promise<string | null>;
+  setCursor(key: string, value: string): Promise<void>;
+  /** Stores `value` unless a live entry exists; returns the live value either way (windowed dedupe). */
+  putIfAbsent(key: string, value: string, ttlMs: number): Promise<string>;
+  /** Counts one hit in a fixed window shared by every node; returns the window's count so far. */
+  hit(key: string, windowMs: number): Promise<number>;
+}
+
+/** What the host did with an emitted event. */
+export interface EmitResult {
+  /** True when this external message id was already stored: nothing new was written. */
+  duplicate: boolean;
+  conversationId: string | null;
+  messageId: string | null;
+  /** A private link to the customer's conversation page, when asked for and the channel has one. */
+  customerLink: string | null;
+}
+
+/** An outbound message the host asks an adapter to deliver. */
+export interface OutboundMessage {
+  /** Centralita's message id: stable across retries, so adapters can use it as an idempotency key. */
+  messageId: string;
+  conversationId: string;
+  text: string;
+  visibility: Visibility;
+  /** Who receives it on this channel; null where the thread alone addresses it (web form). */
+  recipient: { kind: string; externalId: string } | null;
+  /** The external ids this reply answers, newest last (email References, a tweet id). */
+  inReplyTo: string[];
+  /** The agent allowed splitting a text that is over the channel's limit. */
+  allowSplit: boolean;
+}
+
+/** What a successful send produced: one external id per part sent. */
+export interface SendResult {
+  externalIds: string[];
+  state: 'sent' | 'delivered';
+}
+
+/** Everything an adapter may touch. Adapters never see the database, globals or process.env. */
+export interface ChannelContext {
+  readonly account: { id: string; workspaceId: string; name: string };
+  /** Hands one inbound event to the host, which stores it exactly once. */
+  emit(event: InboundEvent, options?: { wantCustomerLink?: boolean }): Promise<EmitResult>;
+  readonly store: AccountStore;
+  readonly logger: Logger;
+  /** The clock; tests inject one. */
+  now(): Date;
+  /** Delivers an agent reply to the customer's conversation page (channels with customerPortal). */
+  deliverToPortal(message: OutboundMessage): Promise<void>;
+}
+
+/** A raw HTTP request as it reached `/webhooks/:channelAccountId`. */
+export interface WebhookRequest {
+  method: string;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  query: Record<string, string>;
+  rawBody: Buffer;
+  /** The client address (after trusted proxies), for rate limits. */
+  clientIp: string;
+}
+
+/** The HTTP answer an adapter shapes for its channel. A string body is sent as is. */
+export interface WebhookResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Record<string, unknown>;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  detail: string;
+}
+
+/** One configured account's live link to its channel. */
+export interface ChannelConnection {
+  /** Opens sockets or starts polling; resolves once running. The host retries a rejected start. */
+  start(signal: AbortSignal): Promise<void>;
+  /** Closes everything; calling it twice is harmless. */
+  stop(): Promise<void>;
+  /** Delivers one message, or throws a `SendError` saying whether a retry can help. */
+  send(message: OutboundMessage): Promise<SendResult>;
+  /** Answers a webhook call: challenges, signature checks, emits, and the response. */
+  handleWebhook?(req: WebhookRequest): Promise<WebhookResponse>;
+  checkHealth?(): Promise<HealthReport>;
+}
+
+/** An account as an adapter sees it: its id and its parsed config, secrets decrypted. */
+export interface AdapterAccount<Config> {
+  id: string;
+  workspaceId: string;
+  name: string;
+  config: Config;
+}
+
+/** How an adapter's configuration is validated and which of its fields are secret. */
+export interface ConfigSpec<Config> {
+  /** Validates raw settings plus secrets, throwing a `ConfigError` that names each bad field. */
+  parse(raw: unknown): Config;
+  /** Fields stored encrypted and never returned by the API or logged. */
+  secretKeys: readonly string[];
+  /** Values generated for a new account when absent (for example a signing key). */
+  generate?(): Partial<Record<string, string>>;
+}
+
+/** The contract every channel package implements; the factory's result is registered once. */
+export interface ChannelAdapter<Config = unknown> {
+  /** Stable id stored with each account: 'webform', 'email'. */
+  readonly kind: string;
+  readonly displayName: string;
+  readonly capabilities: ChannelCapabilities;
+  readonly config: ConfigSpec<Config>;
+  /** The channel's own length count (X: a URL is 23, an emoji 2). */
+  measureText(text: string): number;
+  connect(account: AdapterAccount<Config>, ctx: ChannelContext): ChannelConnection;
+}

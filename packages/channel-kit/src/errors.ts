@@ -1,0 +1,30 @@
+/**
+ * A failed send. `retryable` tells the host whether trying again can help (a timeout, a 429,
+ * a 5xx) or not (a 4xx, a text over the limit), so permanent failures are shown to the agent
+ * at once instead of being retried for hours.
+ */
+export class SendError extends Error {
+  readonly retryable: boolean;
+  readonly code: string;
+  /** When the channel said how long to wait (Retry-After, a rate-limit reset). */
+  readonly retryAfterMs: number | null;
+
+  constructor(code: string, message: string, options: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = 'SendError';
+    this.code = code;
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+}
+
+/** Invalid account configuration; `issues` names each field and what is wrong with it. */
+export class ConfigError extends Error {
+  readonly issues: { path: string; message: string }[];
+
+  constructor(issues: { path: string; message: string }[]) {
+    super(`Invalid channel configuration: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,21 @@
+export { type ChannelCapabilities, DEFAULT_CAPABILITIES, defineCapabilities } from './capabilities.ts';
+export { parseWithSchema } from './config.ts';
+export type {
+  AccountStore,
+  AdapterAccount,
+  ChannelAdapter,
+  ChannelConnection,
+  ChannelContext,
+  ConfigSpec,
+  EmitResult,
+  HealthReport,
+  Logger,
+  OutboundMessage,
+  SendResult,
+  WebhookRequest,
+  WebhookResponse,
+} from './contract.ts';
+export { ConfigError, SendError } from './errors.ts';
+export { keepConnected, type ReconnectOptions } from './reconnect.ts';
+export { hmacSha256, verifySignature } from './signature.ts';
+export { countCodePoints, splitText } from './text.ts';

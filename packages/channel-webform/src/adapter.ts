@@ -1,0 +1,155 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  type ChannelAdapter,
+  type ChannelContext,
+  countCodePoints,
+  defineCapabilities,
+  type WebhookRequest,
+  type WebhookResponse,
+} from '@centralita/channel-kit';
+import { normaliseWhitespace } from '@centralita/core';
+import { parseWebformConfig, type WebformConfig } from './config.ts';
+import { renderFormPage } from './form-page.ts';
+import { parseBody, submissionSchema } from './submission.ts';
+
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+function error(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): WebhookResponse {
+  return { status, headers, body: { error: { code, message, ...(details ? { details } : {}) } } };
+}
+
+function corsHeaders(config: WebformConfig, req: WebhookRequest): Record<string, string> {
+  const origin = req.headers.origin;
+  if (!origin || !config.allowedOrigins.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': 'content-type, idempotency-key',
+    'access-control-max-age': '600',
+    vary: 'Origin',
+  };
+}
+
+/** Handles GET (the form page), OPTIONS (CORS preflight) and POST (a submission). */
+async function handle(config: WebformConfig, ctx: ChannelContext, req: WebhookRequest): Promise<WebhookResponse> {
+  const cors = corsHeaders(config, req);
+  if (req.method === 'OPTIONS') return { status: 204, headers: cors };
+  if (req.method === 'GET') {
+    const nonce = randomBytes(16).toString('base64');
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors ${config.frameAncestors.join(' ')}`,
+      },
+      body: renderFormPage(config, nonce),
+    };
+  }
+  if (req.method !== 'POST')
+    return error(405, 'method_not_allowed', `${req.method} is not accepted; POST the form.`, undefined, { allow: 'GET, POST, OPTIONS' });
+
+  const hits = await ctx.store.hit(`client:${req.clientIp}`, 60_000);
+  if (hits > config.submissionsPerMinute) {
+    return error(
+      429,
+      'rate_limited',
+      `Too many submissions from this client; the limit is ${config.submissionsPerMinute} a minute.`,
+      undefined,
+      {
+        ...cors,
+        'retry-after': '60',
+      },
+    );
+  }
+  const body = parseBody(req.headers['content-type'], req.rawBody);
+  if (!body.ok) return error(body.status, body.error, body.message, undefined, cors);
+  const parsed = submissionSchema(config.maxMessageLength).safeParse(body.fields);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+    return error(
+      422,
+      'validation_failed',
+      `The form has problems: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+      fields,
+      cors,
+    );
+  }
+  const s = parsed.data;
+  // A filled trap field means a bot: answer as if accepted so it learns nothing, store nothing.
+  if (s.website) return { status: 202, headers: cors, body: { accepted: true } };
+
+  const key = req.headers['idempotency-key'];
+  if (key !== undefined && (key.length === 0 || key.length > 200)) {
+    return error(400, 'bad_request', 'Idempotency-Key must be 1 to 200 characters.', undefined, cors);
+  }
+  // One submission id per Idempotency-Key, or per identical content from one client within the
+  // window; the id is the message's external id, so the host stores a repeat only once.
+  const submissionId = key
+    ? await ctx.store.putIfAbsent(`idem:${key}`, randomUUID(), IDEMPOTENCY_TTL_MS)
+    : await ctx.store.putIfAbsent(
+        `content:${createHash('sha256')
+          .update(JSON.stringify([req.clientIp, s.name, s.email.toLowerCase(), s.subject ?? '', normaliseWhitespace(s.message)]))
+          .digest('base64url')}`,
+        randomUUID(),
+        Math.max(1, config.duplicateWindowSeconds * 1000),
+      );
+
+  const result = await ctx.emit(
+    {
+      type: 'message.received',
+      externalMessageId: `form:${submissionId}`,
+      occurredAt: ctx.now(),
+      sender: {
+        kind: 'email',
+        externalId: s.email,
+        // A typed-in address proves nothing about who typed it.
+        verified: false,
+        displayName: s.name,
+        ...(s.country ? { country: s.country } : {}),
+        ...(s.language ? { locale: s.language } : {}),
+        ...(s.timezone ? { timezone: s.timezone } : {}),
+      },
+      text: s.message,
+      ...(s.subject ? { subject: s.subject } : {}),
+      visibility: 'private',
+      thread: { externalThreadId: submissionId },
+      metadata: { source: 'webform', ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}) },
+    },
+    { wantCustomerLink: true },
+  );
+  const link = result.customerLink ?? '';
+  if (body.html && link) return { status: 303, headers: { ...cors, location: link }, body: '' };
+  return {
+    status: result.duplicate ? 200 : 201,
+    headers: cors,
+    body: { submissionId, duplicate: result.duplicate, conversationLink: link },
+  };
+}
+
+/** The web-form channel: a public form in, the customer's private conversation page out. */
+export function createWebformAdapter(): ChannelAdapter<WebformConfig> {
+  return {
+    kind: 'webform',
+    displayName: 'Web form',
+    capabilities: defineCapabilities({
+      inbound: { push: true, pull: false },
+      visibilities: ['private'],
+      threading: 'host',
+      customerPortal: true,
+    }),
+    config: { parse: parseWebformConfig, secretKeys: [] },
+    measureText: countCodePoints,
+    connect(account, ctx) {
+      const config = account.config;
+      return {
+        async start() {},
+        async stop() {},
+        async send(message) {
+          await ctx.deliverToPortal(message);
+          return { externalIds: [`portal:${message.messageId}`], state: 'delivered' };
+        },
+        handleWebhook: (req) => handle(config, ctx, req),
+      };
+    },
+  };
+}

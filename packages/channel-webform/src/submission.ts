@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Longest body accepted before parsing; anything larger is refused unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+/** The fields a form post may carry. Unknown fields are ignored; `website` is a bot trap. */
+export function submissionSchema(maxMessageLength: number) {
+  return z.object({
+    name: z.string().trim().min(1, 'name is required').max(200),
+    email: z.email('email is not a valid address').max(320),
+    subject: optionalText(200),
+    message: z.string().trim().min(1, 'message is required').max(maxMessageLength, `message is longer than ${maxMessageLength} characters`),
+    country: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2}$/, 'country must be a two-letter ISO 3166 code')
+      .transform((c) => c.toUpperCase())
+      .optional(),
+    language: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP 47 tag such as es or pt-BR')
+      .optional(),
+    timezone: z.string().trim().refine(isTimeZone, 'timezone must be an IANA zone such as Europe/Madrid').optional(),
+    website: z.string().optional(),
+  });
+}
+
+export type Submission = z.infer<ReturnType<typeof submissionSchema>>;
+
+/** The parsed body, or a reason it could not be read. */
+export type ParsedBody = { ok: true; fields: unknown; html: boolean } | { ok: false; status: number; error: string; message: string };
+
+/** Reads a JSON or urlencoded body; anything else is refused with the status to answer. */
+export function parseBody(contentType: string | undefined, raw: Buffer): ParsedBody {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (raw.length > MAX_BODY_BYTES) {
+    return {
+      ok: false,
+      status: 413,
+      error: 'payload_too_large',
+      message: `The form is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES}.`,
+    };
+  }
+  if (type === 'application/json') {
+    try {
+      const fields: unknown = JSON.parse(raw.toString('utf8'));
+      if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+        return { ok: false, status: 400, error: 'bad_request', message: 'The JSON body must be an object of form fields.' };
+      }
+      return { ok: true, fields, html: false };
+    } catch (err) {
+      return { ok: false, status: 400, error: 'bad_request', message: `The body is not valid JSON: ${(err as Error).message}` };
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    return { ok: true, fields: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), html: true };
+  }
+  return {
+    ok: false,
+    status: 415,
+    error: 'unsupported_media_type',
+    message: `Content-Type ${type || '(none)'} is not accepted; send application/json or application/x-www-form-urlencoded.`,
+  };
+}

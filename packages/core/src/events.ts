@@ -1,0 +1,30 @@
+/** Every change to a conversation is one append-only event; metrics and replays read them. */
+export type ConversationEventType =
+  | 'conversation.created'
+  | 'conversation.reopened'
+  | 'conversation.status_changed'
+  | 'conversation.assigned'
+  | 'message.received'
+  | 'message.queued'
+  | 'message.delivery_updated'
+  | 'note.added';
+
+export type ActorType = 'contact' | 'user' | 'api_token' | 'system';
+
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+}
+
+/** The system itself (timers, the ingest pipeline) as an actor. */
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null };
+
+export interface ConversationEvent {
+  id: string;
+  workspaceId: string;
+  conversationId: string;
+  type: ConversationEventType;
+  actor: Actor;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}

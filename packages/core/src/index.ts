@@ -1,0 +1,40 @@
+export { CentralitaError, type ErrorCode } from './errors.ts';
+export {
+  type Actor,
+  type ActorType,
+  type ConversationEvent,
+  type ConversationEventType,
+  SYSTEM_ACTOR,
+} from './events.ts';
+export { type IdentityPlan, normaliseExternalId, planIdentity } from './identity.ts';
+export type {
+  DeliveryUpdatedEvent,
+  InboundAttachment,
+  InboundEvent,
+  InboundSender,
+  MessageReceivedEvent,
+  ThreadHints,
+} from './inbound.ts';
+export {
+  type AuthorType,
+  type ChannelAccount,
+  type Contact,
+  type ContactSignals,
+  type Conversation,
+  type ConversationStatus,
+  type DeliveryState,
+  hasRole,
+  type Identity,
+  type Message,
+  type MessageDirection,
+  type Priority,
+  ROLES,
+  type Role,
+  type Team,
+  type User,
+  type Visibility,
+  type Workspace,
+} from './model.ts';
+export { applyStatusAction, LIVE_STATUSES, type StatusAction, type StatusPatch } from './status.ts';
+export { escapeHtml, normaliseWhitespace, truncate } from './text.ts';
+export { planThreading, type ThreadCandidate, type ThreadPlan, type ThreadRule } from './threading.ts';

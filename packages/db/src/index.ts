@@ -1,0 +1,15 @@
+export { type ConnectOptions, connect, type Db, ping } from './connect.ts';
+export { type EmbeddedDatabase, type EmbeddedOptions, startEmbeddedPostgres } from './embedded.ts';
+export { type IngestOptions, type IngestResult, type IngestTarget, ingestMessage } from './ingest.ts';
+export { type MigrateResult, migrate } from './migrate.ts';
+export * from './repos/admin.ts';
+export * from './repos/auth-store.ts';
+export * from './repos/channel-accounts.ts';
+export * from './repos/channel-store.ts';
+export * from './repos/conversations.ts';
+export * from './repos/cursor.ts';
+export * from './repos/events.ts';
+export * from './repos/messages.ts';
+export * from './repos/portal.ts';
+export * from './repos/workspaces.ts';
+export type { Database } from './schema.ts';

@@ -1,0 +1,327 @@
+import {
+  type Actor,
+  type MessageReceivedEvent,
+  normaliseExternalId,
+  planIdentity,
+  planThreading,
+  type ThreadCandidate,
+  truncate,
+} from '@centralita/core';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { appendEvent } from './repos/events.ts';
+import type { Database } from './schema.ts';
+
+export interface IngestTarget {
+  workspaceId: string;
+  channelAccountId: string;
+  reopenWindowMinutes: number;
+}
+
+export interface IngestOptions {
+  /**
+   * A conversation the host already knows the message belongs to (a reply on the customer's
+   * portal page, authorised by its token). Adapters never set this.
+   */
+  conversationId?: string;
+  now: Date;
+}
+
+/** What happened to one inbound message. */
+export interface IngestResult {
+  duplicate: boolean;
+  messageId: string;
+  conversationId: string;
+  contactId: string;
+  createdConversation: boolean;
+  reopened: boolean;
+  threadRule: string | null;
+}
+
+/**
+ * Stores one inbound message exactly once and threads it. Concurrent deliveries of the same
+ * message, or of two messages from the same person, are serialised by transaction-scoped advisory
+ * locks, so a webhook delivered twice at the same instant still yields one message and one
+ * conversation.
+ */
+export async function ingestMessage(
+  db: Kysely<Database>,
+  target: IngestTarget,
+  event: MessageReceivedEvent,
+  options: IngestOptions,
+): Promise<IngestResult> {
+  return db.transaction().execute(async (trx) => {
+    const kind = event.sender.kind;
+    const senderId = normaliseExternalId(kind, event.sender.externalId);
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`msg:${target.channelAccountId}:${event.externalMessageId}`}, 0))`.execute(
+      trx,
+    );
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`who:${target.workspaceId}:${kind}:${senderId}`}, 0))`.execute(trx);
+
+    const existing = await trx
+      .selectFrom('messages')
+      .select(['id', 'conversation_id'])
+      .where('channel_account_id', '=', target.channelAccountId)
+      .where('external_id', '=', event.externalMessageId)
+      .executeTakeFirst();
+    if (existing) {
+      const conv = await trx
+        .selectFrom('conversations')
+        .select(['contact_id'])
+        .where('id', '=', existing.conversation_id)
+        .executeTakeFirstOrThrow();
+      return {
+        duplicate: true,
+        messageId: existing.id,
+        conversationId: existing.conversation_id,
+        contactId: conv.contact_id,
+        createdConversation: false,
+        reopened: false,
+        threadRule: null,
+      };
+    }
+
+    const candidates = await findThreadCandidates(trx, target, event, senderId, options);
+    const contactId = options.conversationId
+      ? (candidates[0]?.contactId ?? (await resolveContact(trx, target, event, senderId)))
+      : await resolveContact(trx, target, event, senderId);
+    // Threading by contact only makes sense for the contact we just resolved.
+    const usable = candidates.filter((c) => c.rule !== 'contact_thread' || c.contactId === contactId);
+    const plan = planThreading(usable, options.now, target.reopenWindowMinutes);
+    const actor: Actor = { type: 'contact', id: contactId };
+
+    let conversationId: string;
+    let reopened = false;
+    let created = false;
+    if (plan.action === 'join') {
+      conversationId = plan.conversationId;
+      if (plan.reopen || plan.wake) {
+        const before = usable[0]?.conversation.status;
+        await trx
+          .updateTable('conversations')
+          .set({ status: 'open', snoozed_until: null, resolved_at: null })
+          .where('id', '=', conversationId)
+          .execute();
+        reopened = plan.reopen;
+        await appendEvent(trx, {
+          workspaceId: target.workspaceId,
+          conversationId,
+          type: plan.reopen ? 'conversation.reopened' : 'conversation.status_changed',
+          actor,
+          data: { from: before, to: 'open', reason: 'customer_message' },
+        });
+      }
+    } else {
+      const row = await trx
+        .insertInto('conversations')
+        .values({
+          workspace_id: target.workspaceId,
+          contact_id: contactId,
+          channel_account_id: target.channelAccountId,
+          status: 'open',
+          subject: event.subject ? truncate(event.subject, 200) : null,
+          language: event.sender.locale ?? null,
+          region: event.sender.country ?? null,
+          previous_conversation_id: plan.previousConversationId,
+          last_message_at: options.now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      conversationId = row.id;
+      created = true;
+      await appendEvent(trx, {
+        workspaceId: target.workspaceId,
+        conversationId,
+        type: 'conversation.created',
+        actor,
+        data: { channelAccountId: target.channelAccountId, previousConversationId: plan.previousConversationId },
+      });
+    }
+
+    if (event.thread.externalThreadId) {
+      await trx
+        .insertInto('conversation_threads')
+        .values({
+          workspace_id: target.workspaceId,
+          channel_account_id: target.channelAccountId,
+          external_thread_id: event.thread.externalThreadId,
+          conversation_id: conversationId,
+        })
+        .onConflict((oc) => oc.columns(['channel_account_id', 'external_thread_id']).doUpdateSet({ conversation_id: conversationId }))
+        .execute();
+    }
+
+    const message = await trx
+      .insertInto('messages')
+      .values({
+        workspace_id: target.workspaceId,
+        conversation_id: conversationId,
+        channel_account_id: target.channelAccountId,
+        direction: 'inbound',
+        visibility: event.visibility,
+        author_type: 'contact',
+        author_id: contactId,
+        text: event.text,
+        subject: event.subject ?? null,
+        external_id: event.externalMessageId,
+        thread_rule: plan.action === 'join' ? plan.rule : null,
+        delivery_state: 'received',
+        metadata: JSON.stringify(event.metadata ?? {}),
+        created_at: options.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    await trx
+      .updateTable('conversations')
+      .set({ last_message_at: options.now, last_inbound_at: options.now })
+      .where('id', '=', conversationId)
+      .execute();
+    await appendEvent(trx, {
+      workspaceId: target.workspaceId,
+      conversationId,
+      type: 'message.received',
+      actor,
+      data: { messageId: message.id, channelAccountId: target.channelAccountId },
+    });
+
+    return {
+      duplicate: false,
+      messageId: message.id,
+      conversationId,
+      contactId,
+      createdConversation: created,
+      reopened,
+      threadRule: plan.action === 'join' ? plan.rule : null,
+    };
+  });
+}
+
+type Candidate = ThreadCandidate & { contactId: string };
+
+async function findThreadCandidates(
+  trx: Transaction<Database>,
+  target: IngestTarget,
+  event: MessageReceivedEvent,
+  senderId: string,
+  options: IngestOptions,
+): Promise<Candidate[]> {
+  const base = trx
+    .selectFrom('conversations as c')
+    .select(['c.id', 'c.status', 'c.resolved_at', 'c.contact_id'])
+    .where('c.workspace_id', '=', target.workspaceId);
+  const toCandidate = (
+    rule: Candidate['rule'],
+    row: { id: string; status: Candidate['conversation']['status']; resolved_at: Date | null; contact_id: string },
+  ): Candidate => ({
+    rule,
+    contactId: row.contact_id,
+    conversation: { id: row.id, status: row.status, resolvedAt: row.resolved_at },
+  });
+
+  if (options.conversationId) {
+    const row = await base.where('c.id', '=', options.conversationId).executeTakeFirst();
+    if (row) return [toCandidate('portal', row)];
+  }
+  if (event.thread.externalThreadId) {
+    const row = await base
+      .innerJoin('conversation_threads as t', 't.conversation_id', 'c.id')
+      .where('t.channel_account_id', '=', target.channelAccountId)
+      .where('t.external_thread_id', '=', event.thread.externalThreadId)
+      .executeTakeFirst();
+    if (row) return [toCandidate('external_thread', row)];
+  }
+  const replyTo = event.thread.inReplyTo?.filter((id) => id.length > 0) ?? [];
+  if (replyTo.length > 0) {
+    const row = await base
+      .innerJoin('messages as m', 'm.conversation_id', 'c.id')
+      .where('m.workspace_id', '=', target.workspaceId)
+      .where('m.external_id', 'in', replyTo)
+      .orderBy('m.created_at', 'desc')
+      .executeTakeFirst();
+    if (row) return [toCandidate('in_reply_to', row)];
+  }
+  if (event.thread.contactThread) {
+    const row = await base
+      .innerJoin('identities as i', 'i.contact_id', 'c.contact_id')
+      .where('i.kind', '=', event.sender.kind)
+      .where('i.external_id', '=', senderId)
+      .where('i.verified', '=', true)
+      .where('c.channel_account_id', '=', target.channelAccountId)
+      .orderBy('c.created_at', 'desc')
+      .executeTakeFirst();
+    if (row) return [toCandidate('contact_thread', row)];
+  }
+  return [];
+}
+
+async function resolveContact(
+  trx: Transaction<Database>,
+  target: IngestTarget,
+  event: MessageReceivedEvent,
+  senderId: string,
+): Promise<string> {
+  const s = event.sender;
+  const existing = s.verified
+    ? await trx
+        .selectFrom('identities')
+        .selectAll()
+        .where('workspace_id', '=', target.workspaceId)
+        .where('kind', '=', s.kind)
+        .where('external_id', '=', senderId)
+        .where('verified', '=', true)
+        .executeTakeFirst()
+    : undefined;
+  const plan = planIdentity(
+    s,
+    existing
+      ? {
+          id: existing.id,
+          workspaceId: existing.workspace_id,
+          contactId: existing.contact_id,
+          kind: existing.kind,
+          externalId: existing.external_id,
+          verified: existing.verified,
+          displayName: existing.display_name,
+        }
+      : null,
+  );
+  if (plan.action === 'use') {
+    // Channels keep public signals fresh (followers change); fill profile gaps, never erase.
+    await trx
+      .updateTable('contacts')
+      .set((eb) => ({
+        name: eb.fn.coalesce('name', eb.val(s.displayName ?? null)),
+        locale: eb.fn.coalesce('locale', eb.val(s.locale ?? null)),
+        country: eb.fn.coalesce('country', eb.val(s.country ?? null)),
+        timezone: eb.fn.coalesce('timezone', eb.val(s.timezone ?? null)),
+        signals: s.signals ? sql`signals || ${JSON.stringify(s.signals)}::jsonb` : sql`signals`,
+      }))
+      .where('id', '=', plan.contactId)
+      .execute();
+    return plan.contactId;
+  }
+  const contact = await trx
+    .insertInto('contacts')
+    .values({
+      workspace_id: target.workspaceId,
+      name: s.displayName ?? null,
+      locale: s.locale ?? null,
+      country: s.country ?? null,
+      timezone: s.timezone ?? null,
+      signals: JSON.stringify(s.signals ?? {}),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('identities')
+    .values({
+      workspace_id: target.workspaceId,
+      contact_id: contact.id,
+      kind: s.kind,
+      external_id: senderId,
+      verified: plan.verified,
+      display_name: s.displayName ?? null,
+    })
+    .execute();
+  return contact.id;
+}

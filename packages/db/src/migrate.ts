@@ -1,0 +1,32 @@
+import { runMigrations } from 'graphile-worker';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Db } from './connect.ts';
+import * as m0001 from './migrations/0001-initial.ts';
+
+/** Migrations in order. Add new ones at the end; never edit one that has shipped. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': m0001,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
+
+export interface MigrateResult {
+  applied: string[];
+}
+
+/**
+ * Brings the schema (ours and the job queue's) up to date. Safe to run from several processes at
+ * once: Kysely and graphile-worker each take an advisory lock while migrating.
+ */
+export async function migrate(db: Db): Promise<MigrateResult> {
+  const migrator = new Migrator({ db: db.kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  await runMigrations({ pgPool: db.pool });
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

@@ -1,0 +1,99 @@
+import type { Role } from '@centralita/core';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../schema.ts';
+
+/** Who a session or API token speaks for. */
+export interface Principal {
+  kind: 'session' | 'api_token';
+  id: string;
+  workspaceId: string;
+  userId: string | null;
+  role: Role;
+  name: string;
+}
+
+/** Stores a session under the hash of its token (the token itself is never stored). */
+export async function createSession(
+  db: Kysely<Database>,
+  s: { workspaceId: string; userId: string; tokenHash: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({ workspace_id: s.workspaceId, user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt })
+    .execute();
+}
+
+/** The live session for a token hash: unexpired, for an active user. Touches last_seen_at. */
+export async function findSession(db: Kysely<Database>, tokenHash: string, now: Date): Promise<Principal | null> {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['s.id', 's.workspace_id', 's.user_id', 'u.role', 'u.name', 's.last_seen_at'])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', now)
+    .where('u.active', '=', true)
+    .executeTakeFirst();
+  if (!row) return null;
+  // Writing on every request would make reads write-heavy; a minute's precision is enough.
+  if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
+  }
+  return { kind: 'session', id: row.id, workspaceId: row.workspace_id, userId: row.user_id, role: row.role, name: row.name };
+}
+
+/** Ends a session (sign-out). */
+export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+/** Ends every session of a user (deactivation, password reset). */
+export async function deleteUserSessions(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+/** The live API token for a hash: not revoked, not expired. Touches last_used_at. */
+export async function findApiToken(db: Kysely<Database>, tokenHash: string, now: Date): Promise<Principal | null> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+  if (!row) return null;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  }
+  return { kind: 'api_token', id: row.id, workspaceId: row.workspace_id, userId: row.created_by, role: row.role, name: row.name };
+}
+
+/**
+ * Counts one hit against a fixed window shared by every node and returns the count in the current
+ * window. One upsert, so concurrent requests on several nodes cannot both slip under the limit.
+ */
+export async function hitRateLimit(
+  db: Kysely<Database>,
+  key: string,
+  windowMs: number,
+  now: Date,
+  workspaceId: string | null = null,
+): Promise<number> {
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const row = await db
+    .insertInto('rate_limits')
+    .values({ key, window_start: windowStart, hits: 1, workspace_id: workspaceId })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        hits: sql`CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END`,
+        window_start: sql`excluded.window_start`,
+      }),
+    )
+    .returning('hits')
+    .executeTakeFirstOrThrow();
+  return row.hits;
+}
+
+/** Clears a limit (a successful login resets the failure count). */
+export async function resetRateLimit(db: Kysely<Database>, key: string): Promise<void> {
+  await db.deleteFrom('rate_limits').where('key', '=', key).execute();
+}

@@ -1,0 +1,140 @@
+import {
+  type Actor,
+  applyStatusAction,
+  CentralitaError,
+  type Conversation,
+  type ConversationStatus,
+  type StatusAction,
+} from '@centralita/core';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ConversationsTable, Database } from '../schema.ts';
+import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { appendEvent } from './events.ts';
+
+/** Maps a row to the core model. */
+export function toConversation(r: Selectable<ConversationsTable>): Conversation {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    contactId: r.contact_id,
+    channelAccountId: r.channel_account_id,
+    status: r.status,
+    snoozedUntil: r.snoozed_until,
+    priority: r.priority,
+    subject: r.subject,
+    language: r.language,
+    region: r.region,
+    teamId: r.team_id,
+    assigneeId: r.assignee_id,
+    tags: r.tags,
+    lastMessageAt: r.last_message_at,
+    lastInboundAt: r.last_inbound_at,
+    resolvedAt: r.resolved_at,
+    createdAt: r.created_at,
+  };
+}
+
+export interface ConversationFilter {
+  status?: ConversationStatus;
+  channelKind?: string;
+  channelAccountId?: string;
+  /** A user id, or 'none' for unassigned. */
+  assigneeId?: string;
+  /** Restricts to these teams' conversations plus unteamed ones (what an agent may see). */
+  visibleTeamIds?: string[] | null;
+}
+
+/** Conversations newest activity first, one page at a time. */
+export async function listConversations(
+  db: Kysely<Database>,
+  workspaceId: string,
+  filter: ConversationFilter,
+  page: { cursor?: string; limit: number },
+): Promise<Page<Conversation>> {
+  let q = db.selectFrom('conversations').selectAll('conversations').where('conversations.workspace_id', '=', workspaceId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.channelAccountId) q = q.where('channel_account_id', '=', filter.channelAccountId);
+  if (filter.channelKind) {
+    const kind = filter.channelKind;
+    q = q.where('channel_account_id', 'in', (eb) =>
+      eb.selectFrom('channel_accounts').select('id').where('workspace_id', '=', workspaceId).where('kind', '=', kind),
+    );
+  }
+  if (filter.assigneeId === 'none') q = q.where('assignee_id', 'is', null);
+  else if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId);
+  if (filter.visibleTeamIds) {
+    const teams = filter.visibleTeamIds;
+    q = q.where((eb) => (teams.length > 0 ? eb.or([eb('team_id', 'is', null), eb('team_id', 'in', teams)]) : eb('team_id', 'is', null)));
+  }
+  if (page.cursor) {
+    const c = decodeCursor(page.cursor);
+    q = q.where(sql<boolean>`(last_message_at, id) < (${new Date(c.at)}, ${c.id}::uuid)`);
+  }
+  const rows = await q
+    .orderBy('last_message_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const items = rows.slice(0, page.limit).map(toConversation);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.lastMessageAt.toISOString(), id: last.id }) : null,
+  };
+}
+
+/** One conversation of the workspace, or a `not_found` error. */
+export async function getConversation(db: Kysely<Database>, workspaceId: string, id: string): Promise<Conversation> {
+  const row = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new CentralitaError('not_found', `No conversation ${id} in this workspace.`);
+  return toConversation(row);
+}
+
+/**
+ * Changes a conversation's status under a row lock, so two agents pressing "resolve" at once get
+ * one change and one clear refusal. Returns the updated conversation.
+ */
+export async function changeStatus(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  action: StatusAction,
+  actor: Actor,
+  now: Date,
+): Promise<Conversation> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new CentralitaError('not_found', `No conversation ${id} in this workspace.`);
+    const patch = applyStatusAction({ status: row.status, snoozedUntil: row.snoozed_until, resolvedAt: row.resolved_at }, action, now);
+    const updated = await trx
+      .updateTable('conversations')
+      .set({ status: patch.status, snoozed_until: patch.snoozedUntil, resolved_at: patch.resolvedAt })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendEvent(trx, {
+      workspaceId,
+      conversationId: id,
+      type: 'conversation.status_changed',
+      actor,
+      data: { from: row.status, to: patch.status, snoozedUntil: patch.snoozedUntil?.toISOString() ?? null },
+    });
+    if (action.type === 'snooze') {
+      await sql`SELECT graphile_worker.add_job('wake_snoozed', json_build_object('conversationId', ${id}::text, 'workspaceId', ${workspaceId}::text), run_at => ${action.until}, job_key => ${`wake:${id}`}, job_key_mode => 'replace')`.execute(
+        trx,
+      );
+    }
+    return toConversation(updated);
+  });
+}

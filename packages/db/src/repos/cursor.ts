@@ -1,0 +1,31 @@
+import { CentralitaError } from '@centralita/core';
+
+/** An opaque page cursor: the sort key and id of the last row a page returned. */
+export interface PageCursor {
+  at: string;
+  id: string;
+}
+
+/** Encodes a page cursor for a `next` link. */
+export function encodeCursor(c: PageCursor): string {
+  return Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
+}
+
+/** Decodes a cursor from a client, or throws `bad_request` naming the problem. */
+export function decodeCursor(raw: string): PageCursor {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+      return { at: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new CentralitaError('bad_request', 'The cursor is not one this server issued; start from the first page.');
+}
+
+/** A page of results and the cursor for the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

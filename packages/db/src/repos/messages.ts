@@ -1,0 +1,190 @@
+import { type Actor, CentralitaError, type DeliveryState, type Message } from '@centralita/core';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database, MessagesTable } from '../schema.ts';
+import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { appendEvent } from './events.ts';
+
+/** A stored message as the API shows it. */
+export interface StoredMessage extends Message {
+  subject: string | null;
+  threadRule: string | null;
+  metadata: Record<string, unknown>;
+}
+
+/** Maps a row to the API's message shape. */
+export function toMessage(r: Selectable<MessagesTable>): StoredMessage {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    conversationId: r.conversation_id,
+    channelAccountId: r.channel_account_id,
+    direction: r.direction,
+    visibility: r.visibility,
+    authorType: r.author_type,
+    authorId: r.author_id,
+    text: r.text,
+    subject: r.subject,
+    externalId: r.external_id,
+    threadRule: r.thread_rule,
+    deliveryState: r.delivery_state,
+    failureReason: r.failure_reason,
+    metadata: r.metadata,
+    createdAt: r.created_at,
+  };
+}
+
+/** The conversation's messages oldest first, one page at a time. */
+export async function listMessages(
+  db: Kysely<Database>,
+  workspaceId: string,
+  conversationId: string,
+  page: { cursor?: string; limit: number; excludeNotes?: boolean },
+): Promise<Page<StoredMessage>> {
+  let q = db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('conversation_id', '=', conversationId);
+  if (page.excludeNotes) q = q.where('direction', '!=', 'note');
+  if (page.cursor) {
+    const c = decodeCursor(page.cursor);
+    q = q.where(sql<boolean>`(created_at, id) > (${new Date(c.at)}, ${c.id}::uuid)`);
+  }
+  const rows = await q
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(page.limit + 1)
+    .execute();
+  const items = rows.slice(0, page.limit).map(toMessage);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+  };
+}
+
+export interface NewAgentMessage {
+  workspaceId: string;
+  conversationId: string;
+  kind: 'reply' | 'note';
+  /** Defaults to the channel's usual visibility, decided by the caller. */
+  visibility: 'public' | 'private';
+  text: string;
+  author: Actor;
+  idempotencyKey?: string;
+  now: Date;
+}
+
+/**
+ * Stores an agent's reply or internal note. A reply is queued for sending in the same transaction
+ * (a `send_message` job), so a crash between "send" and the channel accepting it loses nothing.
+ * The same idempotency key from the same author returns the first message instead of a second.
+ */
+export async function createAgentMessage(db: Kysely<Database>, m: NewAgentMessage): Promise<{ message: StoredMessage; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const conv = await trx
+      .selectFrom('conversations')
+      .select(['id', 'channel_account_id', 'status'])
+      .where('workspace_id', '=', m.workspaceId)
+      .where('id', '=', m.conversationId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!conv) throw new CentralitaError('not_found', `No conversation ${m.conversationId} in this workspace.`);
+    if (m.idempotencyKey) {
+      const prior = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('workspace_id', '=', m.workspaceId)
+        .where('author_id', '=', m.author.id)
+        .where('idempotency_key', '=', m.idempotencyKey)
+        .executeTakeFirst();
+      if (prior) {
+        if (prior.conversation_id !== m.conversationId || prior.text !== m.text) {
+          throw new CentralitaError(
+            'conflict',
+            'This Idempotency-Key was already used for a different message; use a new key for a new message.',
+          );
+        }
+        return { message: toMessage(prior), created: false };
+      }
+    }
+    const isReply = m.kind === 'reply';
+    const row = await trx
+      .insertInto('messages')
+      .values({
+        workspace_id: m.workspaceId,
+        conversation_id: m.conversationId,
+        channel_account_id: conv.channel_account_id,
+        direction: isReply ? 'outbound' : 'note',
+        visibility: isReply ? m.visibility : 'private',
+        author_type: m.author.type === 'user' ? 'agent' : 'bot',
+        author_id: m.author.id,
+        text: m.text,
+        delivery_state: isReply ? 'queued' : 'received',
+        idempotency_key: m.idempotencyKey ?? null,
+        metadata: JSON.stringify({}),
+        created_at: m.now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx.updateTable('conversations').set({ last_message_at: m.now }).where('id', '=', m.conversationId).execute();
+    await appendEvent(trx, {
+      workspaceId: m.workspaceId,
+      conversationId: m.conversationId,
+      type: isReply ? 'message.queued' : 'note.added',
+      actor: m.author,
+      data: { messageId: row.id },
+    });
+    if (isReply) {
+      // job_key makes a re-queue of the same message a no-op rather than a second send.
+      await sql`SELECT graphile_worker.add_job('send_message', json_build_object('messageId', ${row.id}::text, 'workspaceId', ${m.workspaceId}::text), job_key => ${`send:${row.id}`}, max_attempts => 10)`.execute(
+        trx,
+      );
+    }
+    return { message: toMessage(row), created: true };
+  });
+}
+
+/** One message by id within the workspace, or null. */
+export async function findMessage(db: Kysely<Database>, workspaceId: string, id: string): Promise<StoredMessage | null> {
+  const row = await db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return row ? toMessage(row) : null;
+}
+
+const ORDER: Record<DeliveryState, number> = { received: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
+
+/**
+ * Records a delivery outcome. States only move forward (a late "sent" never overwrites "read"),
+ * and a failure keeps its reason. Returns the message when it changed.
+ */
+export async function recordDelivery(
+  db: Kysely<Database>,
+  where: { workspaceId: string } & ({ messageId: string } | { channelAccountId: string; externalId: string }),
+  update: { state: DeliveryState; externalId?: string; reason?: string },
+): Promise<StoredMessage | null> {
+  return db.transaction().execute(async (trx) => {
+    let q = trx.selectFrom('messages').selectAll().where('workspace_id', '=', where.workspaceId);
+    q =
+      'messageId' in where
+        ? q.where('id', '=', where.messageId)
+        : q.where('channel_account_id', '=', where.channelAccountId).where('external_id', '=', where.externalId);
+    const row = await q.forUpdate().executeTakeFirst();
+    if (row?.direction !== 'outbound') return null;
+    const forward = ORDER[update.state] > ORDER[row.delivery_state] || (update.state === 'failed' && row.delivery_state !== 'failed');
+    if (!forward && !update.externalId) return null;
+    const next = await trx
+      .updateTable('messages')
+      .set({
+        delivery_state: forward ? update.state : row.delivery_state,
+        external_id: row.external_id ?? update.externalId ?? null,
+        failure_reason: update.state === 'failed' ? (update.reason ?? 'unknown failure') : row.failure_reason,
+      })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendEvent(trx, {
+      workspaceId: where.workspaceId,
+      conversationId: row.conversation_id,
+      type: 'message.delivery_updated',
+      actor: { type: 'system', id: null },
+      data: { messageId: row.id, from: row.delivery_state, to: next.delivery_state, reason: update.reason ?? null },
+    });
+    return toMessage(next);
+  });
+}

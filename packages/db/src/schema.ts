@@ -1,0 +1,206 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** Kysely's view of our tables. Every table carries `workspace_id` (workspaces is keyed by it). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T extends object | null> = JSONColumnType<T, string | undefined, string>;
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  reopen_window_minutes: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  workspace_id: string;
+  email: string;
+  name: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  password_hash: string | null;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface TeamsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface TeamMembersTable {
+  workspace_id: string;
+  team_id: string;
+  user_id: string;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  last_seen_at: Generated<Date>;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  token_hash: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  created_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
+export interface RateLimitsTable {
+  workspace_id: string | null;
+  key: string;
+  window_start: Timestamp;
+  hits: number;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string | null;
+  locale: string | null;
+  country: string | null;
+  timezone: string | null;
+  signals: Json<{ followers?: number; verified?: boolean }>;
+  created_at: Generated<Date>;
+}
+
+export interface IdentitiesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  contact_id: string;
+  kind: string;
+  external_id: string;
+  verified: boolean;
+  display_name: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ChannelAccountsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  settings: Json<Record<string, unknown>>;
+  secrets_encrypted: string | null;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  contact_id: string;
+  channel_account_id: string;
+  status: 'open' | 'pending' | 'snoozed' | 'resolved';
+  snoozed_until: NullableTimestamp;
+  priority: Generated<number>;
+  subject: string | null;
+  language: string | null;
+  region: string | null;
+  team_id: string | null;
+  assignee_id: string | null;
+  tags: Generated<string[]>;
+  previous_conversation_id: string | null;
+  last_message_at: Timestamp;
+  last_inbound_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface ConversationThreadsTable {
+  workspace_id: string;
+  channel_account_id: string;
+  external_thread_id: string;
+  conversation_id: string;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  conversation_id: string;
+  channel_account_id: string;
+  direction: 'inbound' | 'outbound' | 'note';
+  visibility: 'public' | 'private';
+  author_type: 'contact' | 'agent' | 'bot' | 'system';
+  author_id: string | null;
+  text: string;
+  subject: string | null;
+  external_id: string | null;
+  thread_rule: string | null;
+  delivery_state: 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+  failure_reason: string | null;
+  idempotency_key: string | null;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface EventsTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  workspace_id: string;
+  conversation_id: string;
+  type: string;
+  actor_type: 'contact' | 'user' | 'api_token' | 'system';
+  actor_id: string | null;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface ChannelCursorsTable {
+  workspace_id: string;
+  channel_account_id: string;
+  key: string;
+  value: string;
+  updated_at: Generated<Date>;
+}
+
+export interface ChannelStateTable {
+  workspace_id: string;
+  channel_account_id: string;
+  key: string;
+  value: string;
+  expires_at: Timestamp;
+}
+
+export interface PortalTokensTable {
+  id: Generated<string>;
+  workspace_id: string;
+  conversation_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  rate_limits: RateLimitsTable;
+  contacts: ContactsTable;
+  identities: IdentitiesTable;
+  channel_accounts: ChannelAccountsTable;
+  conversations: ConversationsTable;
+  conversation_threads: ConversationThreadsTable;
+  messages: MessagesTable;
+  events: EventsTable;
+  channel_cursors: ChannelCursorsTable;
+  channel_state: ChannelStateTable;
+  portal_tokens: PortalTokensTable;
+}

@@ -1,0 +1,17 @@
+import type { TestProject } from 'vitest/node';
+import { prepareTestServer } from './database.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+    pgTemplate: string;
+  }
+}
+
+/** Vitest global setup: one PostgreSQL and one migrated template for the whole run. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await prepareTestServer();
+  project.provide('pgAdminUrl', server.adminUrl);
+  project.provide('pgTemplate', server.template);
+  return () => server.close();
+}
