@@ -51,3 +51,11 @@ describe('planThreading', () => {
     expect(plan).toMatchObject({ conversationId: 'a' });
   });
 });
+
+describe('planThreading on the customer page', () => {
+  it('reopens however long ago the conversation was resolved', () => {
+    const long = new Date(now.getTime() - 90 * 24 * 60 * 60_000);
+    const plan = planThreading([{ rule: 'portal', conversation: { id: 'c1', status: 'resolved', resolvedAt: long } }], now, 60);
+    expect(plan).toMatchObject({ action: 'join', conversationId: 'c1', reopen: true });
+  });
+});

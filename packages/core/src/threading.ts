@@ -16,7 +16,8 @@ export type ThreadPlan =
 /**
  * Decides where an inbound message goes: the first candidate wins. A live conversation (open,
  * pending, snoozed) is joined; a resolved one is reopened if it was resolved within
- * `reopenWindowMinutes`; otherwise a new conversation starts and remembers the old one.
+ * `reopenWindowMinutes` (or the customer answered on its own page); otherwise a new
+ * conversation starts and remembers the old one.
  */
 export function planThreading(candidates: readonly ThreadCandidate[], now: Date, reopenWindowMinutes: number): ThreadPlan {
   const first = candidates[0];
@@ -32,7 +33,8 @@ export function planThreading(candidates: readonly ThreadCandidate[], now: Date,
     };
   }
   const resolvedAt = conversation.resolvedAt?.getTime() ?? 0;
-  if (now.getTime() - resolvedAt <= reopenWindowMinutes * 60_000) {
+  // A reply on the conversation's own customer page always answers that conversation.
+  if (rule === 'portal' || now.getTime() - resolvedAt <= reopenWindowMinutes * 60_000) {
     return { action: 'join', conversationId: conversation.id, rule, reopen: true, wake: false };
   }
   return { action: 'new', previousConversationId: conversation.id, rule };

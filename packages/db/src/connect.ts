@@ -47,7 +47,7 @@ export function connect(url: string, options: ConnectOptions = {}): Db {
 /** Checks that the server answers and reports its version, for /healthz. */
 export async function ping(db: Db): Promise<{ ok: true; version: string } | { ok: false; error: string }> {
   try {
-    const res = await db.pool.query<{ v: string }>('SHOW server_version');
+    const res = await db.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     return { ok: true, version: res.rows[0]?.v ?? 'unknown' };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };

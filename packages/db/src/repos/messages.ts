@@ -68,6 +68,8 @@ export interface NewAgentMessage {
   text: string;
   author: Actor;
   idempotencyKey?: string;
+  /** The agent allowed splitting a text over the channel's limit into numbered parts. */
+  allowSplit?: boolean;
   now: Date;
 }
 
@@ -118,7 +120,7 @@ export async function createAgentMessage(db: Kysely<Database>, m: NewAgentMessag
         text: m.text,
         delivery_state: isReply ? 'queued' : 'received',
         idempotency_key: m.idempotencyKey ?? null,
-        metadata: JSON.stringify({}),
+        metadata: JSON.stringify(m.allowSplit ? { allowSplit: true } : {}),
         created_at: m.now,
       })
       .returningAll()

@@ -1,0 +1,153 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ChannelAdapter } from '@centralita/channel-kit';
+import { type Db, ping } from '@centralita/db';
+import express, { json, Router } from 'express';
+import type { Runner } from 'graphile-worker';
+import helmet from 'helmet';
+import { Server as SocketServer } from 'socket.io';
+import { ChannelHost } from './channels/host.ts';
+import type { AppContext } from './context.ts';
+import { createSecretBox } from './crypto.ts';
+import { authenticate } from './http/auth.ts';
+import { errorBody, errorHandler, notFound } from './http/errors.ts';
+import { ApiRegistry } from './http/registry.ts';
+import { startWorker } from './jobs.ts';
+import type { AppLogger } from './logger.ts';
+import { registerPortalRoutes } from './portal/routes.ts';
+import { createRealtime } from './realtime/realtime.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerChannelRoutes } from './routes/channel-accounts.ts';
+import { registerConversationRoutes } from './routes/conversations.ts';
+import { renderHomePage } from './routes/home.ts';
+import { registerUserRoutes } from './routes/users.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
+import { Inbox } from './services/inbox.ts';
+
+export const VERSION = '0.1.0';
+
+export interface CentralitaOptions {
+  db: Db;
+  logger: AppLogger;
+  /** 32 bytes that encrypt channel secrets at rest. */
+  secretKey: Buffer;
+  adapters: readonly ChannelAdapter[];
+  clock?: () => Date;
+  /** Base URL for customer links; defaults to the address the server listens on. */
+  publicUrl?: string;
+  /** Run the job worker (sends, timers) in this process. @default true */
+  worker?: boolean;
+  /** Reverse proxies in front, for the client address. @default 0 */
+  trustProxy?: number;
+  settings?: Partial<AppContext['settings']>;
+}
+
+/** A running Centralita node: HTTP API, webhooks, sockets, channel listeners and job worker. */
+export interface Centralita {
+  readonly ctx: AppContext;
+  readonly http: HttpServer;
+  readonly inbox: Inbox;
+  listen(port: number, host: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Wires every part together; nothing listens until `listen`. */
+export function createCentralita(options: CentralitaOptions): Centralita {
+  const clock = options.clock ?? (() => new Date());
+  const box = createSecretBox(options.secretKey);
+  const channels = new ChannelHost(options.adapters, { db: options.db, box, logger: options.logger, clock });
+  const realtime = createRealtime();
+  let baseUrl = options.publicUrl?.replace(/\/$/, '') ?? 'http://127.0.0.1';
+  const ctx: AppContext = {
+    db: options.db,
+    logger: options.logger,
+    box,
+    clock,
+    publicUrl: () => baseUrl,
+    channels,
+    realtime,
+    settings: {
+      portalTokenTtlMs: 30 * 24 * 60 * 60_000,
+      sessionTtlMs: 12 * 60 * 60_000,
+      loginFailuresAllowed: 10,
+      ...options.settings,
+    },
+  };
+  const inbox = new Inbox(ctx);
+  channels.setSink(inbox);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? 0);
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'"] } } }));
+
+  app.get('/healthz', async (_req, res) => {
+    const database = await ping(options.db);
+    res.status(database.ok ? 200 : 503).json({ status: database.ok ? 'ok' : 'degraded', version: VERSION, database });
+  });
+  app.get('/', (_req, res) => {
+    res.type('html').send(renderHomePage());
+  });
+
+  const root = Router();
+  registerWebhookRoutes(root, ctx);
+  registerPortalRoutes(root, ctx, inbox);
+  app.use(root);
+
+  const api = Router();
+  api.use(authenticate(ctx));
+  // Cookie-authenticated writes must be JSON: a cross-site form cannot send that without CORS.
+  api.use((req, res, next) => {
+    const cookieAuth = !req.headers.authorization;
+    const write = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    if (cookieAuth && write && req.headers['content-length'] !== '0' && !req.is('application/json') && req.path !== '/auth/logout') {
+      res.status(415).json(errorBody('unsupported_media_type', 'Send JSON (Content-Type: application/json).'));
+      return;
+    }
+    next();
+  });
+  api.use(json({ limit: '256kb' }));
+  const registry = new ApiRegistry(api);
+  registerAuthRoutes(api, registry, ctx);
+  registerUserRoutes(registry, ctx);
+  registerChannelRoutes(registry, ctx);
+  registerConversationRoutes(registry, ctx, inbox);
+  api.get('/openapi.json', (_req, res) => {
+    res.json(registry.openapi({ title: 'Centralita API', version: VERSION }));
+  });
+  app.use('/api/v1', api);
+  app.use(notFound);
+  app.use(errorHandler(options.logger));
+
+  const http = createServer(app);
+  const io = new SocketServer(http, { serveClient: true });
+  realtime.attach(io, ctx);
+
+  let worker: Runner | null = null;
+  return {
+    ctx,
+    http,
+    inbox,
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => resolve());
+      });
+      const addr = http.address() as AddressInfo;
+      const local = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+      if (!options.publicUrl) baseUrl = local;
+      if (options.worker !== false) worker = await startWorker(ctx, inbox);
+      channels.startPullListeners();
+      return local;
+    },
+    async stop() {
+      await channels.stop();
+      await worker?.stop();
+      io.close();
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    },
+  };
+}

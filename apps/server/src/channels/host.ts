@@ -1,0 +1,166 @@
+import type { AdapterAccount, ChannelAdapter, ChannelConnection, ChannelContext } from '@centralita/channel-kit';
+import type { InboundEvent } from '@centralita/core';
+import { accountStore, type ChannelAccountRecord, type Db, findChannelAccount, listChannelAccounts } from '@centralita/db';
+import type pg from 'pg';
+import type { SecretBox } from '../crypto.ts';
+import type { AppLogger } from '../logger.ts';
+
+/** What the host does with events and portal deliveries; the inbox service implements it. */
+export interface ChannelSink {
+  receive(account: ChannelAccountRecord, event: InboundEvent, options: { wantCustomerLink?: boolean }): ReturnType<ChannelContext['emit']>;
+  deliverToPortal: (account: ChannelAccountRecord, message: Parameters<ChannelContext['deliverToPortal']>[0]) => Promise<void>;
+}
+
+interface Live {
+  account: ChannelAccountRecord;
+  adapter: ChannelAdapter;
+  connection: ChannelConnection;
+  abort: AbortController;
+}
+
+/**
+ * Owns one connection per channel account. Push accounts connect on first use on any node; each
+ * pull account runs on exactly one node at a time, the one holding its PostgreSQL advisory lock,
+ * and moves to another node within `lockRetryMs` when that node dies.
+ */
+export class ChannelHost {
+  readonly #adapters = new Map<string, ChannelAdapter>();
+  readonly #live = new Map<string, Live>();
+  readonly #lockClients = new Map<string, pg.PoolClient>();
+  #sink: ChannelSink | null = null;
+  #pullTimer: NodeJS.Timeout | null = null;
+  #stopped = false;
+
+  constructor(
+    adapters: readonly ChannelAdapter[],
+    private readonly deps: { db: Db; box: SecretBox; logger: AppLogger; clock: () => Date; lockRetryMs?: number },
+  ) {
+    for (const a of adapters) {
+      if (this.#adapters.has(a.kind)) throw new Error(`Two channel adapters claim the kind "${a.kind}"`);
+      this.#adapters.set(a.kind, a as ChannelAdapter);
+    }
+  }
+
+  /** Where emitted events go; set once by the composition root. */
+  setSink(sink: ChannelSink): void {
+    this.#sink = sink;
+  }
+
+  adapter(kind: string): ChannelAdapter | undefined {
+    return this.#adapters.get(kind);
+  }
+
+  adapters(): ChannelAdapter[] {
+    return [...this.#adapters.values()];
+  }
+
+  /** Merges settings and decrypted secrets and lets the adapter validate them. */
+  parseAccountConfig(account: ChannelAccountRecord, adapter: ChannelAdapter): unknown {
+    const secrets = account.secretsEncrypted ? this.deps.box.open(account.secretsEncrypted) : {};
+    return adapter.config.parse({ ...account.settings, ...secrets });
+  }
+
+  /** The live connection of an account, connecting it on first use; null for unknown or inactive ones. */
+  async connection(accountId: string): Promise<Live | null> {
+    const live = this.#live.get(accountId);
+    if (live) return live;
+    const account = await findChannelAccount(this.deps.db.kysely, accountId);
+    if (!account?.active) return null;
+    const adapter = this.#adapters.get(account.kind);
+    if (!adapter) return null;
+    return this.#open(account, adapter);
+  }
+
+  async #open(account: ChannelAccountRecord, adapter: ChannelAdapter): Promise<Live> {
+    const existing = this.#live.get(account.id);
+    if (existing) return existing;
+    const adapterAccount: AdapterAccount<unknown> = {
+      id: account.id,
+      workspaceId: account.workspaceId,
+      name: account.name,
+      config: this.parseAccountConfig(account, adapter),
+    };
+    const connection = adapter.connect(adapterAccount, this.#context(account));
+    const live: Live = { account, adapter, connection, abort: new AbortController() };
+    this.#live.set(account.id, live);
+    if (!adapter.capabilities.inbound.pull) await connection.start(live.abort.signal);
+    return live;
+  }
+
+  #context(account: ChannelAccountRecord): ChannelContext {
+    const sink = () => {
+      if (!this.#sink) throw new Error('ChannelHost has no sink yet');
+      return this.#sink;
+    };
+    return {
+      account: { id: account.id, workspaceId: account.workspaceId, name: account.name },
+      emit: (event, options) => sink().receive(account, event, options ?? {}),
+      deliverToPortal: (message) => sink().deliverToPortal(account, message),
+      store: accountStore(this.deps.db.kysely, account.workspaceId, account.id, this.deps.clock),
+      logger: this.deps.logger.child({ channel: account.kind, channelAccountId: account.id }),
+      now: this.deps.clock,
+    };
+  }
+
+  /** Forgets an account's connection after its settings changed; the next use reconnects. */
+  async refresh(accountId: string): Promise<void> {
+    const live = this.#live.get(accountId);
+    this.#live.delete(accountId);
+    if (live) {
+      live.abort.abort();
+      await live.connection.stop();
+    }
+    const lock = this.#lockClients.get(accountId);
+    if (lock) {
+      this.#lockClients.delete(accountId);
+      lock.release(true);
+    }
+  }
+
+  /** Starts trying, now and every `lockRetryMs`, to own the pull accounts nobody else runs. */
+  startPullListeners(): void {
+    const tick = () => {
+      this.#claimPullAccounts().catch((err: unknown) => this.deps.logger.warn({ error: String(err) }, 'pull listener claim failed'));
+    };
+    tick();
+    this.#pullTimer = setInterval(tick, this.deps.lockRetryMs ?? 5_000);
+    this.#pullTimer.unref();
+  }
+
+  async #claimPullAccounts(): Promise<void> {
+    if (this.#stopped) return;
+    const accounts = await listChannelAccounts(this.deps.db.kysely, null);
+    for (const account of accounts) {
+      const adapter = this.#adapters.get(account.kind);
+      if (!account.active || !adapter?.capabilities.inbound.pull || this.#lockClients.has(account.id)) continue;
+      // A session-level lock lives as long as this client's connection: if the node dies, the
+      // server drops the connection and the lock with it, and another node claims the account.
+      const client = await this.deps.db.pool.connect();
+      const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [`pull:${account.id}`]);
+      if (!got.rows[0]?.ok) {
+        client.release();
+        continue;
+      }
+      this.#lockClients.set(account.id, client);
+      client.on('error', () => {
+        this.deps.logger.warn({ channelAccountId: account.id }, 'lost the pull lock connection; stopping the listener');
+        void this.refresh(account.id);
+      });
+      try {
+        const live = await this.#open(account, adapter);
+        await live.connection.start(live.abort.signal);
+        this.deps.logger.info({ channelAccountId: account.id, channel: account.kind }, 'pull listener started on this node');
+      } catch (err) {
+        this.deps.logger.error({ channelAccountId: account.id, error: String(err) }, 'pull listener failed to start');
+        await this.refresh(account.id);
+      }
+    }
+  }
+
+  /** Stops every connection and releases every lock. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#pullTimer) clearInterval(this.#pullTimer);
+    await Promise.all([...this.#live.keys(), ...this.#lockClients.keys()].map((id) => this.refresh(id)));
+  }
+}

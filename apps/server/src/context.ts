@@ -1,0 +1,25 @@
+import type { Db } from '@centralita/db';
+import type { ChannelHost } from './channels/host.ts';
+import type { SecretBox } from './crypto.ts';
+import type { AppLogger } from './logger.ts';
+import type { Realtime } from './realtime/realtime.ts';
+
+/** Everything a request handler, job or socket may use; built once by `createCentralita`. */
+export interface AppContext {
+  readonly db: Db;
+  readonly logger: AppLogger;
+  readonly box: SecretBox;
+  /** The clock; tests inject one. */
+  readonly clock: () => Date;
+  /** Base URL for links given to customers (portal pages, form pages). */
+  readonly publicUrl: () => string;
+  readonly channels: ChannelHost;
+  readonly realtime: Realtime;
+  readonly settings: {
+    /** How long a customer's conversation link works. */
+    portalTokenTtlMs: number;
+    sessionTtlMs: number;
+    /** Failed sign-ins per email and client within 15 minutes before a pause. */
+    loginFailuresAllowed: number;
+  };
+}

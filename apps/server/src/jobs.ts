@@ -1,0 +1,100 @@
+import { SendError } from '@centralita/channel-kit';
+import { CentralitaError, SYSTEM_ACTOR } from '@centralita/core';
+import { findMessage, getConversation, recordDelivery } from '@centralita/db';
+import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
+import type { AppContext } from './context.ts';
+import type { Inbox } from './services/inbox.ts';
+
+interface SendPayload {
+  messageId: string;
+  workspaceId: string;
+}
+
+/**
+ * Sends one queued reply through its channel. Runs at least once per message: a retry after a
+ * crash finds the message already sent and stops, and adapters get the same message id each time
+ * to use as their idempotency key. A permanent failure is shown on the message at once; a
+ * temporary one is retried with graphile-worker's exponential backoff until attempts run out.
+ */
+function sendMessageTask(ctx: AppContext): Task {
+  return async (raw, helpers) => {
+    const { messageId, workspaceId } = raw as SendPayload;
+    const message = await findMessage(ctx.db.kysely, workspaceId, messageId);
+    if (message?.direction !== 'outbound' || message.deliveryState !== 'queued') return;
+    const conv = await getConversation(ctx.db.kysely, workspaceId, message.conversationId);
+    const fail = async (reason: string) => {
+      const updated = await recordDelivery(ctx.db.kysely, { workspaceId, messageId }, { state: 'failed', reason });
+      if (updated) ctx.realtime.message('updated', conv, updated);
+    };
+    const live = await ctx.channels.connection(message.channelAccountId);
+    if (!live) return fail('The channel account is inactive or its channel is not installed on this server.');
+    const recipient = await ctx.db.kysely
+      .selectFrom('identities')
+      .select(['kind', 'external_id'])
+      .where('contact_id', '=', conv.contactId)
+      .where('kind', '=', live.adapter.kind)
+      .orderBy('verified', 'desc')
+      .executeTakeFirst();
+    const inReplyTo = await ctx.db.kysely
+      .selectFrom('messages')
+      .select('external_id')
+      .where('conversation_id', '=', conv.id)
+      .where('direction', '=', 'inbound')
+      .where('external_id', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(10)
+      .execute();
+    try {
+      const result = await live.connection.send({
+        messageId,
+        conversationId: conv.id,
+        text: message.text,
+        visibility: message.visibility,
+        recipient: recipient ? { kind: recipient.kind, externalId: recipient.external_id } : null,
+        inReplyTo: inReplyTo.map((r) => r.external_id as string).reverse(),
+        allowSplit: message.metadata.allowSplit === true,
+      });
+      const updated = await recordDelivery(
+        ctx.db.kysely,
+        { workspaceId, messageId },
+        { state: result.state, ...(result.externalIds[0] ? { externalId: result.externalIds[0] } : {}) },
+      );
+      if (updated) ctx.realtime.message('updated', conv, updated);
+    } catch (err) {
+      const lastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
+      if (err instanceof SendError && !err.retryable) return fail(err.message);
+      if (lastAttempt) return fail(`Gave up after ${helpers.job.attempts} attempts: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
+    }
+  };
+}
+
+function wakeSnoozedTask(inbox: Inbox): Task {
+  return async (raw) => {
+    const { conversationId, workspaceId } = raw as { conversationId: string; workspaceId: string };
+    try {
+      await inbox.setStatus(workspaceId, conversationId, { type: 'wake' }, SYSTEM_ACTOR);
+    } catch (err) {
+      // Reopened or re-snoozed by someone since: nothing to wake.
+      if (!(err instanceof CentralitaError)) throw err;
+    }
+  };
+}
+
+/** Starts the job worker in this process (outbound sends and timers). */
+export async function startWorker(ctx: AppContext, inbox: Inbox, options: { concurrency?: number } = {}): Promise<Runner> {
+  const logger = new WorkerLogger((scope) => (level, message, meta) => {
+    const line = { ...scope, ...meta };
+    if (level === 'error') ctx.logger.error(line, message);
+    else if (level === 'warning') ctx.logger.warn(line, message);
+    else ctx.logger.debug(line, message);
+  });
+  return run({
+    pgPool: ctx.db.pool,
+    concurrency: options.concurrency ?? 4,
+    noHandleSignals: true,
+    pollInterval: 1_000,
+    logger,
+    taskList: { send_message: sendMessageTask(ctx), wake_snoozed: wakeSnoozedTask(inbox) },
+  });
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { CentralitaError } from '@centralita/core';
+import { findChannelAccount, findPortalToken, hitRateLimit, listMessages, toMessage } from '@centralita/db';
+import { json, type Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { hashToken } from '../crypto.ts';
+import { validate } from '../http/errors.ts';
+import type { Inbox } from '../services/inbox.ts';
+import { renderPortalPage } from './page.ts';
+import { toPortalMessage } from './portal-message.ts';
+
+/** The customer's private conversation page, its messages and replies, by unguessable token. */
+export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inbox): void {
+  async function resolve(token: string | undefined) {
+    const found = token?.startsWith('ctp_') ? await findPortalToken(ctx.db.kysely, hashToken(token), ctx.clock()) : undefined;
+    if (!found) throw new CentralitaError('not_found', 'This conversation link is unknown or has expired.');
+    return found;
+  }
+
+  router.use('/c', (_req, res, next) => {
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('x-robots-tag', 'noindex');
+    res.setHeader('cache-control', 'no-store');
+    next();
+  });
+
+  router.get('/c/:token', async (req, res) => {
+    await resolve(req.params.token);
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader(
+      'content-security-policy',
+      `default-src 'none'; script-src 'self' 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    );
+    res.type('html').send(renderPortalPage(nonce));
+  });
+
+  router.get('/c/:token/messages', async (req, res) => {
+    const t = await resolve(req.params.token);
+    const page = await listMessages(ctx.db.kysely, t.workspace_id, t.conversation_id, { limit: 200, excludeNotes: true });
+    res.json({ items: page.items.map(toPortalMessage) });
+  });
+
+  router.post('/c/:token/messages', json({ limit: '32kb' }), async (req, res) => {
+    const t = await resolve(req.params.token);
+    const hits = await hitRateLimit(ctx.db.kysely, `portal:${t.conversation_id}`, 60_000, ctx.clock(), t.workspace_id);
+    if (hits > 20) throw new CentralitaError('rate_limited', 'Too many messages in a minute; wait a moment.', { retryAfterSeconds: 60 });
+    const body = validate(z.object({ text: z.string().trim().min(1, 'text is required').max(10_000) }), req.body, 'body');
+    const key = req.header('idempotency-key') ?? randomBytes(12).toString('base64url');
+    if (key.length > 200) throw new CentralitaError('bad_request', 'Idempotency-Key must be at most 200 characters.');
+    const account = await findChannelAccount(ctx.db.kysely, t.channel_account_id);
+    if (!account) throw new CentralitaError('not_found', 'This conversation link is unknown or has expired.');
+    const result = await inbox.receive(
+      account,
+      {
+        type: 'message.received',
+        // Scoped by conversation, so one customer's key can never collide with another's.
+        externalMessageId: `portal:${t.conversation_id}:${key}`,
+        occurredAt: ctx.clock(),
+        sender: { kind: 'portal', externalId: t.contact_id, verified: false },
+        text: body.text,
+        visibility: 'private',
+        thread: {},
+      },
+      { conversationId: t.conversation_id },
+    );
+    const message = await ctx.db.kysely
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', result.messageId ?? '')
+      .executeTakeFirstOrThrow();
+    res.status(result.duplicate ? 200 : 201).json({ message: toPortalMessage(toMessage(message)) });
+  });
+}

@@ -1,0 +1,70 @@
+import type { Conversation } from '@centralita/core';
+import { findPortalToken, type StoredMessage, teamIdsOf } from '@centralita/db';
+import type { Server } from 'socket.io';
+import type { AppContext } from '../context.ts';
+import { hashToken } from '../crypto.ts';
+import { resolvePrincipal } from '../http/auth.ts';
+import { type PortalMessage, toPortalMessage } from '../portal/portal-message.ts';
+import { rooms, roomsFor, roomsOf } from './rooms.ts';
+
+/**
+ * Server-to-console events (documented in docs/realtime.md):
+ * `conversation.created`, `conversation.updated` { conversation };
+ * `message.created`, `message.updated` { conversationId, message }.
+ * The customer portal namespace `/portal` gets `message.created` { message } without notes.
+ */
+export interface Realtime {
+  conversation(kind: 'created' | 'updated', conversation: Conversation): void;
+  message(kind: 'created' | 'updated', conversation: Conversation, message: StoredMessage): void;
+  portal(conversationId: string, message: PortalMessage): void;
+  attach(io: Server, ctx: AppContext): void;
+}
+
+/** Broadcasts through socket.io once attached; before that (CLI, tests) it stays silent. */
+export function createRealtime(): Realtime {
+  let io: Server | null = null;
+  return {
+    conversation(kind, conversation) {
+      io?.to(roomsOf(conversation)).emit(`conversation.${kind}`, { conversation });
+    },
+    message(kind, conversation, message) {
+      io?.to(roomsOf(conversation)).emit(`message.${kind}`, { conversationId: conversation.id, message });
+      // Replies reach the customer's page through the channel's send (deliverToPortal), so
+      // the page shows what was actually delivered; the customer's own messages echo here.
+      if (message.direction === 'inbound') {
+        io?.of('/portal')
+          .to(rooms.portal(conversation.id))
+          .emit(`message.${kind}`, { message: toPortalMessage(message) });
+      }
+    },
+    portal(conversationId, message) {
+      io?.of('/portal').to(rooms.portal(conversationId)).emit('message.created', { message });
+    },
+    attach(server, ctx) {
+      io = server;
+      server.use(async (socket, next) => {
+        try {
+          const token = typeof socket.handshake.auth.token === 'string' ? socket.handshake.auth.token : undefined;
+          const principal = await resolvePrincipal(ctx, {
+            authorization: token ? `Bearer ${token}` : undefined,
+            cookie: socket.handshake.headers.cookie,
+          });
+          if (!principal) return next(new Error('unauthenticated: sign in or pass an API token as auth.token'));
+          const teams = principal.userId ? await teamIdsOf(ctx.db.kysely, principal.userId) : [];
+          await socket.join(roomsFor(principal, teams));
+          socket.data.principal = principal;
+          next();
+        } catch (err) {
+          next(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+      server.of('/portal').use(async (socket, next) => {
+        const token = socket.handshake.auth.token;
+        const found = typeof token === 'string' ? await findPortalToken(ctx.db.kysely, hashToken(token), ctx.clock()) : undefined;
+        if (!found) return next(new Error('This conversation link is unknown or has expired.'));
+        await socket.join(rooms.portal(found.conversation_id));
+        next();
+      });
+    },
+  };
+}

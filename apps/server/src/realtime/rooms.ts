@@ -1,0 +1,29 @@
+import type { Conversation, Role } from '@centralita/core';
+
+/**
+ * Socket rooms. A conversation with a team goes to that team and to supervisors; one without a
+ * team goes to everyone in the workspace; its assignee always gets it. Nothing crosses workspaces.
+ */
+export const rooms = {
+  everything: (workspaceId: string) => `ws:${workspaceId}:all`,
+  unteamed: (workspaceId: string) => `ws:${workspaceId}:unteamed`,
+  team: (teamId: string) => `team:${teamId}`,
+  user: (userId: string) => `user:${userId}`,
+  portal: (conversationId: string) => `portal:${conversationId}`,
+};
+
+/** Rooms a socket joins for its principal. */
+export function roomsFor(p: { workspaceId: string; userId: string | null; role: Role }, teamIds: string[]): string[] {
+  const list = [rooms.unteamed(p.workspaceId)];
+  if (p.role !== 'agent') list.push(rooms.everything(p.workspaceId));
+  if (p.userId) list.push(rooms.user(p.userId));
+  for (const t of teamIds) list.push(rooms.team(t));
+  return list;
+}
+
+/** Rooms that should hear about a conversation. */
+export function roomsOf(c: Pick<Conversation, 'workspaceId' | 'teamId' | 'assigneeId'>): string[] {
+  const list = c.teamId ? [rooms.team(c.teamId), rooms.everything(c.workspaceId)] : [rooms.unteamed(c.workspaceId)];
+  if (c.assigneeId) list.push(rooms.user(c.assigneeId));
+  return list;
+}

@@ -1,0 +1,89 @@
+import { CentralitaError } from '@centralita/core';
+import { createSession, deleteSession, findUsersByEmail, hitRateLimit, resetRateLimit, toUser } from '@centralita/db';
+import { json, type Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { hashToken, newToken, verifyPassword } from '../crypto.ts';
+import { readCookie, SESSION_COOKIE } from '../http/auth.ts';
+import { validate } from '../http/errors.ts';
+import type { ApiRegistry } from '../http/registry.ts';
+
+const loginSchema = z.object({
+  email: z.email().max(320),
+  password: z.string().min(1).max(1_000),
+  /** Needed only when the same email has accounts in several workspaces. */
+  workspace: z.string().max(63).optional(),
+});
+
+const FAILURE_WINDOW_MS = 15 * 60_000;
+// scrypt of a random string, so an unknown email takes as long as a wrong password.
+const DUMMY_HASH = 'scrypt$32768$8$1$c2FsdHNhbHRzYWx0c2FsdA==$QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=';
+
+/** Sign-in, sign-out and "who am I", for the console. */
+export function registerAuthRoutes(router: Router, api: ApiRegistry, ctx: AppContext): void {
+  router.post('/auth/login', json({ limit: '16kb' }), async (req, res) => {
+    const body = validate(loginSchema, req.body, 'body');
+    const key = `login:${body.email.toLowerCase()}:${req.ip}`;
+    const now = ctx.clock();
+    const failures = await hitRateLimit(ctx.db.kysely, key, FAILURE_WINDOW_MS, now);
+    if (failures > ctx.settings.loginFailuresAllowed) {
+      throw new CentralitaError(
+        'rate_limited',
+        'Too many failed sign-ins for this email; wait 15 minutes or ask an admin to reset the password.',
+        {
+          retryAfterSeconds: 900,
+        },
+      );
+    }
+    const candidates = (await findUsersByEmail(ctx.db.kysely, body.email)).filter(
+      (u) => u.active && (!body.workspace || u.workspace_slug === body.workspace),
+    );
+    if (candidates.length > 1) {
+      throw new CentralitaError('validation_failed', 'This email belongs to several workspaces; say which one in "workspace".', {
+        workspaces: candidates.map((c) => c.workspace_slug),
+      });
+    }
+    const user = candidates[0];
+    const ok = await verifyPassword(body.password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !ok) throw new CentralitaError('unauthenticated', 'The email or password is wrong.');
+    await resetRateLimit(ctx.db.kysely, key);
+    const token = newToken('cts_');
+    const expiresAt = new Date(now.getTime() + ctx.settings.sessionTtlMs);
+    await createSession(ctx.db.kysely, { workspaceId: user.workspace_id, userId: user.id, tokenHash: hashToken(token), expiresAt });
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/',
+      expires: expiresAt,
+    });
+    ctx.logger.info({ userId: user.id, workspaceId: user.workspace_id }, 'signed in');
+    res.json({ user: toUser(user), workspace: { id: user.workspace_id, slug: user.workspace_slug }, expiresAt });
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (token) await deleteSession(ctx.db.kysely, hashToken(token));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  api.add({
+    method: 'get',
+    path: '/auth/me',
+    tag: 'auth',
+    role: 'agent',
+    summary: 'Who the caller is: the user or API token, its role and workspace.',
+    async handler({ principal }) {
+      const user = principal.userId
+        ? await ctx.db.kysely.selectFrom('users').selectAll().where('id', '=', principal.userId).executeTakeFirst()
+        : undefined;
+      const ws = await ctx.db.kysely
+        .selectFrom('workspaces')
+        .select(['id', 'slug', 'name'])
+        .where('id', '=', principal.workspaceId)
+        .executeTakeFirstOrThrow();
+      return { kind: principal.kind, role: principal.role, name: principal.name, user: user ? toUser(user) : null, workspace: ws };
+    },
+  });
+}

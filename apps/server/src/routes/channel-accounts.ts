@@ -1,0 +1,137 @@
+import { ConfigError } from '@centralita/channel-kit';
+import { CentralitaError } from '@centralita/core';
+import {
+  type ChannelAccountRecord,
+  createChannelAccount,
+  findChannelAccount,
+  listChannelAccounts,
+  updateChannelAccount,
+} from '@centralita/db';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import type { ApiRegistry } from '../http/registry.ts';
+
+/** An account as the API shows it: secrets are reported as set, never returned. */
+function present(ctx: AppContext, a: ChannelAccountRecord) {
+  const adapter = ctx.channels.adapter(a.kind);
+  const secretKeys = adapter?.config.secretKeys ?? [];
+  const setSecrets = a.secretsEncrypted ? Object.keys(ctx.box.open(a.secretsEncrypted)) : [];
+  return {
+    id: a.id,
+    kind: a.kind,
+    name: a.name,
+    active: a.active,
+    settings: a.settings,
+    secrets: Object.fromEntries(secretKeys.map((k) => [k, setSecrets.includes(k) ? 'set' : 'unset'])),
+    webhookUrl: `${ctx.publicUrl()}/webhooks/${a.id}`,
+    installed: Boolean(adapter),
+    createdAt: a.createdAt,
+  };
+}
+
+/** Validates a config with the adapter and splits it into settings and sealed secrets. */
+function splitConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>) {
+  const adapter = ctx.channels.adapter(kind);
+  if (!adapter) {
+    const kinds = ctx.channels.adapters().map((a) => a.kind);
+    throw new CentralitaError('validation_failed', `Unknown channel kind "${kind}"; this server has ${kinds.join(', ')}.`);
+  }
+  const full = { ...adapter.config.generate?.(), ...raw };
+  try {
+    adapter.config.parse(full);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CentralitaError('validation_failed', err.message, err.issues);
+    throw err;
+  }
+  const secrets: Record<string, string> = {};
+  const settings: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(full)) {
+    if (adapter.config.secretKeys.includes(k)) secrets[k] = String(v);
+    else settings[k] = v;
+  }
+  return { settings, sealed: Object.keys(secrets).length > 0 ? ctx.box.seal(secrets) : null };
+}
+
+/** Channel kinds this server has and the accounts configured for them. */
+export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
+  const db = ctx.db.kysely;
+
+  api.add({
+    method: 'get',
+    path: '/channel-kinds',
+    tag: 'channels',
+    role: 'agent',
+    summary: 'The channel adapters installed on this server, with their capabilities (text limits, visibilities).',
+    handler: async () => ({
+      items: ctx.channels
+        .adapters()
+        .map((a) => ({ kind: a.kind, displayName: a.displayName, capabilities: a.capabilities, secretKeys: a.config.secretKeys })),
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/channel-accounts',
+    tag: 'channels',
+    role: 'agent',
+    summary: "The workspace's channel accounts (settings, never secrets).",
+    handler: async ({ principal }) => ({ items: (await listChannelAccounts(db, principal.workspaceId)).map((a) => present(ctx, a)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/channel-accounts',
+    tag: 'channels',
+    role: 'admin',
+    status: 201,
+    summary: 'Adds a channel account; the adapter validates the config and secret fields are encrypted.',
+    body: z.object({
+      kind: z.string().min(1).max(50),
+      name: z.string().trim().min(1).max(200),
+      config: z.record(z.string(), z.unknown()).default({}),
+    }),
+    async handler({ principal, body }) {
+      const { settings, sealed } = splitConfig(ctx, body.kind, body.config);
+      const account = await createChannelAccount(db, {
+        workspaceId: principal.workspaceId,
+        kind: body.kind,
+        name: body.name,
+        settings,
+        secretsEncrypted: sealed,
+      });
+      ctx.logger.info({ channelAccountId: account.id, channel: account.kind }, 'channel account created');
+      return present(ctx, account);
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/channel-accounts/:id',
+    tag: 'channels',
+    role: 'admin',
+    summary: 'Renames, reconfigures or deactivates a channel account. Omitted secrets keep their value.',
+    body: z.object({
+      name: z.string().trim().min(1).max(200).optional(),
+      active: z.boolean().optional(),
+      config: z.record(z.string(), z.unknown()).optional(),
+    }),
+    async handler({ principal, body, params }) {
+      const current = await findChannelAccount(db, params.id as string);
+      if (!current || current.workspaceId !== principal.workspaceId)
+        throw new CentralitaError('not_found', `No channel account ${params.id} in this workspace.`);
+      let patch: { settings?: Record<string, unknown>; secretsEncrypted?: string | null } = {};
+      if (body.config) {
+        const oldSecrets = current.secretsEncrypted ? ctx.box.open(current.secretsEncrypted) : {};
+        const { settings, sealed } = splitConfig(ctx, current.kind, { ...current.settings, ...oldSecrets, ...body.config });
+        patch = { settings, secretsEncrypted: sealed };
+      }
+      const updated = await updateChannelAccount(db, principal.workspaceId, current.id, {
+        ...patch,
+        ...(body.name ? { name: body.name } : {}),
+        ...(body.active !== undefined ? { active: body.active } : {}),
+      });
+      await ctx.channels.refresh(current.id);
+      return present(ctx, updated);
+    },
+  });
+}

@@ -1,0 +1,177 @@
+import { CentralitaError, type StatusAction } from '@centralita/core';
+import { getConversation, listConversations, listEvents, listMessages, type Principal, teamIdsOf } from '@centralita/db';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import type { ApiRegistry } from '../http/registry.ts';
+import type { Inbox } from '../services/inbox.ts';
+
+const page = {
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+};
+
+/** Teams whose conversations an agent may see (plus unteamed ones); null means all. */
+async function visibleTeams(ctx: AppContext, p: Principal): Promise<string[] | null> {
+  if (p.role !== 'agent' || !p.userId) return null;
+  return teamIdsOf(ctx.db.kysely, p.userId);
+}
+
+/** The conversation if the caller may see it, else `not_found` (no hint that it exists). */
+async function visibleConversation(ctx: AppContext, p: Principal, id: string) {
+  const conv = await getConversation(ctx.db.kysely, p.workspaceId, id);
+  const teams = await visibleTeams(ctx, p);
+  if (teams && conv.teamId && !teams.includes(conv.teamId))
+    throw new CentralitaError('not_found', `No conversation ${id} in this workspace.`);
+  return conv;
+}
+
+/** Conversations, their messages and events, replies, notes and status changes. */
+export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, inbox: Inbox): void {
+  const db = ctx.db.kysely;
+
+  api.add({
+    method: 'get',
+    path: '/conversations',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'Conversations with the latest activity first; filter by status, channel and assignee.',
+    query: z.object({
+      status: z.enum(['open', 'pending', 'snoozed', 'resolved']).optional(),
+      channel: z.string().max(50).optional().describe('A channel kind such as webform'),
+      channelAccountId: z.uuid().optional(),
+      assignee: z.union([z.uuid(), z.enum(['me', 'none'])]).optional(),
+      ...page,
+    }),
+    async handler({ principal, query }) {
+      const assigneeId = query.assignee === 'me' ? (principal.userId ?? 'none') : query.assignee;
+      return listConversations(
+        db,
+        principal.workspaceId,
+        {
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.channel ? { channelKind: query.channel } : {}),
+          ...(query.channelAccountId ? { channelAccountId: query.channelAccountId } : {}),
+          ...(assigneeId ? { assigneeId } : {}),
+          visibleTeamIds: await visibleTeams(ctx, principal),
+        },
+        { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+      );
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/conversations/:id',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'One conversation with its contact and identities.',
+    async handler({ principal, params }) {
+      const conversation = await visibleConversation(ctx, principal, params.id as string);
+      const contact = await db.selectFrom('contacts').selectAll().where('id', '=', conversation.contactId).executeTakeFirstOrThrow();
+      const identities = await db
+        .selectFrom('identities')
+        .select(['kind', 'external_id as externalId', 'verified', 'display_name as displayName'])
+        .where('contact_id', '=', contact.id)
+        .execute();
+      return {
+        conversation,
+        contact: {
+          id: contact.id,
+          name: contact.name,
+          locale: contact.locale,
+          country: contact.country,
+          timezone: contact.timezone,
+          signals: contact.signals,
+          identities,
+        },
+      };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/conversations/:id/messages',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'The conversation’s messages, oldest first, across every channel it used.',
+    query: z.object(page),
+    async handler({ principal, params, query }) {
+      await visibleConversation(ctx, principal, params.id as string);
+      return listMessages(db, principal.workspaceId, params.id as string, {
+        limit: query.limit,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/conversations/:id/events',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'The conversation’s append-only event log, in order.',
+    query: z.object({ after: z.string().regex(/^\d+$/).optional(), limit: page.limit }),
+    async handler({ principal, params, query }) {
+      await visibleConversation(ctx, principal, params.id as string);
+      const items = await listEvents(db, principal.workspaceId, params.id as string, {
+        limit: query.limit,
+        ...(query.after ? { afterSeq: query.after } : {}),
+      });
+      return { items, nextCursor: items.length === query.limit ? (items[items.length - 1]?.seq ?? null) : null };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/conversations/:id/messages',
+    tag: 'conversations',
+    role: 'agent',
+    status: 201,
+    summary:
+      'Posts a reply (queued and sent through the channel) or an internal note. Send an Idempotency-Key header against double clicks.',
+    body: z.object({
+      kind: z.enum(['reply', 'note']).default('reply'),
+      text: z.string().trim().min(1, 'text is required').max(20_000),
+      visibility: z.enum(['public', 'private']).optional(),
+      allowSplit: z.boolean().default(false),
+    }),
+    async handler({ req, res, principal, params, body }) {
+      await visibleConversation(ctx, principal, params.id as string);
+      const key = req.header('idempotency-key');
+      if (key !== undefined && (key.length === 0 || key.length > 200)) {
+        throw new CentralitaError('bad_request', 'Idempotency-Key must be 1 to 200 characters.');
+      }
+      const { message, created } = await inbox.post(
+        principal.workspaceId,
+        params.id as string,
+        { ...body, ...(key ? { idempotencyKey: key } : {}) },
+        { type: principal.kind === 'session' ? 'user' : 'api_token', id: principal.kind === 'session' ? principal.userId : principal.id },
+      );
+      res.status(created ? 201 : 200).json({ message });
+      return undefined;
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/conversations/:id/status',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'Resolves, reopens, marks pending or snoozes (until a time) a conversation.',
+    body: z.discriminatedUnion('action', [
+      z.object({ action: z.literal('resolve') }),
+      z.object({ action: z.literal('reopen') }),
+      z.object({ action: z.literal('pending') }),
+      z.object({ action: z.literal('snooze'), until: z.iso.datetime({ offset: true }) }),
+    ]),
+    async handler({ principal, params, body }) {
+      await visibleConversation(ctx, principal, params.id as string);
+      const action: StatusAction = body.action === 'snooze' ? { type: 'snooze', until: new Date(body.until) } : { type: body.action };
+      const actor = {
+        type: principal.kind === 'session' ? ('user' as const) : ('api_token' as const),
+        id: principal.kind === 'session' ? principal.userId : principal.id,
+      };
+      return { conversation: await inbox.setStatus(principal.workspaceId, params.id as string, action, actor) };
+    },
+  });
+}

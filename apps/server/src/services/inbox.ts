@@ -1,0 +1,138 @@
+import type { EmitResult } from '@centralita/channel-kit';
+import { type Actor, CentralitaError, type InboundEvent, type StatusAction } from '@centralita/core';
+import {
+  type ChannelAccountRecord,
+  changeStatus,
+  createAgentMessage,
+  createPortalToken,
+  findWorkspace,
+  getConversation,
+  ingestMessage,
+  recordDelivery,
+  type StoredMessage,
+  toMessage,
+} from '@centralita/db';
+import type { ChannelSink } from '../channels/host.ts';
+import type { AppContext } from '../context.ts';
+import { hashToken, newToken } from '../crypto.ts';
+
+/**
+ * The inbox: every change to conversations goes through here so it is stored first and
+ * broadcast after the commit, never the other way round.
+ */
+export class Inbox implements ChannelSink {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Stores an inbound event exactly once and tells the consoles. */
+  async receive(
+    account: ChannelAccountRecord,
+    event: InboundEvent,
+    options: { wantCustomerLink?: boolean; conversationId?: string },
+  ): Promise<EmitResult> {
+    const { db, realtime } = this.ctx;
+    if (event.type === 'delivery.updated') {
+      const updated = await recordDelivery(
+        db.kysely,
+        { workspaceId: account.workspaceId, channelAccountId: account.id, externalId: event.externalMessageId },
+        { state: event.state, ...(event.reason ? { reason: event.reason } : {}) },
+      );
+      if (updated) {
+        const conv = await getConversation(db.kysely, account.workspaceId, updated.conversationId);
+        realtime.message('updated', conv, updated);
+      }
+      return { duplicate: !updated, conversationId: updated?.conversationId ?? null, messageId: updated?.id ?? null, customerLink: null };
+    }
+    const ws = await findWorkspace(db.kysely, { id: account.workspaceId });
+    const result = await ingestMessage(
+      db.kysely,
+      { workspaceId: account.workspaceId, channelAccountId: account.id, reopenWindowMinutes: ws?.reopen_window_minutes ?? 10_080 },
+      event,
+      { now: this.ctx.clock(), ...(options.conversationId ? { conversationId: options.conversationId } : {}) },
+    );
+    const conv = await getConversation(db.kysely, account.workspaceId, result.conversationId);
+    if (!result.duplicate) {
+      const message = await db.kysely.selectFrom('messages').selectAll().where('id', '=', result.messageId).executeTakeFirstOrThrow();
+      if (result.createdConversation) realtime.conversation('created', conv);
+      else realtime.conversation('updated', conv);
+      realtime.message('created', conv, toMessage(message));
+      this.ctx.logger.info(
+        { channelAccountId: account.id, conversationId: conv.id, messageId: result.messageId, thread: result.threadRule ?? 'new' },
+        'message received',
+      );
+    }
+    const adapter = this.ctx.channels.adapter(account.kind);
+    let customerLink: string | null = null;
+    if (options.wantCustomerLink && adapter?.capabilities.customerPortal) {
+      customerLink = await this.customerLink(account.workspaceId, conv.id);
+    }
+    return { duplicate: result.duplicate, conversationId: conv.id, messageId: result.messageId, customerLink };
+  }
+
+  /** Issues a private, expiring link to the customer's conversation page. */
+  async customerLink(workspaceId: string, conversationId: string): Promise<string> {
+    const token = newToken('ctp_');
+    await createPortalToken(this.ctx.db.kysely, {
+      workspaceId,
+      conversationId,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(this.ctx.clock().getTime() + this.ctx.settings.portalTokenTtlMs),
+    });
+    return `${this.ctx.publicUrl()}/c/${token}`;
+  }
+
+  /** The web-form channel's outbound side: the reply appears on the customer's page. */
+  async deliverToPortal(
+    _account: ChannelAccountRecord,
+    message: { messageId: string; conversationId: string; text: string },
+  ): Promise<void> {
+    this.ctx.realtime.portal(message.conversationId, {
+      id: message.messageId,
+      from: 'agent',
+      text: message.text,
+      createdAt: this.ctx.clock().toISOString(),
+    });
+  }
+
+  /** Stores an agent's reply (queued for sending) or note, and tells the consoles. */
+  async post(
+    workspaceId: string,
+    conversationId: string,
+    input: { kind: 'reply' | 'note'; text: string; visibility?: 'public' | 'private'; idempotencyKey?: string; allowSplit?: boolean },
+    author: Actor,
+  ): Promise<{ message: StoredMessage; created: boolean }> {
+    const conv = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
+    const account = await this.ctx.channels.connection(conv.channelAccountId);
+    const caps = account?.adapter.capabilities;
+    const visibility = input.visibility ?? caps?.visibilities[0] ?? 'private';
+    if (input.kind === 'reply' && caps && !caps.visibilities.includes(visibility)) {
+      throw new CentralitaError(
+        'validation_failed',
+        `${account?.adapter.displayName} replies can be ${caps.visibilities.join(' or ')}, not ${visibility}.`,
+      );
+    }
+    const result = await createAgentMessage(this.ctx.db.kysely, {
+      workspaceId,
+      conversationId,
+      kind: input.kind,
+      visibility,
+      text: input.text,
+      author,
+      now: this.ctx.clock(),
+      allowSplit: input.allowSplit === true,
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    });
+    if (result.created) {
+      const fresh = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
+      this.ctx.realtime.message('created', fresh, result.message);
+      this.ctx.realtime.conversation('updated', fresh);
+    }
+    return result;
+  }
+
+  /** Applies a status action and tells the consoles. */
+  async setStatus(workspaceId: string, conversationId: string, action: StatusAction, actor: Actor) {
+    const conv = await changeStatus(this.ctx.db.kysely, workspaceId, conversationId, action, actor, this.ctx.clock());
+    this.ctx.realtime.conversation('updated', conv);
+    return conv;
+  }
+}
