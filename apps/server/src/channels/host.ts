@@ -157,6 +157,11 @@ export class ChannelHost {
     }
   }
 
+  /** Ids of the pull accounts this node currently runs (holds the lock for). */
+  runningPullAccounts(): string[] {
+    return [...this.#lockClients.keys()];
+  }
+
   /** Stops every connection and releases every lock. */
   async stop(): Promise<void> {
     this.#stopped = true;

@@ -1,0 +1,114 @@
+import { type ChannelAdapter, countCodePoints, defineCapabilities, parseWithSchema } from '@centralita/channel-kit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { call, createFixture, type Fixture, login, useServer } from './harness.ts';
+
+const SECRET = 'sk_live_do-not-leak-0123456789';
+
+/** A push adapter with a secret field, to prove secrets are sealed and never shown. */
+const secretive: ChannelAdapter<{ apiKey: string; region: string }> = {
+  kind: 'secretive',
+  displayName: 'Secretive (test)',
+  capabilities: defineCapabilities({ inbound: { push: true, pull: false } }),
+  config: {
+    parse: (raw) => parseWithSchema(z.object({ apiKey: z.string().min(10), region: z.string().default('eu') }), raw),
+    secretKeys: ['apiKey'],
+  },
+  measureText: countCodePoints,
+  connect: (account, ctx) => ({
+    async start() {
+      ctx.logger.info({ config: account.config }, 'connected with config');
+    },
+    async stop() {},
+    async send() {
+      return { externalIds: ['x'], state: 'sent' };
+    },
+    async handleWebhook() {
+      return { status: 200, body: { region: account.config.region } };
+    },
+  }),
+};
+
+const t = useServer({ adapters: [secretive as ChannelAdapter] });
+let f: Fixture;
+
+beforeAll(async () => {
+  f = await createFixture(t);
+});
+
+describe('channel accounts', () => {
+  it('lists the installed channel kinds with their capabilities', async () => {
+    const res = await call(t.url, 'GET', '/api/v1/channel-kinds', { token: f.adminToken });
+    const kinds = res.json.items.map((k: { kind: string }) => k.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['webform', 'secretive']));
+    const webform = res.json.items.find((k: { kind: string }) => k.kind === 'webform');
+    expect(webform.capabilities).toMatchObject({ customerPortal: true, visibilities: ['private'] });
+  });
+
+  it('encrypts secrets at rest and never returns or logs them', async () => {
+    const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
+      token: f.adminToken,
+      body: { kind: 'secretive', name: 'Vault', config: { apiKey: SECRET, region: 'latam' } },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ kind: 'secretive', settings: { region: 'latam' }, secrets: { apiKey: 'set' } });
+    expect(res.text).not.toContain(SECRET);
+    const row = await t.db.current.db.kysely
+      .selectFrom('channel_accounts')
+      .selectAll()
+      .where('id', '=', res.json.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(SECRET);
+    // The adapter gets the decrypted secret (its webhook answers with the parsed config).
+    const hook = await call(t.url, 'POST', `/webhooks/${res.json.id}`, { body: {} });
+    expect(hook.json).toEqual({ region: 'latam' });
+    const list = await call(t.url, 'GET', '/api/v1/channel-accounts', { token: f.adminToken });
+    expect(list.text).not.toContain(SECRET);
+    expect(t.logs.join('')).not.toContain(SECRET);
+    expect(t.logs.join('')).toContain('connected with config');
+  });
+
+  it('keeps a secret when a patch omits it, and applies new settings at once', async () => {
+    const created = await call(t.url, 'POST', '/api/v1/channel-accounts', {
+      token: f.adminToken,
+      body: { kind: 'secretive', name: 'V2', config: { apiKey: SECRET } },
+    });
+    await call(t.url, 'POST', `/webhooks/${created.json.id}`, { body: {} });
+    const patched = await call(t.url, 'PATCH', `/api/v1/channel-accounts/${created.json.id}`, {
+      token: f.adminToken,
+      body: { config: { region: 'apac' } },
+    });
+    expect(patched.json).toMatchObject({ settings: { region: 'apac' }, secrets: { apiKey: 'set' } });
+    const hook = await call(t.url, 'POST', `/webhooks/${created.json.id}`, { body: {} });
+    expect(hook.json).toEqual({ region: 'apac' });
+  });
+
+  it('refuses an unknown kind and a bad config, naming what is wrong', async () => {
+    const unknown = await call(t.url, 'POST', '/api/v1/channel-accounts', { token: f.adminToken, body: { kind: 'fax', name: 'Fax' } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.error.message).toMatch(/Unknown channel kind "fax"; this server has webform, secretive/);
+    const bad = await call(t.url, 'POST', '/api/v1/channel-accounts', {
+      token: f.adminToken,
+      body: { kind: 'secretive', name: 'Bad', config: { apiKey: 'short' } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details[0].path).toBe('apiKey');
+    expect(bad.text).not.toContain('short"');
+  });
+
+  it('stops answering webhooks for a deactivated account', async () => {
+    const created = await call(t.url, 'POST', '/api/v1/channel-accounts', {
+      token: f.adminToken,
+      body: { kind: 'webform', name: 'Old form' },
+    });
+    expect((await call(t.url, 'GET', `/webhooks/${created.json.id}`)).status).toBe(200);
+    await call(t.url, 'PATCH', `/api/v1/channel-accounts/${created.json.id}`, { token: f.adminToken, body: { active: false } });
+    expect((await call(t.url, 'GET', `/webhooks/${created.json.id}`)).status).toBe(404);
+  });
+
+  it('lets only admins add accounts', async () => {
+    const cookie = await login(t.url, f.users.supervisor.email);
+    const res = await call(t.url, 'POST', '/api/v1/channel-accounts', { cookie, body: { kind: 'webform', name: 'Nope' } });
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,202 @@
+import { waitFor } from '@centralita/channel-kit/conformance';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, createFixture, type Fixture, login, postForm, useServer } from './harness.ts';
+import { listen, refusal } from './sockets.ts';
+
+const t = useServer();
+let f: Fixture;
+
+beforeAll(async () => {
+  f = await createFixture(t);
+});
+
+async function newConversation(text: string) {
+  const posted = await postForm(t.url, f.formAccountId, { name: 'Ana', email: 'ana@example.com', message: text });
+  expect(posted.status).toBe(201);
+  const link = posted.json.conversationLink as string;
+  const token = link.split('/c/')[1] as string;
+  const row = await t.db.current.db.kysely
+    .selectFrom('messages')
+    .select('conversation_id')
+    .where('workspace_id', '=', f.workspaceId)
+    .where('text', '=', text)
+    .executeTakeFirstOrThrow();
+  return { id: row.conversation_id, link, token };
+}
+
+describe('a web-form conversation end to end', () => {
+  it('shows a new form post to a console socket, and an API reply on the customer’s page', async () => {
+    const cookie = await login(t.url, f.users.agent.email);
+    const console = await listen(t.url, { cookie });
+    const { id, token } = await newConversation('¿Por qué no tengo fibra?');
+    await waitFor(() => console.events.find((e) => e.name === 'message.created'), { what: 'message.created on the console socket' });
+    expect(console.events.map((e) => e.name)).toContain('conversation.created');
+
+    const customer = await listen(t.url, { namespace: '/portal', token });
+    const reply = await call(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+      cookie,
+      body: { text: 'Hola Ana, hay una avería en tu zona.' },
+      headers: { 'idempotency-key': 'reply-1' },
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.json.message).toMatchObject({ direction: 'outbound', deliveryState: 'queued' });
+
+    const seen = await waitFor(() => customer.events.find((e) => e.name === 'message.created'), { what: 'the reply on the customer page' });
+    expect(seen.payload).toMatchObject({ message: { from: 'agent', text: 'Hola Ana, hay una avería en tu zona.' } });
+    await waitFor(
+      async () => {
+        const msgs = await call(t.url, 'GET', `/api/v1/conversations/${id}/messages`, { cookie });
+        return msgs.json.items.find(
+          (m: { direction: string; deliveryState: string }) => m.direction === 'outbound' && m.deliveryState === 'delivered',
+        );
+      },
+      { what: 'the reply to be marked delivered' },
+    );
+    const page = await call(t.url, 'GET', `/c/${token}/messages`);
+    expect(page.json.items.map((m: { text: string }) => m.text)).toEqual([
+      '¿Por qué no tengo fibra?',
+      'Hola Ana, hay una avería en tu zona.',
+    ]);
+  });
+
+  it('stores one reply when the agent double-clicks send with the same Idempotency-Key', async () => {
+    const { id } = await newConversation('double click');
+    const body = { text: 'Una sola vez' };
+    const a = await call(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+      token: f.adminToken,
+      body,
+      headers: { 'idempotency-key': 'dbl' },
+    });
+    const b = await call(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+      token: f.adminToken,
+      body,
+      headers: { 'idempotency-key': 'dbl' },
+    });
+    expect([a.status, b.status]).toEqual([201, 200]);
+    expect(b.json.message.id).toBe(a.json.message.id);
+    const other = await call(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+      token: f.adminToken,
+      body: { text: 'different' },
+      headers: { 'idempotency-key': 'dbl' },
+    });
+    expect(other.status).toBe(409);
+  });
+
+  it('threads the customer’s answer on their page into the same conversation and tells the console', async () => {
+    const cookie = await login(t.url, f.users.agent.email);
+    const { id, token } = await newConversation('first question');
+    const console = await listen(t.url, { cookie });
+    const answer = await call(t.url, 'POST', `/c/${token}/messages`, {
+      body: { text: 'and a follow-up' },
+      headers: { 'idempotency-key': 'k1' },
+    });
+    expect(answer.status).toBe(201);
+    const again = await call(t.url, 'POST', `/c/${token}/messages`, {
+      body: { text: 'and a follow-up' },
+      headers: { 'idempotency-key': 'k1' },
+    });
+    expect(again.status).toBe(200);
+    const evt = await waitFor(() => console.events.find((e) => e.name === 'message.created'), { what: 'the follow-up on the console' });
+    expect(evt.payload).toMatchObject({ conversationId: id, message: { text: 'and a follow-up', threadRule: 'portal' } });
+    const msgs = await call(t.url, 'GET', `/api/v1/conversations/${id}/messages`, { cookie });
+    expect(msgs.json.items.map((m: { text: string }) => m.text)).toEqual(['first question', 'and a follow-up']);
+  });
+
+  it('keeps internal notes off the customer’s page', async () => {
+    const { id, token } = await newConversation('note test');
+    const note = await call(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+      token: f.adminToken,
+      body: { kind: 'note', text: 'VIP, be nice' },
+    });
+    expect(note.json.message).toMatchObject({ direction: 'note', visibility: 'private' });
+    const page = await call(t.url, 'GET', `/c/${token}/messages`);
+    expect(JSON.stringify(page.json)).not.toContain('VIP, be nice');
+  });
+
+  it('refuses an unknown or expired customer link, on the page and on the socket', async () => {
+    expect((await call(t.url, 'GET', '/c/ctp_unknown')).status).toBe(404);
+    expect(await refusal(t.url, { namespace: '/portal', token: 'ctp_unknown' })).toMatch(/unknown or has expired/);
+    const { token } = await newConversation('expiring');
+    await t.db.current.db.kysely
+      .updateTable('portal_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
+    expect((await call(t.url, 'GET', `/c/${token}/messages`)).status).toBe(404);
+  });
+
+  it('resolves, reopens and snoozes with events, and wakes a snoozed conversation on time', async () => {
+    const { id } = await newConversation('status test');
+    const resolve = await call(t.url, 'POST', `/api/v1/conversations/${id}/status`, { token: f.adminToken, body: { action: 'resolve' } });
+    expect(resolve.json.conversation.status).toBe('resolved');
+    const twice = await call(t.url, 'POST', `/api/v1/conversations/${id}/status`, { token: f.adminToken, body: { action: 'resolve' } });
+    expect(twice.status).toBe(409);
+    expect(twice.json.error.message).toMatch(/already resolved/);
+    await call(t.url, 'POST', `/api/v1/conversations/${id}/status`, { token: f.adminToken, body: { action: 'reopen' } });
+    const until = new Date(Date.now() + 1500).toISOString();
+    const snooze = await call(t.url, 'POST', `/api/v1/conversations/${id}/status`, {
+      token: f.adminToken,
+      body: { action: 'snooze', until },
+    });
+    expect(snooze.json.conversation).toMatchObject({ status: 'snoozed', snoozedUntil: until });
+    await waitFor(
+      async () => (await call(t.url, 'GET', `/api/v1/conversations/${id}`, { token: f.adminToken })).json.conversation.status === 'open',
+      {
+        what: 'the snooze to end',
+        timeoutMs: 15_000,
+      },
+    );
+    const events = await call(t.url, 'GET', `/api/v1/conversations/${id}/events`, { token: f.adminToken });
+    const kinds = events.json.items.map((e: { type: string; data: { to?: string } }) => `${e.type}${e.data.to ? `:${e.data.to}` : ''}`);
+    expect(kinds).toEqual([
+      'conversation.created',
+      'message.received',
+      'conversation.status_changed:resolved',
+      'conversation.status_changed:open',
+      'conversation.status_changed:snoozed',
+      'conversation.status_changed:open',
+    ]);
+  });
+
+  it('reopens a resolved conversation when the customer writes again', async () => {
+    const { id, token } = await newConversation('will come back');
+    await call(t.url, 'POST', `/api/v1/conversations/${id}/status`, { token: f.adminToken, body: { action: 'resolve' } });
+    await call(t.url, 'POST', `/c/${token}/messages`, { body: { text: 'it broke again' } });
+    const conv = await call(t.url, 'GET', `/api/v1/conversations/${id}`, { token: f.adminToken });
+    expect(conv.json.conversation.status).toBe('open');
+  });
+});
+
+describe('console sockets see only what their user may see', () => {
+  it('refuses a socket without credentials', async () => {
+    expect(await refusal(t.url, {})).toMatch(/unauthenticated/);
+  });
+
+  it('keeps another workspace’s and another team’s events away from an agent', async () => {
+    const other = await createFixture(t);
+    const db = t.db.current.db.kysely;
+    const team = await db
+      .insertInto('teams')
+      .values({ workspace_id: f.workspaceId, name: `billing-${Date.now()}` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const outsider = await listen(t.url, { cookie: await login(t.url, other.users.admin.email) });
+    const agent = await listen(t.url, { cookie: await login(t.url, f.users.agent.email) });
+    const supervisor = await listen(t.url, { cookie: await login(t.url, f.users.supervisor.email) });
+
+    const { id } = await newConversation('for the billing team only');
+    await db.updateTable('conversations').set({ team_id: team.id }).where('id', '=', id).execute();
+    await call(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {
+      token: f.adminToken,
+      body: { kind: 'note', text: 'team-only note' },
+    });
+    await waitFor(() => supervisor.events.some((e) => JSON.stringify(e.payload).includes('team-only note')), {
+      what: 'the supervisor to see the note',
+    });
+    const mentions = (l: { events: { payload: unknown }[] }) => l.events.some((e) => JSON.stringify(e.payload).includes('team-only note'));
+    expect(mentions(agent)).toBe(false);
+    expect(mentions(outsider)).toBe(false);
+    expect(outsider.events.some((e) => JSON.stringify(e.payload).includes(id))).toBe(false);
+    const hidden = await call(t.url, 'GET', `/api/v1/conversations/${id}`, { cookie: await login(t.url, f.users.agent.email) });
+    expect(hidden.status).toBe(404);
+  });
+});
