@@ -8,7 +8,7 @@ import {
   truncate,
 } from '@centralita/core';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { appendEvent } from './repos/events.ts';
+import { appendEvents, type NewEvent } from './repos/events.ts';
 import type { Database } from './schema.ts';
 
 export interface IngestTarget {
@@ -52,10 +52,9 @@ export async function ingestMessage(
   return db.transaction().execute(async (trx) => {
     const kind = event.sender.kind;
     const senderId = normaliseExternalId(kind, event.sender.externalId);
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`msg:${target.channelAccountId}:${event.externalMessageId}`}, 0))`.execute(
-      trx,
-    );
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`who:${target.workspaceId}:${kind}:${senderId}`}, 0))`.execute(trx);
+    // One statement, always message then sender, so no two ingests wait on each other crosswise.
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`msg:${target.channelAccountId}:${event.externalMessageId}`}, 0)),
+      pg_advisory_xact_lock(hashtextextended(${`who:${target.workspaceId}:${kind}:${senderId}`}, 0))`.execute(trx);
 
     const existing = await trx
       .selectFrom('messages')
@@ -88,6 +87,8 @@ export async function ingestMessage(
     const usable = candidates.filter((c) => c.rule !== 'contact_thread' || c.contactId === contactId);
     const plan = planThreading(usable, options.now, target.reopenWindowMinutes);
     const actor: Actor = { type: 'contact', id: contactId };
+    // Written together at the end: one round trip instead of one per event.
+    const events: NewEvent[] = [];
 
     let conversationId: string;
     let reopened = false;
@@ -102,7 +103,7 @@ export async function ingestMessage(
           .where('id', '=', conversationId)
           .execute();
         reopened = plan.reopen;
-        await appendEvent(trx, {
+        events.push({
           workspaceId: target.workspaceId,
           conversationId,
           type: plan.reopen ? 'conversation.reopened' : 'conversation.status_changed',
@@ -123,12 +124,13 @@ export async function ingestMessage(
           region: event.sender.country ?? null,
           previous_conversation_id: plan.previousConversationId,
           last_message_at: options.now,
+          last_inbound_at: options.now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       conversationId = row.id;
       created = true;
-      await appendEvent(trx, {
+      events.push({
         workspaceId: target.workspaceId,
         conversationId,
         type: 'conversation.created',
@@ -171,18 +173,21 @@ export async function ingestMessage(
       .returning('id')
       .executeTakeFirstOrThrow();
 
-    await trx
-      .updateTable('conversations')
-      .set({ last_message_at: options.now, last_inbound_at: options.now })
-      .where('id', '=', conversationId)
-      .execute();
-    await appendEvent(trx, {
+    if (!created) {
+      await trx
+        .updateTable('conversations')
+        .set({ last_message_at: options.now, last_inbound_at: options.now })
+        .where('id', '=', conversationId)
+        .execute();
+    }
+    events.push({
       workspaceId: target.workspaceId,
       conversationId,
       type: 'message.received',
       actor,
       data: { messageId: message.id, channelAccountId: target.channelAccountId },
     });
+    await appendEvents(trx, events);
 
     return {
       duplicate: false,

@@ -12,16 +12,24 @@ export interface NewEvent {
 
 /** Appends one event to the conversation's log; call it inside the change's own transaction. */
 export async function appendEvent(db: Kysely<Database>, e: NewEvent): Promise<void> {
+  await appendEvents(db, [e]);
+}
+
+/** Appends several events in one statement, in the order given (their seq follows it). */
+export async function appendEvents(db: Kysely<Database>, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('events')
-    .values({
-      workspace_id: e.workspaceId,
-      conversation_id: e.conversationId,
-      type: e.type,
-      actor_type: e.actor.type,
-      actor_id: e.actor.id,
-      data: JSON.stringify(e.data),
-    })
+    .values(
+      events.map((e) => ({
+        workspace_id: e.workspaceId,
+        conversation_id: e.conversationId,
+        type: e.type,
+        actor_type: e.actor.type,
+        actor_id: e.actor.id,
+        data: JSON.stringify(e.data),
+      })),
+    )
     .execute();
 }
 
