@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
-exec node_modules/.bin/tsx apps/cli/src/main.ts start --demo "$@"
+exec node --import tsx apps/cli/src/main.ts start --demo "$@"

@@ -21,7 +21,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster 
   for v in $(ls /etc/postgresql 2>/dev/null); do pg_ctlcluster --skip-systemctl-redirect "$v" main start 2>/dev/null || true; done
 fi
 
-check "lint and format (biome)" node_modules/.bin/biome ci --reporter=summary .
+check "lint and format (biome)" node_modules/.bin/biome ci --error-on-warnings --reporter=summary .
 check "type-check (tsc --strict)" node_modules/.bin/tsc -p tsconfig.json --noEmit
 
 mkdir -p .centralita

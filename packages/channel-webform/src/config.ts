@@ -1,7 +1,7 @@
 import { parseWithSchema } from '@centralita/channel-kit';
 import { z } from 'zod';
 
-const configSchema = z.object({
+const configSchema = z.strictObject({
   /** Origins allowed to post with fetch (CORS). Empty: only same-origin and plain form posts. */
   allowedOrigins: z.array(z.url()).default([]),
   /** Who may embed the form page in a frame (CSP frame-ancestors). */

@@ -29,7 +29,7 @@ export function renderFormPage(config: WebformConfig, nonce: string): string {
 <main>
 <h1>${title}</h1>
 <p>${escapeHtml(config.intro)}</p>
-<form id="form" method="post">
+<form id="form" method="post" target="_top">
   <label for="name">Your name</label><input id="name" name="name" required maxlength="200" autocomplete="name">
   <label for="email">Email</label><input id="email" name="email" type="email" required maxlength="320" autocomplete="email">
   <label for="subject">Subject</label><input id="subject" name="subject" maxlength="200">
@@ -57,7 +57,8 @@ export function renderFormPage(config: WebformConfig, nonce: string): string {
       const res = await fetch(location.href, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(fields) });
       const body = await res.json();
       if (!res.ok) throw new Error(body.error ? body.error.message : 'Something went wrong');
-      location.assign(body.conversationLink);
+      // The form may live in a frame; the conversation page opens in the whole window.
+      window.open(body.conversationLink, '_top');
     } catch (err) {
       document.getElementById('error').textContent = err.message;
       button.disabled = false;

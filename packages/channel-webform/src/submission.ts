@@ -20,6 +20,9 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
+/** An empty optional field (a hidden input left blank, a browser without JavaScript) means "not given". */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
 /** The fields a form post may carry. Unknown fields are ignored; `website` is a bot trap. */
 export function submissionSchema(maxMessageLength: number) {
   return z.object({
@@ -27,18 +30,27 @@ export function submissionSchema(maxMessageLength: number) {
     email: z.email('email is not a valid address').max(320),
     subject: optionalText(200),
     message: z.string().trim().min(1, 'message is required').max(maxMessageLength, `message is longer than ${maxMessageLength} characters`),
-    country: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z]{2}$/, 'country must be a two-letter ISO 3166 code')
-      .transform((c) => c.toUpperCase())
-      .optional(),
-    language: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP 47 tag such as es or pt-BR')
-      .optional(),
-    timezone: z.string().trim().refine(isTimeZone, 'timezone must be an IANA zone such as Europe/Madrid').optional(),
+    country: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z]{2}$/, 'country must be a two-letter ISO 3166 code')
+        .transform((c) => c.toUpperCase())
+        .optional(),
+    ),
+    language: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP 47 tag such as es or pt-BR')
+        .optional(),
+    ),
+    timezone: z.preprocess(
+      blankToUndefined,
+      z.string().trim().refine(isTimeZone, 'timezone must be an IANA zone such as Europe/Madrid').optional(),
+    ),
     website: z.string().optional(),
   });
 }

@@ -88,7 +88,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   }
   const isRoot = userInfo().uid === 0;
   if (isRoot) await assertTraversable(base);
-  const log = options.onLog ?? (() => undefined);
+  // The last lines PostgreSQL printed, to explain a failed start.
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line.trim());
+    if (recent.length > 20) recent.shift();
+    options.onLog?.(line);
+  };
   const pgServer = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: state.port,
@@ -111,8 +117,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   } catch (err) {
     throw new Error(
       `The embedded PostgreSQL in ${dataDir} did not start on port ${state.port}. ` +
-        'Another Centralita may be using this folder, or the port is taken; ' +
-        `see ${join(dataDir, 'log')} or set DATABASE_URL. ${err instanceof Error ? err.message : ''}`,
+        'Another Centralita may be using this folder, or the port is taken; stop it or set DATABASE_URL. ' +
+        `PostgreSQL said:\n${recent.join('\n') || (err instanceof Error ? err.message : String(err))}`,
     );
   }
   const url = `postgres://postgres:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/postgres`;

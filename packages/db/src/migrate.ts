@@ -2,10 +2,12 @@ import { runMigrations } from 'graphile-worker';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './connect.ts';
 import * as m0001 from './migrations/0001-initial.ts';
+import * as m0002 from './migrations/0002-socket-io-attachments.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-socket-io-attachments': m0002,
 };
 
 const provider: MigrationProvider = {
@@ -18,7 +20,7 @@ export interface MigrateResult {
 
 /**
  * Brings the schema (ours and the job queue's) up to date. Safe to run from several processes at
- * once: Kysely and graphile-worker each take an advisory lock while migrating.
+ * once: Kysely takes a lock while migrating and graphile-worker detects a concurrent migration.
  */
 export async function migrate(db: Db): Promise<MigrateResult> {
   const migrator = new Migrator({ db: db.kysely, provider });

@@ -13,7 +13,7 @@ import {
 import { z } from 'zod';
 import type { RelayMessage } from './relay-peer.ts';
 
-const schema = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65_535) });
+const schema = z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65_535) });
 export type RelayConfig = z.infer<typeof schema>;
 
 /**

@@ -1,9 +1,14 @@
 import type { AdapterAccount, ChannelAdapter, ChannelConnection, ChannelContext } from '@centralita/channel-kit';
 import type { InboundEvent } from '@centralita/core';
 import { accountStore, type ChannelAccountRecord, type Db, findChannelAccount, listChannelAccounts } from '@centralita/db';
-import type pg from 'pg';
+import pg from 'pg';
 import type { SecretBox } from '../crypto.ts';
 import type { AppLogger } from '../logger.ts';
+
+/** What makes a connection stale: any change to the account's row that the adapter sees. */
+function fingerprint(a: ChannelAccountRecord): string {
+  return JSON.stringify([a.name, a.active, a.settings, a.secretsEncrypted]);
+}
 
 /** What the host does with events and portal deliveries; the inbox service implements it. */
 export interface ChannelSink {
@@ -26,7 +31,7 @@ interface Live {
 export class ChannelHost {
   readonly #adapters = new Map<string, ChannelAdapter>();
   readonly #live = new Map<string, Live>();
-  readonly #lockClients = new Map<string, pg.PoolClient>();
+  readonly #lockClients = new Map<string, pg.Client>();
   #sink: ChannelSink | null = null;
   #pullTimer: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -60,11 +65,16 @@ export class ChannelHost {
     return adapter.config.parse({ ...account.settings, ...secrets });
   }
 
-  /** The live connection of an account, connecting it on first use; null for unknown or inactive ones. */
+  /**
+   * The live connection of an account, connecting it on first use; null for unknown or inactive
+   * ones. The account row is read every time (one primary-key lookup), so a change saved through
+   * any node (new settings, deactivation) takes effect on this node at its next use.
+   */
   async connection(accountId: string): Promise<Live | null> {
-    const live = this.#live.get(accountId);
-    if (live) return live;
     const account = await findChannelAccount(this.deps.db.kysely, accountId);
+    const live = this.#live.get(accountId);
+    if (live && account && fingerprint(live.account) === fingerprint(account)) return live;
+    if (live) await this.refresh(accountId);
     if (!account?.active) return null;
     const adapter = this.#adapters.get(account.kind);
     if (!adapter) return null;
@@ -113,7 +123,7 @@ export class ChannelHost {
     const lock = this.#lockClients.get(accountId);
     if (lock) {
       this.#lockClients.delete(accountId);
-      lock.release(true);
+      await lock.end().catch(() => undefined);
     }
   }
 
@@ -130,15 +140,23 @@ export class ChannelHost {
   async #claimPullAccounts(): Promise<void> {
     if (this.#stopped) return;
     const accounts = await listChannelAccounts(this.deps.db.kysely, null);
+    // Let go of accounts that were deactivated, removed or reconfigured since we took them.
+    for (const id of this.#lockClients.keys()) {
+      const current = accounts.find((a) => a.id === id);
+      const live = this.#live.get(id);
+      if (!current?.active || !live || fingerprint(live.account) !== fingerprint(current)) await this.refresh(id);
+    }
     for (const account of accounts) {
       const adapter = this.#adapters.get(account.kind);
       if (!account.active || !adapter?.capabilities.inbound.pull || this.#lockClients.has(account.id)) continue;
       // A session-level lock lives as long as this client's connection: if the node dies, the
       // server drops the connection and the lock with it, and another node claims the account.
-      const client = await this.deps.db.pool.connect();
+      // Its own connection, outside the pool, so many pull accounts never starve request handling.
+      const client = new pg.Client({ connectionString: this.deps.db.url, application_name: 'centralita-pull-lock' });
+      await client.connect();
       const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [`pull:${account.id}`]);
       if (!got.rows[0]?.ok) {
-        client.release();
+        await client.end();
         continue;
       }
       this.#lockClients.set(account.id, client);

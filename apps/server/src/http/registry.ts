@@ -56,6 +56,11 @@ export class ApiRegistry {
     this.#router = router;
   }
 
+  /** Describes a route registered by hand (sign-in and sign-out, which need no principal). */
+  document(spec: Omit<Documented, 'role'> & { role: Role | 'public' }): void {
+    this.routes.push(spec as Documented);
+  }
+
   add<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>): void {
     const status = spec.status ?? 200;
     this.routes.push({ ...spec, status } as Documented);
@@ -90,8 +95,8 @@ export class ApiRegistry {
       (paths[path] as Record<string, unknown>)[r.method] = {
         summary: r.summary,
         tags: [r.tag],
-        description: `Requires the ${r.role} role.`,
-        security: [{ bearer: [] }, { session: [] }],
+        description: (r.role as string) === 'public' ? 'Open to anyone.' : `Requires the ${r.role} role.`,
+        security: (r.role as string) === 'public' ? [] : [{ bearer: [] }, { session: [] }],
         parameters: [...params, ...queryParams],
         ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body) } } } } : {}),
         responses: {

@@ -12,8 +12,8 @@ const page = {
 
 /** Teams whose conversations an agent may see (plus unteamed ones); null means all. */
 async function visibleTeams(ctx: AppContext, p: Principal): Promise<string[] | null> {
-  if (p.role !== 'agent' || !p.userId) return null;
-  return teamIdsOf(ctx.db.kysely, p.userId);
+  if (p.role !== 'agent') return null;
+  return p.userId ? teamIdsOf(ctx.db.kysely, p.userId) : [];
 }
 
 /** The conversation if the caller may see it, else `not_found` (no hint that it exists). */

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { waitFor } from '@centralita/channel-kit/conformance';
+import { useTestDatabase } from '@centralita/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installedAdapters } from '../src/adapters.ts';
+import { type Centralita, createCentralita } from '../src/app.ts';
+import { createLogger } from '../src/logger.ts';
+import { call, createFixture, type Fixture, login, postForm } from './harness.ts';
+import { listen } from './sockets.ts';
+
+const database = useTestDatabase();
+const nodes: { node: Centralita; url: string }[] = [];
+let f: Fixture;
+
+beforeAll(async () => {
+  const key = randomBytes(32);
+  for (let i = 0; i < 2; i++) {
+    const node = createCentralita({
+      db: database.current.db,
+      logger: createLogger('silent'),
+      secretKey: key,
+      adapters: installedAdapters(),
+    });
+    nodes.push({ node, url: await node.listen(0, '127.0.0.1') });
+  }
+  // createFixture needs only the database handle.
+  f = await createFixture({ db: database } as never);
+});
+
+afterAll(async () => {
+  for (const n of nodes) await n.node.stop();
+});
+
+describe('two stateless nodes on one PostgreSQL', () => {
+  it('shows a console on node B what a form post to node A stored, and node A’s reply on a customer page served by B', async () => {
+    const [a, b] = nodes as [{ url: string }, { url: string }];
+    // A session made on node A works on node B: sessions live in PostgreSQL.
+    const cookie = await login(a.url, f.users.agent.email);
+    const consoleOnB = await listen(b.url, { cookie });
+    const posted = await postForm(a.url, f.formAccountId, { name: 'Nodo', email: 'nodo@example.com', message: 'posted to node A' });
+    expect(posted.status).toBe(201);
+    const created = await waitFor(() => consoleOnB.events.find((e) => e.name === 'message.created'), {
+      what: 'node B’s console to hear node A’s message',
+    });
+    const conversationId = (created.payload as { conversationId: string }).conversationId;
+
+    const token = (posted.json.conversationLink as string).split('/c/')[1] as string;
+    const customerOnB = await listen(b.url, { namespace: '/portal', token });
+    const reply = await call(a.url, 'POST', `/api/v1/conversations/${conversationId}/messages`, {
+      cookie,
+      body: { text: 'answered from node A' },
+    });
+    expect(reply.status).toBe(201);
+    await waitFor(() => customerOnB.events.find((e) => JSON.stringify(e.payload).includes('answered from node A')), {
+      what: 'the reply on the customer page served by node B',
+    });
+  });
+
+  it('applies an account change saved on node A to webhooks served by node B', async () => {
+    const [a, b] = nodes as [{ url: string }, { url: string }];
+    expect((await call(b.url, 'GET', `/webhooks/${f.formAccountId}`)).text).toContain('Contact us');
+    await call(a.url, 'PATCH', `/api/v1/channel-accounts/${f.formAccountId}`, {
+      token: f.adminToken,
+      body: { config: { title: 'Ayuda' } },
+    });
+    expect((await call(b.url, 'GET', `/webhooks/${f.formAccountId}`)).text).toContain('<title>Ayuda</title>');
+    await call(a.url, 'PATCH', `/api/v1/channel-accounts/${f.formAccountId}`, { token: f.adminToken, body: { active: false } });
+    expect((await call(b.url, 'GET', `/webhooks/${f.formAccountId}`)).status).toBe(404);
+  });
+});
