@@ -57,6 +57,9 @@ describe('a web-form conversation end to end', () => {
       '¿Por qué no tengo fibra?',
       'Hola Ana, hay una avería en tu zona.',
     ]);
+    // The console saw the reply stored, then its delivery.
+    const replyEvents = console.events.filter((e) => JSON.stringify(e.payload).includes('hay una avería'));
+    expect(replyEvents.map((e) => e.name)).toEqual(expect.arrayContaining(['message.created', 'message.updated']));
   });
 
   it('stores one reply when the agent double-clicks send with the same Idempotency-Key', async () => {

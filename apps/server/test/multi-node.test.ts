@@ -27,13 +27,20 @@ beforeAll(async () => {
   f = await createFixture({ db: database } as never);
 });
 
+/** The two nodes, once started. */
+function bothNodes(): [{ url: string }, { url: string }] {
+  const [a, b] = nodes;
+  if (!a || !b) throw new Error('both nodes should be running');
+  return [a, b];
+}
+
 afterAll(async () => {
   for (const n of nodes) await n.node.stop();
 });
 
 describe('two stateless nodes on one PostgreSQL', () => {
   it('shows a console on node B what a form post to node A stored, and node A’s reply on a customer page served by B', async () => {
-    const [a, b] = nodes as [{ url: string }, { url: string }];
+    const [a, b] = bothNodes();
     // A session made on node A works on node B: sessions live in PostgreSQL.
     const cookie = await login(a.url, f.users.agent.email);
     const consoleOnB = await listen(b.url, { cookie });
@@ -57,7 +64,7 @@ describe('two stateless nodes on one PostgreSQL', () => {
   });
 
   it('applies an account change saved on node A to webhooks served by node B', async () => {
-    const [a, b] = nodes as [{ url: string }, { url: string }];
+    const [a, b] = bothNodes();
     expect((await call(b.url, 'GET', `/webhooks/${f.formAccountId}`)).text).toContain('Contact us');
     await call(a.url, 'PATCH', `/api/v1/channel-accounts/${f.formAccountId}`, {
       token: f.adminToken,

@@ -144,6 +144,7 @@ describe('web-form channel through the server', () => {
     const res = await fetch(`${t.url}/webhooks/${f.formAccountId}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+    expect(res.headers.get('x-frame-options')).toBeNull();
     // target=_top: an embedded form opens the conversation page in the whole window.
     expect(await res.text()).toContain('<form id="form" method="post" target="_top">');
   });

@@ -1,12 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { prepareTestServer } from './database.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-    pgTemplate: string;
-  }
-}
+import './use-database.ts';
 
 /** Vitest global setup: one PostgreSQL and one migrated template for the whole run. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

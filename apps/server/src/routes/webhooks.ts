@@ -29,7 +29,11 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext): void {
       clientIp: req.ip ?? 'unknown',
     };
     const answer = await live.connection.handleWebhook(request);
-    for (const [k, v] of Object.entries(answer.headers ?? {})) res.setHeader(k, v);
+    const answerHeaders = answer.headers ?? {};
+    // An adapter that sets its own framing policy (the embeddable form) must not be contradicted
+    // by the global X-Frame-Options, which older browsers obey instead of frame-ancestors.
+    if (Object.keys(answerHeaders).some((k) => k.toLowerCase() === 'content-security-policy')) res.removeHeader('x-frame-options');
+    for (const [k, v] of Object.entries(answerHeaders)) res.setHeader(k, v);
     res.status(answer.status);
     if (answer.body === undefined || answer.body === '') res.end();
     else if (typeof answer.body === 'string') res.send(answer.body);

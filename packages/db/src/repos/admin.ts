@@ -1,6 +1,6 @@
 import { CentralitaError, type Role, type User } from '@centralita/core';
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiTokensTable, Database } from '../schema.ts';
 import { deleteUserSessions } from './auth-store.ts';
 import { toUser } from './workspaces.ts';
 
@@ -46,6 +46,19 @@ export interface ApiTokenInfo {
   lastUsedAt: Date | null;
 }
 
+/** A token row as the API shows it: everything but the hash. */
+function toApiTokenInfo(r: Selectable<ApiTokensTable>): ApiTokenInfo {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
+  };
+}
+
 /** Stores an API token by hash. */
 export async function createApiToken(
   db: Kysely<Database>,
@@ -63,15 +76,7 @@ export async function createApiToken(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return {
-    id: r.id,
-    name: r.name,
-    role: r.role,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    revokedAt: r.revoked_at,
-    lastUsedAt: r.last_used_at,
-  };
+  return toApiTokenInfo(r);
 }
 
 /** The workspace's API tokens (never their secrets), newest first. */
@@ -82,15 +87,7 @@ export async function listApiTokens(db: Kysely<Database>, workspaceId: string): 
     .where('workspace_id', '=', workspaceId)
     .orderBy('created_at', 'desc')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    role: r.role,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    revokedAt: r.revoked_at,
-    lastUsedAt: r.last_used_at,
-  }));
+  return rows.map(toApiTokenInfo);
 }
 
 /** Revokes a token at once; revoking twice is harmless. */

@@ -8,7 +8,7 @@ import {
 } from '@centralita/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ConversationsTable, Database } from '../schema.ts';
-import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { decodeCursor, type Page, toPage } from './cursor.ts';
 import { appendEvent } from './events.ts';
 
 /** Maps a row to the core model. */
@@ -75,12 +75,7 @@ export async function listConversations(
     .orderBy('id', 'desc')
     .limit(page.limit + 1)
     .execute();
-  const items = rows.slice(0, page.limit).map(toConversation);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.lastMessageAt.toISOString(), id: last.id }) : null,
-  };
+  return toPage(rows, page.limit, toConversation, (c) => c.lastMessageAt);
 }
 
 /** One conversation of the workspace, or a `not_found` error. */

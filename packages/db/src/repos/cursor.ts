@@ -29,3 +29,16 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/**
+ * Turns `limit + 1` fetched rows into a page: the extra row only says that another page exists,
+ * and the cursor is the sort key and id of the last row kept.
+ */
+export function toPage<R, T extends { id: string }>(rows: R[], limit: number, map: (row: R) => T, sortKey: (item: T) => Date): Page<T> {
+  const items = rows.slice(0, limit).map(map);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: sortKey(last).toISOString(), id: last.id }) : null,
+  };
+}

@@ -1,7 +1,7 @@
 import { type Actor, CentralitaError, type DeliveryState, type Message } from '@centralita/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, MessagesTable } from '../schema.ts';
-import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { decodeCursor, type Page, toPage } from './cursor.ts';
 import { appendEvent } from './events.ts';
 
 /** A stored message as the API shows it. */
@@ -51,12 +51,7 @@ export async function listMessages(
     .orderBy('id', 'asc')
     .limit(page.limit + 1)
     .execute();
-  const items = rows.slice(0, page.limit).map(toMessage);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
-  };
+  return toPage(rows, page.limit, toMessage, (m) => m.createdAt);
 }
 
 export interface NewAgentMessage {
