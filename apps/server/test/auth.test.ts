@@ -1,5 +1,7 @@
+import { waitFor } from '@centralita/channel-kit/conformance';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, createFixture, type Fixture, login, PASSWORD, postForm, useServer } from './harness.ts';
+import { listen } from './sockets.ts';
 
 const t = useServer();
 let f: Fixture;
@@ -144,6 +146,28 @@ describe('users', () => {
     });
     expect(res.status).toBe(422);
     expect(res.json.error.details[0].field).toBe('password');
+  });
+});
+
+describe('live sockets follow their credentials', () => {
+  it('closes a user’s sockets when they sign out, are deactivated, or their token is revoked', async () => {
+    const created = await call(t.url, 'POST', '/api/v1/users', {
+      token: other.adminToken,
+      body: { email: 'live@x.test', name: 'Live', role: 'agent', password: 'a long enough password' },
+    });
+    const cookie = await login(t.url, 'live@x.test', 'a long enough password');
+    const viaSession = await listen(t.url, { cookie });
+    await call(t.url, 'POST', '/api/v1/auth/logout', { cookie });
+    await waitFor(() => viaSession.socket.disconnected, { what: 'the signed-out session’s socket to close' });
+
+    const again = await listen(t.url, { cookie: await login(t.url, 'live@x.test', 'a long enough password') });
+    await call(t.url, 'PATCH', `/api/v1/users/${created.json.user.id}`, { token: other.adminToken, body: { active: false } });
+    await waitFor(() => again.socket.disconnected, { what: 'the deactivated user’s socket to close' });
+
+    const token = await call(t.url, 'POST', '/api/v1/api-tokens', { token: other.adminToken, body: { name: 'live', role: 'agent' } });
+    const viaToken = await listen(t.url, { token: token.json.token });
+    await call(t.url, 'DELETE', `/api/v1/api-tokens/${token.json.id}`, { token: other.adminToken });
+    await waitFor(() => viaToken.socket.disconnected, { what: 'the revoked token’s socket to close' });
   });
 });
 

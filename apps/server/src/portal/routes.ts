@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CentralitaError } from '@centralita/core';
-import { findChannelAccount, findPortalToken, hitRateLimit, listMessages, toMessage } from '@centralita/db';
+import { findChannelAccount, findPortalToken, hitRateLimit, toMessage } from '@centralita/db';
 import { json, type Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -9,6 +9,9 @@ import { validate } from '../http/errors.ts';
 import type { Inbox } from '../services/inbox.ts';
 import { renderPortalPage } from './page.ts';
 import { toPortalMessage } from './portal-message.ts';
+
+/** How many of the latest messages the customer page shows. */
+const PORTAL_HISTORY = 200;
 
 /** The customer's private conversation page, its messages and replies, by unguessable token. */
 export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inbox): void {
@@ -37,8 +40,18 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
 
   router.get('/c/:token/messages', async (req, res) => {
     const t = await resolve(req.params.token);
-    const page = await listMessages(ctx.db.kysely, t.workspace_id, t.conversation_id, { limit: 200, excludeNotes: true });
-    res.json({ items: page.items.map(toPortalMessage) });
+    // The latest 200, oldest first: a long conversation shows its end, where the customer is.
+    const rows = await ctx.db.kysely
+      .selectFrom('messages')
+      .selectAll()
+      .where('workspace_id', '=', t.workspace_id)
+      .where('conversation_id', '=', t.conversation_id)
+      .where('direction', '!=', 'note')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(PORTAL_HISTORY)
+      .execute();
+    res.json({ items: rows.reverse().map((r) => toPortalMessage(toMessage(r))) });
   });
 
   router.post('/c/:token/messages', json({ limit: '32kb' }), async (req, res) => {

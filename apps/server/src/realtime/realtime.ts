@@ -17,6 +17,11 @@ export interface Realtime {
   conversation(kind: 'created' | 'updated', conversation: Conversation): void;
   message(kind: 'created' | 'updated', conversation: Conversation, message: StoredMessage): void;
   portal(conversationId: string, message: PortalMessage): void;
+  /**
+   * Closes the console sockets in these rooms on every node (sign-out, a deactivated user, a
+   * revoked token, a changed role); clients that may still connect come back with fresh rooms.
+   */
+  disconnect(rooms: string[]): void;
   attach(io: Server, ctx: AppContext): void;
 }
 
@@ -36,6 +41,9 @@ export function createRealtime(): Realtime {
           .to(rooms.portal(conversation.id))
           .emit(`message.${kind}`, { message: toPortalMessage(message) });
       }
+    },
+    disconnect(list) {
+      if (list.length > 0) io?.in(list).disconnectSockets(true);
     },
     portal(conversationId, message) {
       io?.of('/portal').to(rooms.portal(conversationId)).emit('message.created', { message });

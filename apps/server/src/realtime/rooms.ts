@@ -10,11 +10,16 @@ export const rooms = {
   team: (teamId: string) => `team:${teamId}`,
   user: (userId: string) => `user:${userId}`,
   portal: (conversationId: string) => `portal:${conversationId}`,
+  /** Every socket opened with one session or API token, so ending it can close them. */
+  credential: (kind: 'session' | 'api_token', id: string) => `cred:${kind}:${id}`,
 };
 
 /** Rooms a socket joins for its principal. */
-export function roomsFor(p: { workspaceId: string; userId: string | null; role: Role }, teamIds: string[]): string[] {
-  const list = [rooms.unteamed(p.workspaceId)];
+export function roomsFor(
+  p: { kind: 'session' | 'api_token'; id: string; workspaceId: string; userId: string | null; role: Role },
+  teamIds: string[],
+): string[] {
+  const list = [rooms.unteamed(p.workspaceId), rooms.credential(p.kind, p.id)];
   if (p.role !== 'agent') list.push(rooms.everything(p.workspaceId));
   if (p.userId) list.push(rooms.user(p.userId));
   for (const t of teamIds) list.push(rooms.team(t));

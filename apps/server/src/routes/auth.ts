@@ -7,6 +7,7 @@ import { hashToken, newToken, verifyPassword } from '../crypto.ts';
 import { readCookie, SESSION_COOKIE } from '../http/auth.ts';
 import { validate } from '../http/errors.ts';
 import type { ApiRegistry } from '../http/registry.ts';
+import { rooms } from '../realtime/rooms.ts';
 
 const loginSchema = z.object({
   // A lookup key, not a new address: accept what was stored (admin@localhost has no TLD).
@@ -82,7 +83,8 @@ export function registerAuthRoutes(router: Router, api: ApiRegistry, ctx: AppCon
 
   router.post('/auth/logout', async (req, res) => {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (token) await deleteSession(ctx.db.kysely, hashToken(token));
+    const sessionId = token ? await deleteSession(ctx.db.kysely, hashToken(token)) : null;
+    if (sessionId) ctx.realtime.disconnect([rooms.credential('session', sessionId)]);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });

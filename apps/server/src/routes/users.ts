@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { hashPassword, hashToken, newToken } from '../crypto.ts';
 import type { ApiRegistry } from '../http/registry.ts';
+import { rooms } from '../realtime/rooms.ts';
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
 const password = z.string().min(12, 'passwords need at least 12 characters').max(200);
@@ -59,7 +60,10 @@ export function registerUserRoutes(api: ApiRegistry, ctx: AppContext): void {
       if (params.id === principal.userId && (body.active === false || (body.role && body.role !== 'admin'))) {
         throw new CentralitaError('conflict', 'You cannot deactivate or demote yourself; ask another admin.');
       }
-      return { user: await updateUser(db, principal.workspaceId, params.id as string, body) };
+      const user = await updateUser(db, principal.workspaceId, params.id as string, body);
+      // A deactivated user loses their live sockets; a new role means new rooms on reconnect.
+      if (body.active === false || body.role) ctx.realtime.disconnect([rooms.user(user.id)]);
+      return { user };
     },
   });
 
@@ -73,6 +77,7 @@ export function registerUserRoutes(api: ApiRegistry, ctx: AppContext): void {
     async handler({ principal, body, params }) {
       const next = body.password ?? generatePassword();
       const user = await updateUser(db, principal.workspaceId, params.id as string, { passwordHash: await hashPassword(next) });
+      ctx.realtime.disconnect([rooms.user(user.id)]);
       return { user, ...(body.password ? {} : { password: next }) };
     },
   });
@@ -118,6 +123,7 @@ export function registerUserRoutes(api: ApiRegistry, ctx: AppContext): void {
     summary: 'Revokes an API token at once.',
     async handler({ principal, params }) {
       await revokeApiToken(db, principal.workspaceId, params.id as string, ctx.clock());
+      ctx.realtime.disconnect([rooms.credential('api_token', params.id as string)]);
       return undefined;
     },
   });

@@ -41,9 +41,10 @@ export async function findSession(db: Kysely<Database>, tokenHash: string, now: 
   return { kind: 'session', id: row.id, workspaceId: row.workspace_id, userId: row.user_id, role: row.role, name: row.name };
 }
 
-/** Ends a session (sign-out). */
-export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
-  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+/** Ends a session (sign-out); returns its id, or null when there was none. */
+export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<string | null> {
+  const row = await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).returning('id').executeTakeFirst();
+  return row?.id ?? null;
 }
 
 /** Ends every session of a user (deactivation, password reset). */

@@ -38,10 +38,9 @@ export async function listMessages(
   db: Kysely<Database>,
   workspaceId: string,
   conversationId: string,
-  page: { cursor?: string; limit: number; excludeNotes?: boolean },
+  page: { cursor?: string; limit: number },
 ): Promise<Page<StoredMessage>> {
   let q = db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('conversation_id', '=', conversationId);
-  if (page.excludeNotes) q = q.where('direction', '!=', 'note');
   if (page.cursor) {
     const c = decodeCursor(page.cursor);
     q = q.where(sql<boolean>`(created_at, id) > (${new Date(c.at)}, ${c.id}::uuid)`);
