@@ -27,6 +27,9 @@ import { Inbox } from './services/inbox.ts';
 
 export const VERSION = '0.1.0';
 
+/** How long requests already under way may take to finish when the node stops. */
+const STOP_GRACE_MS = 5_000;
+
 export interface CentralitaOptions {
   db: Db;
   logger: AppLogger;
@@ -43,6 +46,20 @@ export interface CentralitaOptions {
   /** How often a node tries to take over pull accounts nobody runs. @default 5000 */
   pullLockRetryMs?: number;
   settings?: Partial<AppContext['settings']>;
+}
+
+/**
+ * A socket handshake is allowed from our own pages (same host, or the public URL's origin) and
+ * from non-browser clients, which send no Origin.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (!origin) return true;
+  try {
+    const o = new URL(origin);
+    return o.host === host || o.origin === new URL(publicUrl).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** A running Centralita node: HTTP API, webhooks, sockets, channel listeners and job worker. */
@@ -130,7 +147,12 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   app.use(errorHandler(options.logger));
 
   const http = createServer(app);
-  const io = new SocketServer(http, { serveClient: true });
+  const io = new SocketServer(http, {
+    serveClient: true,
+    // Browsers send cookies on WebSocket handshakes from any page of the same site (a sibling
+    // subdomain), and CORS does not apply to WebSockets, so the origin is checked here.
+    allowRequest: (req, done) => done(null, originAllowed(req.headers.origin, req.headers.host, baseUrl)),
+  });
   // Every node hears every broadcast through PostgreSQL NOTIFY, so a console connected to one node
   // sees what another node stored: nodes stay stateless behind any load balancer.
   io.adapter(
@@ -141,6 +163,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   realtime.attach(io, ctx);
 
   let worker: Runner | null = null;
+  let stopped = false;
   return {
     ctx,
     http,
@@ -158,13 +181,18 @@ export function createCentralita(options: CentralitaOptions): Centralita {
       return local;
     },
     async stop() {
-      await channels.stop();
+      if (stopped) return;
+      stopped = true;
+      // Stop taking work first, let what is under way finish, and only then close the channels
+      // that work may still be using.
+      // io.close() closes every socket and then the HTTP server, which waits for requests under
+      // way; past the grace period the rest are cut.
+      const grace = setTimeout(() => http.closeAllConnections(), STOP_GRACE_MS);
+      http.closeIdleConnections();
+      await io.close().catch(() => undefined);
+      clearTimeout(grace);
       await worker?.stop();
-      io.close();
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      await channels.stop();
     },
   };
 }

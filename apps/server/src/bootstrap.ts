@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createApiToken, createUser, createWorkspace } from '@centralita/db';
+import { sql } from 'kysely';
 import type { AppContext } from './context.ts';
 import { hashPassword, hashToken } from './crypto.ts';
 
@@ -18,30 +19,27 @@ export interface BootstrapResult {
  * generated for the caller to print once.
  */
 export async function bootstrapInstallation(ctx: AppContext, options: { bootstrapToken?: string | undefined }): Promise<BootstrapResult> {
-  const db = ctx.db.kysely;
-  const any = await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
-  if (any) return { created: false };
-  const ws = await createWorkspace(db, { slug: 'default', name: 'Default workspace' });
   const adminEmail = 'admin@localhost';
-  if (options.bootstrapToken) {
-    await createApiToken(db, {
-      workspaceId: ws.id,
-      name: 'bootstrap',
-      role: 'admin',
-      tokenHash: hashToken(options.bootstrapToken),
-      createdBy: null,
-      expiresAt: null,
-    });
-    await createUser(db, { workspaceId: ws.id, email: adminEmail, name: 'Admin', role: 'admin', passwordHash: null });
-    return { created: true, workspaceSlug: 'default', adminEmail, usedBootstrapToken: true };
-  }
-  const adminPassword = randomBytes(15).toString('base64url');
-  await createUser(db, {
-    workspaceId: ws.id,
-    email: adminEmail,
-    name: 'Admin',
-    role: 'admin',
-    passwordHash: await hashPassword(adminPassword),
+  const adminPassword = options.bootstrapToken ? undefined : randomBytes(15).toString('base64url');
+  const passwordHash = adminPassword ? await hashPassword(adminPassword) : null;
+  // One transaction: a crash half-way leaves no admin-less workspace that later starts would skip.
+  return ctx.db.kysely.transaction().execute(async (db) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended('centralita:bootstrap', 0))`.execute(db);
+    const any = await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
+    if (any) return { created: false };
+    const ws = await createWorkspace(db, { slug: 'default', name: 'Default workspace' });
+    await createUser(db, { workspaceId: ws.id, email: adminEmail, name: 'Admin', role: 'admin', passwordHash });
+    if (options.bootstrapToken) {
+      await createApiToken(db, {
+        workspaceId: ws.id,
+        name: 'bootstrap',
+        role: 'admin',
+        tokenHash: hashToken(options.bootstrapToken),
+        createdBy: null,
+        expiresAt: null,
+      });
+      return { created: true, workspaceSlug: 'default', adminEmail, usedBootstrapToken: true };
+    }
+    return { created: true, workspaceSlug: 'default', adminEmail, ...(adminPassword ? { adminPassword } : {}) };
   });
-  return { created: true, workspaceSlug: 'default', adminEmail, adminPassword };
 }

@@ -1,4 +1,4 @@
-import { SendError } from '@centralita/channel-kit';
+import { ConfigError, SendError } from '@centralita/channel-kit';
 import { CentralitaError, SYSTEM_ACTOR } from '@centralita/core';
 import { findMessage, getConversation, recordDelivery } from '@centralita/db';
 import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
@@ -26,25 +26,28 @@ function sendMessageTask(ctx: AppContext): Task {
       const updated = await recordDelivery(ctx.db.kysely, { workspaceId, messageId }, { state: 'failed', reason });
       if (updated) ctx.realtime.message('updated', conv, updated);
     };
-    const live = await ctx.channels.connection(message.channelAccountId);
-    if (!live) return fail('The channel account is inactive or its channel is not installed on this server.');
-    const recipient = await ctx.db.kysely
-      .selectFrom('identities')
-      .select(['kind', 'external_id'])
-      .where('contact_id', '=', conv.contactId)
-      .where('kind', '=', live.adapter.kind)
-      .orderBy('verified', 'desc')
-      .executeTakeFirst();
-    const inReplyTo = await ctx.db.kysely
-      .selectFrom('messages')
-      .select('external_id')
-      .where('conversation_id', '=', conv.id)
-      .where('direction', '=', 'inbound')
-      .where('external_id', 'is not', null)
-      .orderBy('created_at', 'desc')
-      .limit(10)
-      .execute();
+    // Every way this can go wrong ends visibly: a permanent problem fails the message at once with
+    // its reason, a temporary one is retried, and the last attempt fails it instead of leaving it
+    // queued for ever.
     try {
+      const live = await ctx.channels.connection(message.channelAccountId);
+      if (!live) return await fail('The channel account is inactive or its channel is not installed on this server.');
+      const recipient = await ctx.db.kysely
+        .selectFrom('identities')
+        .select(['kind', 'external_id'])
+        .where('contact_id', '=', conv.contactId)
+        .where('kind', '=', live.adapter.kind)
+        .orderBy('verified', 'desc')
+        .executeTakeFirst();
+      const inReplyTo = await ctx.db.kysely
+        .selectFrom('messages')
+        .select('external_id')
+        .where('conversation_id', '=', conv.id)
+        .where('direction', '=', 'inbound')
+        .where('external_id', 'is not', null)
+        .orderBy('created_at', 'desc')
+        .limit(10)
+        .execute();
       const result = await live.connection.send({
         messageId,
         conversationId: conv.id,
@@ -61,9 +64,10 @@ function sendMessageTask(ctx: AppContext): Task {
       );
       if (updated) ctx.realtime.message('updated', conv, updated);
     } catch (err) {
-      const lastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
-      if (err instanceof SendError && !err.retryable) return fail(err.message);
-      if (lastAttempt) return fail(`Gave up after ${helpers.job.attempts} attempts: ${err instanceof Error ? err.message : String(err)}`);
+      const reason = err instanceof Error ? err.message : String(err);
+      if ((err instanceof SendError && !err.retryable) || err instanceof ConfigError) return fail(reason);
+      if (helpers.job.attempts >= helpers.job.max_attempts) return fail(`Gave up after ${helpers.job.attempts} attempts: ${reason}`);
+      ctx.logger.warn({ messageId, attempt: helpers.job.attempts, error: reason }, 'send failed; will retry');
       throw err;
     }
   };

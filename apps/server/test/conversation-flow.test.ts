@@ -174,6 +174,12 @@ describe('console sockets see only what their user may see', () => {
     expect(await refusal(t.url, {})).toMatch(/unauthenticated/);
   });
 
+  it('refuses a signed-in browser socket opened from another site’s page, and accepts our own', async () => {
+    const cookie = await login(t.url, f.users.agent.email);
+    expect(await refusal(t.url, { cookie, origin: 'https://blog.example.com' })).not.toBeNull();
+    expect(await refusal(t.url, { cookie, origin: t.url })).toBeNull();
+  });
+
   it('keeps another workspace’s and another team’s events away from an agent', async () => {
     const other = await createFixture(t);
     const db = t.db.current.db.kysely;

@@ -13,12 +13,15 @@ export interface Listener {
 }
 
 /** Connects to the console namespace (cookie or token) or the customer portal; waits until connected. */
-export async function listen(base: string, opts: { cookie?: string; token?: string; namespace?: string }): Promise<Listener> {
+export async function listen(
+  base: string,
+  opts: { cookie?: string; token?: string; namespace?: string; origin?: string },
+): Promise<Listener> {
   const socket = io(`${base}${opts.namespace ?? ''}`, {
     transports: ['websocket'],
     reconnection: false,
     auth: opts.token ? { token: opts.token } : {},
-    extraHeaders: opts.cookie ? { cookie: opts.cookie } : {},
+    extraHeaders: { ...(opts.cookie ? { cookie: opts.cookie } : {}), ...(opts.origin ? { origin: opts.origin } : {}) },
   });
   open.push(socket);
   const events: Listener['events'] = [];
@@ -31,7 +34,10 @@ export async function listen(base: string, opts: { cookie?: string; token?: stri
 }
 
 /** A connection attempt's refusal message, or null if it connected. */
-export async function refusal(base: string, opts: { cookie?: string; token?: string; namespace?: string }): Promise<string | null> {
+export async function refusal(
+  base: string,
+  opts: { cookie?: string; token?: string; namespace?: string; origin?: string },
+): Promise<string | null> {
   try {
     await listen(base, opts);
     return null;

@@ -14,6 +14,11 @@ import { parseBody, submissionSchema } from './submission.ts';
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** A short, stable fingerprint of some values (no secrets: it only has to tell them apart). */
+function digest(values: string[]): string {
+  return createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 22);
+}
+
 function error(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): WebhookResponse {
   return { status, headers, body: { error: { code, message, ...(details ? { details } : {}) } } };
 }
@@ -83,16 +88,34 @@ async function handle(config: WebformConfig, ctx: ChannelContext, req: WebhookRe
     return error(400, 'bad_request', 'Idempotency-Key must be 1 to 200 characters.', undefined, cors);
   }
   // One submission id per Idempotency-Key, or per identical content from one client within the
-  // window; the id is the message's external id, so the host stores a repeat only once.
-  const submissionId = key
-    ? await ctx.store.putIfAbsent(`idem:${key}`, randomUUID(), IDEMPOTENCY_TTL_MS)
-    : await ctx.store.putIfAbsent(
-        `content:${createHash('sha256')
-          .update(JSON.stringify([req.clientIp, s.name, s.email.toLowerCase(), s.subject ?? '', normaliseWhitespace(s.message)]))
-          .digest('base64url')}`,
-        randomUUID(),
-        Math.max(1, config.duplicateWindowSeconds * 1000),
+  // window; the id is the message's external id, so the host stores a repeat only once. A key is
+  // bound to its content and client: reused for other content it is refused, and a repeat from
+  // another client is stored once but never handed the customer's private link.
+  const content = digest([s.name, s.email.toLowerCase(), s.subject ?? '', normaliseWhitespace(s.message)]);
+  const client = digest([req.clientIp]);
+  let submissionId: string;
+  let sameClient = true;
+  if (key) {
+    const claim = `${randomUUID()}.${content}.${client}`;
+    const [id = '', firstContent, firstClient] = (await ctx.store.putIfAbsent(`idem:${key}`, claim, IDEMPOTENCY_TTL_MS)).split('.');
+    if (firstContent !== content) {
+      return error(
+        409,
+        'conflict',
+        'This Idempotency-Key was already used for a different submission; send a new key with a new message.',
+        undefined,
+        cors,
       );
+    }
+    submissionId = id;
+    sameClient = firstClient === client;
+  } else {
+    submissionId = await ctx.store.putIfAbsent(
+      `content:${digest([client, content])}`,
+      randomUUID(),
+      Math.max(1, config.duplicateWindowSeconds * 1000),
+    );
+  }
 
   const result = await ctx.emit(
     {
@@ -115,14 +138,14 @@ async function handle(config: WebformConfig, ctx: ChannelContext, req: WebhookRe
       thread: { externalThreadId: submissionId },
       metadata: { source: 'webform', ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}) },
     },
-    { wantCustomerLink: true },
+    { wantCustomerLink: sameClient },
   );
   const link = result.customerLink ?? '';
   if (body.html && link) return { status: 303, headers: { ...cors, location: link }, body: '' };
   return {
     status: result.duplicate ? 200 : 201,
     headers: cors,
-    body: { submissionId, duplicate: result.duplicate, conversationLink: link },
+    body: { submissionId, duplicate: result.duplicate, conversationLink: link || null },
   };
 }
 

@@ -213,7 +213,9 @@ async function findThreadCandidates(
   const base = trx
     .selectFrom('conversations as c')
     .select(['c.id', 'c.status', 'c.resolved_at', 'c.contact_id'])
-    .where('c.workspace_id', '=', target.workspaceId);
+    .where('c.workspace_id', '=', target.workspaceId)
+    // Locked, so an agent resolving it at this instant waits, and the plan sees the final status.
+    .forUpdate('c');
   const toCandidate = (
     rule: Candidate['rule'],
     row: { id: string; status: Candidate['conversation']['status']; resolved_at: Date | null; contact_id: string },

@@ -71,6 +71,7 @@ export class ChannelHost {
    * any node (new settings, deactivation) takes effect on this node at its next use.
    */
   async connection(accountId: string): Promise<Live | null> {
+    if (this.#stopped) return null;
     const account = await findChannelAccount(this.deps.db.kysely, accountId);
     const live = this.#live.get(accountId);
     if (live && account && fingerprint(live.account) === fingerprint(account)) return live;
@@ -158,6 +159,10 @@ export class ChannelHost {
       if (!got.rows[0]?.ok) {
         await client.end();
         continue;
+      }
+      if (this.#stopped) {
+        await client.end();
+        return;
       }
       this.#lockClients.set(account.id, client);
       client.on('error', () => {

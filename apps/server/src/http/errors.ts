@@ -52,7 +52,16 @@ export function errorHandler(logger: AppLogger): ErrorRequestHandler {
       res.status(status).json(errorBody(err.code, err.message, err.details));
       return;
     }
-    const e = err as HttpishError;
+    const e = err as HttpishError & { code?: string };
+    if (e.code === '23505') {
+      // A unique index caught a race the handler's own check could not (two identical requests at once).
+      res
+        .status(409)
+        .json(
+          errorBody('conflict', 'This conflicts with a record stored at the same moment (a duplicate); retry, or use a new key or name.'),
+        );
+      return;
+    }
     if (e.type === 'entity.too.large') {
       res.status(413).json(errorBody('payload_too_large', 'The request body is larger than this endpoint accepts.'));
       return;

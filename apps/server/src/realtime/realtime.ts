@@ -67,11 +67,15 @@ export function createRealtime(): Realtime {
         }
       });
       server.of('/portal').use(async (socket, next) => {
-        const token = socket.handshake.auth.token;
-        const found = typeof token === 'string' ? await findPortalToken(ctx.db.kysely, hashToken(token), ctx.clock()) : undefined;
-        if (!found) return next(new Error('This conversation link is unknown or has expired.'));
-        await socket.join(rooms.portal(found.conversation_id));
-        next();
+        try {
+          const token = socket.handshake.auth.token;
+          const found = typeof token === 'string' ? await findPortalToken(ctx.db.kysely, hashToken(token), ctx.clock()) : undefined;
+          if (!found) return next(new Error('This conversation link is unknown or has expired.'));
+          await socket.join(rooms.portal(found.conversation_id));
+          next();
+        } catch (err) {
+          next(err instanceof Error ? err : new Error(String(err)));
+        }
       });
     },
   };

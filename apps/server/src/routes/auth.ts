@@ -25,10 +25,17 @@ const DUMMY_HASH = 'scrypt$32768$8$1$c2FsdHNhbHRzYWx0c2FsdA==$QUJDREVGR0hJSktMTU
 export function registerAuthRoutes(router: Router, api: ApiRegistry, ctx: AppContext): void {
   router.post('/auth/login', async (req, res) => {
     const body = validate(loginSchema, req.body, 'body');
-    const key = `login:${body.email.toLowerCase()}:${req.ip}`;
+    const email = body.email.toLowerCase();
+    // Two windows: one per address and client, and a looser one per address from anywhere, so
+    // rotating client addresses does not buy unlimited guesses at one account.
+    const perClient = `login:${email}:${req.ip}`;
+    const perEmail = `login:${email}`;
     const now = ctx.clock();
-    const failures = await hitRateLimit(ctx.db.kysely, key, FAILURE_WINDOW_MS, now);
-    if (failures > ctx.settings.loginFailuresAllowed) {
+    const [clientFailures, emailFailures] = await Promise.all([
+      hitRateLimit(ctx.db.kysely, perClient, FAILURE_WINDOW_MS, now),
+      hitRateLimit(ctx.db.kysely, perEmail, FAILURE_WINDOW_MS, now),
+    ]);
+    if (clientFailures > ctx.settings.loginFailuresAllowed || emailFailures > ctx.settings.loginFailuresAllowed * 5) {
       throw new CentralitaError(
         'rate_limited',
         'Too many failed sign-ins for this email; wait 15 minutes or ask an admin to reset the password.',
@@ -40,15 +47,19 @@ export function registerAuthRoutes(router: Router, api: ApiRegistry, ctx: AppCon
     const candidates = (await findUsersByEmail(ctx.db.kysely, body.email)).filter(
       (u) => u.active && (!body.workspace || u.workspace_slug === body.workspace),
     );
-    if (candidates.length > 1) {
+    // The password is checked before anything about workspaces is said, so nobody learns where
+    // an address has an account without knowing its password.
+    const matches = [];
+    for (const u of candidates) if (await verifyPassword(body.password, u.password_hash)) matches.push(u);
+    if (candidates.length === 0) await verifyPassword(body.password, DUMMY_HASH);
+    if (matches.length > 1) {
       throw new CentralitaError('validation_failed', 'This email belongs to several workspaces; say which one in "workspace".', {
-        workspaces: candidates.map((c) => c.workspace_slug),
+        workspaces: matches.map((c) => c.workspace_slug),
       });
     }
-    const user = candidates[0];
-    const ok = await verifyPassword(body.password, user?.password_hash ?? DUMMY_HASH);
-    if (!user || !ok) throw new CentralitaError('unauthenticated', 'The email or password is wrong.');
-    await resetRateLimit(ctx.db.kysely, key);
+    const user = matches[0];
+    if (!user) throw new CentralitaError('unauthenticated', 'The email or password is wrong.');
+    await Promise.all([resetRateLimit(ctx.db.kysely, perClient), resetRateLimit(ctx.db.kysely, perEmail)]);
     const token = newToken('cts_');
     const expiresAt = new Date(now.getTime() + ctx.settings.sessionTtlMs);
     await createSession(ctx.db.kysely, { workspaceId: user.workspace_id, userId: user.id, tokenHash: hashToken(token), expiresAt });

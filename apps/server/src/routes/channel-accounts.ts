@@ -110,11 +110,13 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
     tag: 'channels',
     role: 'admin',
     summary: 'Renames, reconfigures or deactivates a channel account. Omitted secrets keep their value.',
-    body: z.object({
-      name: z.string().trim().min(1).max(200).optional(),
-      active: z.boolean().optional(),
-      config: z.record(z.string(), z.unknown()).optional(),
-    }),
+    body: z
+      .object({
+        name: z.string().trim().min(1).max(200).optional(),
+        active: z.boolean().optional(),
+        config: z.record(z.string(), z.unknown()).optional(),
+      })
+      .refine((b) => Object.keys(b).length > 0, 'send at least one of name, active, config'),
     async handler({ principal, body, params }) {
       const current = await findChannelAccount(db, params.id as string);
       if (!current || current.workspaceId !== principal.workspaceId)

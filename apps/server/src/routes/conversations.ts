@@ -110,7 +110,13 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
     tag: 'conversations',
     role: 'agent',
     summary: 'The conversation’s append-only event log, in order.',
-    query: z.object({ after: z.string().regex(/^\d+$/).optional(), limit: page.limit }),
+    query: z.object({
+      after: z
+        .string()
+        .regex(/^\d{1,18}$/, 'after is an event seq number')
+        .optional(),
+      limit: page.limit,
+    }),
     async handler({ principal, params, query }) {
       await visibleConversation(ctx, principal, params.id as string);
       const items = await listEvents(db, principal.workspaceId, params.id as string, {

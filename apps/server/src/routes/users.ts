@@ -55,7 +55,9 @@ export function registerUserRoutes(api: ApiRegistry, ctx: AppContext): void {
     tag: 'users',
     role: 'admin',
     summary: "Changes a user's name or role, or deactivates them (which ends their sessions).",
-    body: z.object({ name: z.string().trim().min(1).max(200).optional(), role: role.optional(), active: z.boolean().optional() }),
+    body: z
+      .object({ name: z.string().trim().min(1).max(200).optional(), role: role.optional(), active: z.boolean().optional() })
+      .refine((b) => Object.keys(b).length > 0, 'send at least one of name, role, active'),
     async handler({ principal, body, params }) {
       if (params.id === principal.userId && (body.active === false || (body.role && body.role !== 'admin'))) {
         throw new CentralitaError('conflict', 'You cannot deactivate or demote yourself; ask another admin.');

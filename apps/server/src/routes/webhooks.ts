@@ -1,4 +1,4 @@
-import type { WebhookRequest } from '@centralita/channel-kit';
+import { ConfigError, type WebhookRequest } from '@centralita/channel-kit';
 import { type Router, raw } from 'express';
 import type { AppContext } from '../context.ts';
 import { errorBody } from '../http/errors.ts';
@@ -14,7 +14,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function registerWebhookRoutes(router: Router, ctx: AppContext): void {
   router.all('/webhooks/:channelAccountId', raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const id = req.params.channelAccountId ?? '';
-    const live = UUID.test(id) ? await ctx.channels.connection(id) : null;
+    let live: Awaited<ReturnType<typeof ctx.channels.connection>> = null;
+    try {
+      live = UUID.test(id) ? await ctx.channels.connection(id) : null;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // The sender can do nothing about it; say so without the settings' values, and log it.
+      ctx.logger.error({ channelAccountId: id, issues: err.issues.map((i) => i.path) }, 'channel account configuration is invalid');
+      res.status(503).json(errorBody('channel_misconfigured', 'This channel account is misconfigured; its administrators have been told.'));
+      return;
+    }
     if (!live?.connection.handleWebhook) {
       res.status(404).json(errorBody('not_found', `No active channel account ${id} takes webhooks here.`));
       return;

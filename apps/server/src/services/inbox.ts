@@ -5,6 +5,7 @@ import {
   changeStatus,
   createAgentMessage,
   createPortalToken,
+  findChannelAccount,
   findWorkspace,
   getConversation,
   ingestMessage,
@@ -101,13 +102,15 @@ export class Inbox implements ChannelSink {
     author: Actor,
   ): Promise<{ message: StoredMessage; created: boolean }> {
     const conv = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
-    const account = await this.ctx.channels.connection(conv.channelAccountId);
-    const caps = account?.adapter.capabilities;
+    // Capabilities belong to the adapter, so no connection is needed (or opened) to know them.
+    const account = await findChannelAccount(this.ctx.db.kysely, conv.channelAccountId);
+    const adapter = account ? this.ctx.channels.adapter(account.kind) : undefined;
+    const caps = adapter?.capabilities;
     const visibility = input.visibility ?? caps?.visibilities[0] ?? 'private';
     if (input.kind === 'reply' && caps && !caps.visibilities.includes(visibility)) {
       throw new CentralitaError(
         'validation_failed',
-        `${account?.adapter.displayName} replies can be ${caps.visibilities.join(' or ')}, not ${visibility}.`,
+        `${adapter?.displayName} replies can be ${caps.visibilities.join(' or ')}, not ${visibility}.`,
       );
     }
     const result = await createAgentMessage(this.ctx.db.kysely, {

@@ -1,4 +1,4 @@
-import type { Role } from '@centralita/core';
+import { hasRole, type Role } from '@centralita/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 
@@ -56,16 +56,22 @@ export async function deleteUserSessions(db: Kysely<Database>, userId: string): 
 export async function findApiToken(db: Kysely<Database>, tokenHash: string, now: Date): Promise<Principal | null> {
   const row = await db
     .selectFrom('api_tokens')
-    .selectAll()
+    .leftJoin('users', 'users.id', 'api_tokens.created_by')
+    .selectAll('api_tokens')
+    .select(['users.active as creator_active', 'users.role as creator_role'])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .executeTakeFirst();
   if (!row) return null;
+  // A token is worth no more than the person who made it: a deactivated creator's tokens stop,
+  // a demoted creator's tokens are capped at their new role. Bootstrap tokens have no creator.
+  if (row.created_by && row.creator_active !== true) return null;
+  const role = row.creator_role && !hasRole(row.creator_role, row.role) ? row.creator_role : row.role;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
-  return { kind: 'api_token', id: row.id, workspaceId: row.workspace_id, userId: row.created_by, role: row.role, name: row.name };
+  return { kind: 'api_token', id: row.id, workspaceId: row.workspace_id, userId: row.created_by, role, name: row.name };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { CentralitaError } from '@centralita/core';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** An opaque page cursor: the sort key and id of the last row a page returned. */
 export interface PageCursor {
   at: string;
@@ -15,7 +17,13 @@ export function encodeCursor(c: PageCursor): string {
 export function decodeCursor(raw: string): PageCursor {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+    if (
+      Array.isArray(parsed) &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string' &&
+      !Number.isNaN(Date.parse(parsed[0])) &&
+      UUID.test(parsed[1])
+    ) {
       return { at: parsed[0], id: parsed[1] };
     }
   } catch {
