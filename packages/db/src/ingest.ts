@@ -9,6 +9,7 @@ import {
 } from '@centralita/core';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { appendEvents, type NewEvent } from './repos/events.ts';
+import { type StoredMessage, toMessage } from './repos/messages.ts';
 import type { Database } from './schema.ts';
 
 export interface IngestTarget {
@@ -30,6 +31,8 @@ export interface IngestOptions {
 export interface IngestResult {
   duplicate: boolean;
   messageId: string;
+  /** The stored message when this call stored it; null for a duplicate. */
+  message: StoredMessage | null;
   conversationId: string;
   contactId: string;
   createdConversation: boolean;
@@ -71,6 +74,7 @@ export async function ingestMessage(
       return {
         duplicate: true,
         messageId: existing.id,
+        message: null,
         conversationId: existing.conversation_id,
         contactId: conv.contact_id,
         createdConversation: false,
@@ -170,7 +174,7 @@ export async function ingestMessage(
         metadata: JSON.stringify(event.metadata ?? {}),
         created_at: options.now,
       })
-      .returning('id')
+      .returningAll()
       .executeTakeFirstOrThrow();
 
     if (!created) {
@@ -192,6 +196,7 @@ export async function ingestMessage(
     return {
       duplicate: false,
       messageId: message.id,
+      message: toMessage(message),
       conversationId,
       contactId,
       createdConversation: created,

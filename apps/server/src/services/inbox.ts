@@ -11,7 +11,6 @@ import {
   ingestMessage,
   recordDelivery,
   type StoredMessage,
-  toMessage,
 } from '@centralita/db';
 import type { ChannelSink } from '../channels/host.ts';
 import type { AppContext } from '../context.ts';
@@ -51,11 +50,11 @@ export class Inbox implements ChannelSink {
       { now: this.ctx.clock(), ...(options.conversationId ? { conversationId: options.conversationId } : {}) },
     );
     const conv = await getConversation(db.kysely, account.workspaceId, result.conversationId);
-    if (!result.duplicate) {
-      const message = await db.kysely.selectFrom('messages').selectAll().where('id', '=', result.messageId).executeTakeFirstOrThrow();
+    if (result.message) {
+      const message = result.message;
       if (result.createdConversation) realtime.conversation('created', conv);
       else realtime.conversation('updated', conv);
-      realtime.message('created', conv, toMessage(message));
+      realtime.message('created', conv, message);
       this.ctx.logger.info(
         { channelAccountId: account.id, conversationId: conv.id, messageId: result.messageId, thread: result.threadRule ?? 'new' },
         'message received',
