@@ -57,7 +57,7 @@ describe('ingestMessage', () => {
       ),
     );
     expect(new Set(results.map((r) => r.conversationId)).size).toBe(1);
-    expect(new Set(results.map((r) => r.contactId)).size).toBe(1);
+    expect(new Set(results.map((r) => r.conversation.contactId)).size).toBe(1);
     expect(results.filter((r) => r.createdConversation)).toHaveLength(1);
   });
 
@@ -68,6 +68,7 @@ describe('ingestMessage', () => {
     await changeStatus(db, target.workspaceId, first.conversationId, { type: 'resolve' }, { type: 'system', id: null }, t0);
     const soon = await ingestMessage(db, target, event('wamid.w2', '+34600000003', 'two'), { now: new Date(t0.getTime() + 30 * 60_000) });
     expect(soon).toMatchObject({ conversationId: first.conversationId, reopened: true, threadRule: 'contact_thread' });
+    expect(soon.conversation).toMatchObject({ status: 'open', resolvedAt: null, lastInboundAt: soon.conversation.lastMessageAt });
     await changeStatus(
       db,
       target.workspaceId,

@@ -1,5 +1,6 @@
 import {
   type Actor,
+  type Conversation,
   type MessageReceivedEvent,
   normaliseExternalId,
   planIdentity,
@@ -7,10 +8,11 @@ import {
   type ThreadCandidate,
   truncate,
 } from '@centralita/core';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { toConversation } from './repos/conversations.ts';
 import { appendEvents, type NewEvent } from './repos/events.ts';
 import { type StoredMessage, toMessage } from './repos/messages.ts';
-import type { Database } from './schema.ts';
+import type { ConversationsTable, Database } from './schema.ts';
 
 export interface IngestTarget {
   workspaceId: string;
@@ -34,7 +36,8 @@ export interface IngestResult {
   /** The stored message when this call stored it; null for a duplicate. */
   message: StoredMessage | null;
   conversationId: string;
-  contactId: string;
+  /** The conversation as it stands after this message (its contact, status, times). */
+  conversation: Conversation;
   createdConversation: boolean;
   reopened: boolean;
   threadRule: string | null;
@@ -66,17 +69,13 @@ export async function ingestMessage(
       .where('external_id', '=', event.externalMessageId)
       .executeTakeFirst();
     if (existing) {
-      const conv = await trx
-        .selectFrom('conversations')
-        .select(['contact_id'])
-        .where('id', '=', existing.conversation_id)
-        .executeTakeFirstOrThrow();
+      const conv = await trx.selectFrom('conversations').selectAll().where('id', '=', existing.conversation_id).executeTakeFirstOrThrow();
       return {
         duplicate: true,
         messageId: existing.id,
         message: null,
         conversationId: existing.conversation_id,
-        contactId: conv.contact_id,
+        conversation: toConversation(conv),
         createdConversation: false,
         reopened: false,
         threadRule: null,
@@ -95,18 +94,14 @@ export async function ingestMessage(
     const events: NewEvent[] = [];
 
     let conversationId: string;
-    let reopened = false;
-    let created = false;
+    let created: Selectable<ConversationsTable> | null = null;
+    // A joined conversation that was resolved, pending or snoozed opens again, in the same update
+    // that records this message's time.
+    const reopens = plan.action === 'join' && (plan.reopen || plan.wake);
     if (plan.action === 'join') {
       conversationId = plan.conversationId;
-      if (plan.reopen || plan.wake) {
+      if (reopens) {
         const before = usable[0]?.conversation.status;
-        await trx
-          .updateTable('conversations')
-          .set({ status: 'open', snoozed_until: null, resolved_at: null })
-          .where('id', '=', conversationId)
-          .execute();
-        reopened = plan.reopen;
         events.push({
           workspaceId: target.workspaceId,
           conversationId,
@@ -130,10 +125,10 @@ export async function ingestMessage(
           last_message_at: options.now,
           last_inbound_at: options.now,
         })
-        .returning('id')
+        .returningAll()
         .executeTakeFirstOrThrow();
       conversationId = row.id;
-      created = true;
+      created = row;
       events.push({
         workspaceId: target.workspaceId,
         conversationId,
@@ -177,13 +172,18 @@ export async function ingestMessage(
       .returningAll()
       .executeTakeFirstOrThrow();
 
-    if (!created) {
-      await trx
+    const conversation =
+      created ??
+      (await trx
         .updateTable('conversations')
-        .set({ last_message_at: options.now, last_inbound_at: options.now })
+        .set({
+          last_message_at: options.now,
+          last_inbound_at: options.now,
+          ...(reopens ? { status: 'open' as const, snoozed_until: null, resolved_at: null } : {}),
+        })
         .where('id', '=', conversationId)
-        .execute();
-    }
+        .returningAll()
+        .executeTakeFirstOrThrow());
     events.push({
       workspaceId: target.workspaceId,
       conversationId,
@@ -198,9 +198,9 @@ export async function ingestMessage(
       messageId: message.id,
       message: toMessage(message),
       conversationId,
-      contactId,
-      createdConversation: created,
-      reopened,
+      conversation: toConversation(conversation),
+      createdConversation: created !== null,
+      reopened: plan.action === 'join' && plan.reopen,
       threadRule: plan.action === 'join' ? plan.rule : null,
     };
   });

@@ -49,7 +49,7 @@ export class Inbox implements ChannelSink {
       event,
       { now: this.ctx.clock(), ...(options.conversationId ? { conversationId: options.conversationId } : {}) },
     );
-    const conv = await getConversation(db.kysely, account.workspaceId, result.conversationId);
+    const conv = result.conversation;
     if (result.message) {
       const message = result.message;
       if (result.createdConversation) realtime.conversation('created', conv);
