@@ -124,11 +124,10 @@ export class Inbox implements ChannelSink {
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     });
     if (result.created) {
-      const fresh = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
-      this.ctx.realtime.message('created', fresh, result.message);
-      this.ctx.realtime.conversation('updated', fresh);
+      this.ctx.realtime.message('created', result.conversation, result.message);
+      this.ctx.realtime.conversation('updated', result.conversation);
     }
-    return result;
+    return { message: result.message, created: result.created };
   }
 
   /** Applies a status action and tells the consoles. */

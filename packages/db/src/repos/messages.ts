@@ -1,6 +1,7 @@
-import { type Actor, CentralitaError, type DeliveryState, type Message } from '@centralita/core';
+import { type Actor, CentralitaError, type Conversation, type DeliveryState, type Message } from '@centralita/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, MessagesTable } from '../schema.ts';
+import { toConversation } from './conversations.ts';
 import { decodeCursor, type Page, toPage } from './cursor.ts';
 import { appendEvent } from './events.ts';
 
@@ -72,16 +73,20 @@ export interface NewAgentMessage {
  * (a `send_message` job), so a crash between "send" and the channel accepting it loses nothing.
  * The same idempotency key from the same author returns the first message instead of a second.
  */
-export async function createAgentMessage(db: Kysely<Database>, m: NewAgentMessage): Promise<{ message: StoredMessage; created: boolean }> {
+export async function createAgentMessage(
+  db: Kysely<Database>,
+  m: NewAgentMessage,
+): Promise<{ message: StoredMessage; created: boolean; conversation: Conversation }> {
   return db.transaction().execute(async (trx) => {
     const conv = await trx
       .selectFrom('conversations')
-      .select(['id', 'channel_account_id', 'status'])
+      .selectAll()
       .where('workspace_id', '=', m.workspaceId)
       .where('id', '=', m.conversationId)
       .forUpdate()
       .executeTakeFirst();
     if (!conv) throw new CentralitaError('not_found', `No conversation ${m.conversationId} in this workspace.`);
+    const current = toConversation(conv);
     if (m.idempotencyKey) {
       const prior = await trx
         .selectFrom('messages')
@@ -97,7 +102,7 @@ export async function createAgentMessage(db: Kysely<Database>, m: NewAgentMessag
             'This Idempotency-Key was already used for a different message; use a new key for a new message.',
           );
         }
-        return { message: toMessage(prior), created: false };
+        return { message: toMessage(prior), created: false, conversation: current };
       }
     }
     const isReply = m.kind === 'reply';
@@ -119,7 +124,12 @@ export async function createAgentMessage(db: Kysely<Database>, m: NewAgentMessag
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx.updateTable('conversations').set({ last_message_at: m.now }).where('id', '=', m.conversationId).execute();
+    const updated = await trx
+      .updateTable('conversations')
+      .set({ last_message_at: m.now })
+      .where('id', '=', m.conversationId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await appendEvent(trx, {
       workspaceId: m.workspaceId,
       conversationId: m.conversationId,
@@ -133,7 +143,7 @@ export async function createAgentMessage(db: Kysely<Database>, m: NewAgentMessag
         trx,
       );
     }
-    return { message: toMessage(row), created: true };
+    return { message: toMessage(row), created: true, conversation: toConversation(updated) };
   });
 }
 
