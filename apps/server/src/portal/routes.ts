@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CentralitaError } from '@centralita/core';
-import { findChannelAccount, findPortalToken, hitRateLimit, toMessage } from '@centralita/db';
+import { findChannelAccount, findMessage, findPortalToken, hitRateLimit, toMessage } from '@centralita/db';
 import { json, type Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -77,11 +77,9 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
       },
       { conversationId: t.conversation_id },
     );
-    const message = await ctx.db.kysely
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', result.messageId ?? '')
-      .executeTakeFirstOrThrow();
-    res.status(result.duplicate ? 200 : 201).json({ message: toPortalMessage(toMessage(message)) });
+    // A repeat (same Idempotency-Key) answers with the message the first post stored.
+    const message = result.message ?? (result.messageId ? await findMessage(ctx.db.kysely, t.workspace_id, result.messageId) : null);
+    if (!message) throw new CentralitaError('internal', 'The message was stored but could not be read back.');
+    res.status(result.duplicate ? 200 : 201).json({ message: toPortalMessage(message) });
   });
 }

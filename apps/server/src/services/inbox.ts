@@ -28,7 +28,7 @@ export class Inbox implements ChannelSink {
     account: ChannelAccountRecord,
     event: InboundEvent,
     options: { wantCustomerLink?: boolean; conversationId?: string },
-  ): Promise<EmitResult> {
+  ): Promise<EmitResult & { message: StoredMessage | null }> {
     const { db, realtime } = this.ctx;
     if (event.type === 'delivery.updated') {
       const updated = await recordDelivery(
@@ -40,7 +40,13 @@ export class Inbox implements ChannelSink {
         const conv = await getConversation(db.kysely, account.workspaceId, updated.conversationId);
         realtime.message('updated', conv, updated);
       }
-      return { duplicate: !updated, conversationId: updated?.conversationId ?? null, messageId: updated?.id ?? null, customerLink: null };
+      return {
+        duplicate: !updated,
+        conversationId: updated?.conversationId ?? null,
+        messageId: updated?.id ?? null,
+        customerLink: null,
+        message: updated,
+      };
     }
     const ws = await findWorkspace(db.kysely, { id: account.workspaceId });
     const result = await ingestMessage(
@@ -65,7 +71,7 @@ export class Inbox implements ChannelSink {
     if (options.wantCustomerLink && adapter?.capabilities.customerPortal) {
       customerLink = await this.customerLink(account.workspaceId, conv.id);
     }
-    return { duplicate: result.duplicate, conversationId: conv.id, messageId: result.messageId, customerLink };
+    return { duplicate: result.duplicate, conversationId: conv.id, messageId: result.messageId, customerLink, message: result.message };
   }
 
   /** Issues a private, expiring link to the customer's conversation page. */
