@@ -5,6 +5,12 @@ import { createCentralita } from '../apps/server/src/app.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
 import { percentile } from './stats.ts';
 
+/** A fresh workspace with one channel account of `kind`, so each run measures empty tables. */
+async function benchAccount(db: Db, kind: string) {
+  const ws = await createWorkspace(db.kysely, { slug: `${kind}-${Date.now()}`, name: `Bench ${kind}` });
+  return createChannelAccount(db.kysely, { workspaceId: ws.id, kind, name: `Bench ${kind}`, settings: {}, secretsEncrypted: null });
+}
+
 /** Web-form posts through HTTP (validation, dedupe state, ingest, broadcast) with `concurrency` clients. */
 export async function benchWebform(db: Db, total: number, concurrency: number) {
   // One trusted proxy, so each simulated customer has its own address (X-Forwarded-For) and the
@@ -18,14 +24,7 @@ export async function benchWebform(db: Db, total: number, concurrency: number) {
     trustProxy: 1,
   });
   const url = await node.listen(0, '127.0.0.1');
-  const ws = await createWorkspace(db.kysely, { slug: `bench-${Date.now()}`, name: 'Bench' });
-  const form = await createChannelAccount(db.kysely, {
-    workspaceId: ws.id,
-    kind: 'webform',
-    name: 'Bench form',
-    settings: {},
-    secretsEncrypted: null,
-  });
+  const form = await benchAccount(db, 'webform');
   let next = 0;
   const latencies: number[] = [];
   const client = async () => {
@@ -67,15 +66,8 @@ export async function benchWebform(db: Db, total: number, concurrency: number) {
 
 /** The ingest transaction alone (no HTTP), `concurrency` at a time, one new contact each. */
 export async function benchIngest(db: Db, total: number, concurrency: number) {
-  const ws = await createWorkspace(db.kysely, { slug: `ingest-${Date.now()}`, name: 'Ingest' });
-  const acct = await createChannelAccount(db.kysely, {
-    workspaceId: ws.id,
-    kind: 'bench',
-    name: 'b',
-    settings: {},
-    secretsEncrypted: null,
-  });
-  const target = { workspaceId: ws.id, channelAccountId: acct.id, reopenWindowMinutes: 60 };
+  const acct = await benchAccount(db, 'bench');
+  const target = { workspaceId: acct.workspaceId, channelAccountId: acct.id, reopenWindowMinutes: 60 };
   let next = 0;
   const started = performance.now();
   await Promise.all(
