@@ -15,6 +15,7 @@ export type {
   WebhookRequest,
   WebhookResponse,
 } from './contract.ts';
+export { errorBody } from './error-body.ts';
 export { ConfigError, SendError } from './errors.ts';
 export { keepConnected, type ReconnectOptions } from './reconnect.ts';
 export { hmacSha256, verifySignature } from './signature.ts';

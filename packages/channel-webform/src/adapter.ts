@@ -4,6 +4,7 @@ import {
   type ChannelContext,
   countCodePoints,
   defineCapabilities,
+  errorBody,
   type WebhookRequest,
   type WebhookResponse,
 } from '@centralita/channel-kit';
@@ -20,7 +21,7 @@ function digest(values: string[]): string {
 }
 
 function error(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): WebhookResponse {
-  return { status, headers, body: { error: { code, message, ...(details ? { details } : {}) } } };
+  return { status, headers, body: errorBody(code, message, details) };
 }
 
 function corsHeaders(config: WebformConfig, req: WebhookRequest): Record<string, string> {

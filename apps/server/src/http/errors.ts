@@ -1,3 +1,4 @@
+import { errorBody } from '@centralita/channel-kit';
 import { CentralitaError, type ErrorCode } from '@centralita/core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
@@ -17,10 +18,7 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-/** The one error envelope every API response uses: `{ error: { code, message, details? } }`. */
-export function errorBody(code: string, message: string, details?: unknown) {
-  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
-}
+export { errorBody };
 
 /** Validates input with a zod schema, or throws `validation_failed` listing each problem. */
 export function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
