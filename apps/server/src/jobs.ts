@@ -8,7 +8,12 @@ import type { Inbox } from './services/inbox.ts';
 interface SendPayload {
   messageId: string;
   workspaceId: string;
+  /** Attempts made by earlier jobs for this message, when a channel asked to wait before the next. */
+  earlierAttempts?: number;
 }
+
+/** A channel's "retry after" is honoured up to this; a longer wait is more likely a fault than a plan. */
+const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
 /**
  * Sends one queued reply through its channel. Runs at least once per message: a retry after a
@@ -18,7 +23,7 @@ interface SendPayload {
  */
 function sendMessageTask(ctx: AppContext): Task {
   return async (raw, helpers) => {
-    const { messageId, workspaceId } = raw as SendPayload;
+    const { messageId, workspaceId, earlierAttempts = 0 } = raw as SendPayload;
     const message = await findMessage(ctx.db.kysely, workspaceId, messageId);
     if (message?.direction !== 'outbound' || message.deliveryState !== 'queued') return;
     const conv = await getConversation(ctx.db.kysely, workspaceId, message.conversationId);
@@ -60,14 +65,27 @@ function sendMessageTask(ctx: AppContext): Task {
       const updated = await recordDelivery(
         ctx.db.kysely,
         { workspaceId, messageId },
-        { state: result.state, ...(result.externalIds[0] ? { externalId: result.externalIds[0] } : {}) },
+        { state: result.state, externalIds: result.externalIds },
       );
       if (updated) ctx.realtime.message('updated', conv, updated);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if ((err instanceof SendError && !err.retryable) || err instanceof ConfigError) return fail(reason);
-      if (helpers.job.attempts >= helpers.job.max_attempts) return fail(`Gave up after ${helpers.job.attempts} attempts: ${reason}`);
-      ctx.logger.warn({ messageId, attempt: helpers.job.attempts, error: reason }, 'send failed; will retry');
+      const attempts = earlierAttempts + helpers.job.attempts;
+      if (helpers.job.attempts >= helpers.job.max_attempts) return fail(`Gave up after ${attempts} attempts: ${reason}`);
+      ctx.logger.warn({ messageId, attempt: attempts, error: reason }, 'send failed; will retry');
+      if (err instanceof SendError && err.retryAfterMs !== null) {
+        // The channel said when to come back (a rate limit's reset): a fresh job runs then, with
+        // the attempts left, in place of graphile-worker's own backoff. The key moves to the new
+        // job, and this one ends successfully.
+        const waitMs = Math.min(Math.max(err.retryAfterMs, 0), MAX_RETRY_AFTER_MS);
+        await helpers.addJob('send_message', { messageId, workspaceId, earlierAttempts: attempts } satisfies SendPayload, {
+          jobKey: `send:${messageId}`,
+          runAt: new Date(Date.now() + waitMs),
+          maxAttempts: helpers.job.max_attempts - helpers.job.attempts,
+        });
+        return;
+      }
       throw err;
     }
   };

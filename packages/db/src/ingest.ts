@@ -244,12 +244,20 @@ async function findThreadCandidates(
   }
   const replyTo = event.thread.inReplyTo?.filter((id) => id.length > 0) ?? [];
   if (replyTo.length > 0) {
-    const row = await base
-      .innerJoin('messages as m', 'm.conversation_id', 'c.id')
-      .where('m.workspace_id', '=', target.workspaceId)
-      .where('m.external_id', 'in', replyTo)
-      .orderBy('m.created_at', 'desc')
-      .executeTakeFirst();
+    const row =
+      (await base
+        .innerJoin('messages as m', 'm.conversation_id', 'c.id')
+        .where('m.workspace_id', '=', target.workspaceId)
+        .where('m.external_id', 'in', replyTo)
+        .orderBy('m.created_at', 'desc')
+        .executeTakeFirst()) ??
+      // An answer to the second or later part of a split reply.
+      (await base
+        .innerJoin('messages as m', 'm.conversation_id', 'c.id')
+        .innerJoin('message_parts as p', 'p.message_id', 'm.id')
+        .where('p.workspace_id', '=', target.workspaceId)
+        .where('p.external_id', 'in', replyTo)
+        .executeTakeFirst());
     if (row) return [toCandidate('in_reply_to', row)];
   }
   if (event.thread.contactThread) {

@@ -148,6 +148,14 @@ export interface MessagesTable {
   created_at: Generated<Date>;
 }
 
+export interface MessagePartsTable {
+  workspace_id: string;
+  channel_account_id: string;
+  external_id: string;
+  message_id: string;
+  part: number;
+}
+
 export interface EventsTable {
   id: Generated<string>;
   seq: Generated<string>;
@@ -199,6 +207,7 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_threads: ConversationThreadsTable;
   messages: MessagesTable;
+  message_parts: MessagePartsTable;
   events: EventsTable;
   channel_cursors: ChannelCursorsTable;
   channel_state: ChannelStateTable;

@@ -157,33 +157,54 @@ const ORDER: Record<DeliveryState, number> = { received: 0, queued: 1, sent: 2, 
 
 /**
  * Records a delivery outcome. States only move forward (a late "sent" never overwrites "read"),
- * and a failure keeps its reason. Returns the message when it changed.
+ * and a failure keeps its reason. A channel's receipt may name any part of a split message. The
+ * ids a send returns are kept, one per part, so a customer's answer to any part threads. Returns
+ * the message when it changed.
  */
 export async function recordDelivery(
   db: Kysely<Database>,
   where: { workspaceId: string } & ({ messageId: string } | { channelAccountId: string; externalId: string }),
-  update: { state: DeliveryState; externalId?: string; reason?: string },
+  update: { state: DeliveryState; externalIds?: readonly string[]; reason?: string },
 ): Promise<StoredMessage | null> {
   return db.transaction().execute(async (trx) => {
-    let q = trx.selectFrom('messages').selectAll().where('workspace_id', '=', where.workspaceId);
-    q =
-      'messageId' in where
-        ? q.where('id', '=', where.messageId)
-        : q.where('channel_account_id', '=', where.channelAccountId).where('external_id', '=', where.externalId);
-    const row = await q.forUpdate().executeTakeFirst();
+    const messageId = 'messageId' in where ? where.messageId : await messageIdByExternalId(trx, where);
+    if (!messageId) return null;
+    const row = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('workspace_id', '=', where.workspaceId)
+      .where('id', '=', messageId)
+      .forUpdate()
+      .executeTakeFirst();
     if (row?.direction !== 'outbound') return null;
+    const [firstId, ...laterIds] = update.externalIds ?? [];
     const forward = ORDER[update.state] > ORDER[row.delivery_state] || (update.state === 'failed' && row.delivery_state !== 'failed');
-    if (!forward && !update.externalId) return null;
+    if (!forward && !firstId) return null;
     const next = await trx
       .updateTable('messages')
       .set({
         delivery_state: forward ? update.state : row.delivery_state,
-        external_id: row.external_id ?? update.externalId ?? null,
+        external_id: row.external_id ?? firstId ?? null,
         failure_reason: update.state === 'failed' ? (update.reason ?? 'unknown failure') : row.failure_reason,
       })
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (row.external_id === null && laterIds.length > 0) {
+      await trx
+        .insertInto('message_parts')
+        .values(
+          laterIds.map((externalId, i) => ({
+            workspace_id: row.workspace_id,
+            channel_account_id: row.channel_account_id,
+            external_id: externalId,
+            message_id: row.id,
+            part: i + 1,
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
     await appendEvent(trx, {
       workspaceId: where.workspaceId,
       conversationId: row.conversation_id,
@@ -193,4 +214,26 @@ export async function recordDelivery(
     });
     return toMessage(next);
   });
+}
+
+async function messageIdByExternalId(
+  db: Kysely<Database>,
+  where: { workspaceId: string; channelAccountId: string; externalId: string },
+): Promise<string | null> {
+  const whole = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('channel_account_id', '=', where.channelAccountId)
+    .where('external_id', '=', where.externalId)
+    .where('workspace_id', '=', where.workspaceId)
+    .executeTakeFirst();
+  if (whole) return whole.id;
+  const part = await db
+    .selectFrom('message_parts')
+    .select('message_id')
+    .where('channel_account_id', '=', where.channelAccountId)
+    .where('external_id', '=', where.externalId)
+    .where('workspace_id', '=', where.workspaceId)
+    .executeTakeFirst();
+  return part?.message_id ?? null;
 }
