@@ -1,4 +1,5 @@
 import { waitFor } from '@centralita/channel-kit/conformance';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, createFixture, type Fixture, login, PASSWORD, postForm, useServer } from './harness.ts';
 import { listen } from './sockets.ts';
@@ -168,6 +169,20 @@ describe('live sockets follow their credentials', () => {
     const viaToken = await listen(t.url, { token: token.json.token });
     await call(t.url, 'DELETE', `/api/v1/api-tokens/${token.json.id}`, { token: other.adminToken });
     await waitFor(() => viaToken.socket.disconnected, { what: 'the revoked token’s socket to close' });
+  });
+
+  it('closes a socket when the session it was opened with expires, though nobody signed out', async () => {
+    const cookie = await login(t.url, f.users.agent.email);
+    // A session about to run out: the socket opens while it is still valid.
+    await t.db.current.db.kysely
+      .updateTable('sessions')
+      .set({ expires_at: sql<Date>`now() + interval '1 second'` })
+      .where('user_id', '=', f.users.agent.id)
+      .execute();
+    const live = await listen(t.url, { cookie });
+    expect(live.socket.connected).toBe(true);
+    await waitFor(() => live.socket.disconnected, { what: 'the expired session’s socket to close' });
+    expect((await call(t.url, 'GET', '/api/v1/auth/me', { cookie })).status).toBe(401);
   });
 });
 

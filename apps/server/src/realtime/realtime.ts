@@ -1,6 +1,6 @@
 import type { Conversation } from '@centralita/core';
 import { findPortalToken, type StoredMessage, teamIdsOf } from '@centralita/db';
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import type { AppContext } from '../context.ts';
 import { hashToken } from '../crypto.ts';
 import { resolvePrincipal } from '../http/auth.ts';
@@ -61,6 +61,7 @@ export function createRealtime(): Realtime {
           const teams = principal.userId ? await teamIdsOf(ctx.db.kysely, principal.userId) : [];
           await socket.join(roomsFor(principal, teams));
           socket.data.principal = principal;
+          closeAtExpiry(socket, principal.expiresAt, ctx.clock());
           next();
         } catch (err) {
           next(err instanceof Error ? err : new Error(String(err)));
@@ -72,6 +73,7 @@ export function createRealtime(): Realtime {
           const found = typeof token === 'string' ? await findPortalToken(ctx.db.kysely, hashToken(token), ctx.clock()) : undefined;
           if (!found) return next(new Error('This conversation link is unknown or has expired.'));
           await socket.join(rooms.portal(found.conversation_id));
+          closeAtExpiry(socket, found.expires_at, ctx.clock());
           next();
         } catch (err) {
           next(err instanceof Error ? err : new Error(String(err)));
@@ -79,4 +81,25 @@ export function createRealtime(): Realtime {
       });
     },
   };
+}
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry is re-armed when this fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Closes a socket when the session, token or customer link it was opened with expires: checks
+ * at connect time alone would let a socket opened a minute before expiry listen for ever.
+ */
+function closeAtExpiry(socket: Socket, expiresAt: Date | null, now: Date): void {
+  if (!expiresAt) return;
+  const remaining = expiresAt.getTime() - now.getTime();
+  const timer = setTimeout(
+    () => {
+      if (remaining > MAX_TIMER_MS) closeAtExpiry(socket, expiresAt, new Date(now.getTime() + MAX_TIMER_MS));
+      else socket.disconnect(true);
+    },
+    Math.min(Math.max(remaining, 0), MAX_TIMER_MS),
+  );
+  timer.unref();
+  socket.once('disconnect', () => clearTimeout(timer));
 }

@@ -10,6 +10,8 @@ export interface Principal {
   userId: string | null;
   role: Role;
   name: string;
+  /** When this sign-in stops working (null: an API token without expiry). */
+  expiresAt: Date | null;
 }
 
 /** Stores a session under the hash of its token (the token itself is never stored). */
@@ -28,7 +30,7 @@ export async function findSession(db: Kysely<Database>, tokenHash: string, now: 
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id', 's.workspace_id', 's.user_id', 'u.role', 'u.name', 's.last_seen_at'])
+    .select(['s.id', 's.workspace_id', 's.user_id', 'u.role', 'u.name', 's.last_seen_at', 's.expires_at'])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)
     .where('u.active', '=', true)
@@ -38,7 +40,15 @@ export async function findSession(db: Kysely<Database>, tokenHash: string, now: 
   if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
     await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
   }
-  return { kind: 'session', id: row.id, workspaceId: row.workspace_id, userId: row.user_id, role: row.role, name: row.name };
+  return {
+    kind: 'session',
+    id: row.id,
+    workspaceId: row.workspace_id,
+    userId: row.user_id,
+    role: row.role,
+    name: row.name,
+    expiresAt: row.expires_at,
+  };
 }
 
 /** Ends a session (sign-out); returns its id, or null when there was none. */
@@ -71,7 +81,15 @@ export async function findApiToken(db: Kysely<Database>, tokenHash: string, now:
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
-  return { kind: 'api_token', id: row.id, workspaceId: row.workspace_id, userId: row.created_by, role, name: row.name };
+  return {
+    kind: 'api_token',
+    id: row.id,
+    workspaceId: row.workspace_id,
+    userId: row.created_by,
+    role,
+    name: row.name,
+    expiresAt: row.expires_at,
+  };
 }
 
 /**
