@@ -114,6 +114,23 @@ describe('a web-form conversation end to end', () => {
     expect(msgs.json.items.map((m: { text: string }) => m.text)).toEqual(['first question', 'and a follow-up']);
   });
 
+  it('gives an agent a new customer link for a customer who lost theirs, and logs who issued it', async () => {
+    const { id, token } = await newConversation('lost my link');
+    const cookie = await login(t.url, f.users.agent.email);
+    const issued = await call(t.url, 'POST', `/api/v1/conversations/${id}/customer-link`, { cookie, body: {} });
+    expect(issued.status).toBe(201);
+    const fresh = (issued.json.conversationLink as string).split('/c/')[1] as string;
+    expect(fresh).not.toBe(token);
+    for (const link of [fresh, token]) {
+      const page = await call(t.url, 'GET', `/c/${link}/messages`);
+      expect(page.json.items.map((m: { text: string }) => m.text)).toEqual(['lost my link']);
+    }
+    const events = await call(t.url, 'GET', `/api/v1/conversations/${id}/events`, { cookie });
+    const logged = events.json.items.find((e: { type: string }) => e.type === 'conversation.customer_link_issued');
+    expect(logged.actor).toEqual({ type: 'user', id: f.users.agent.id });
+    expect(JSON.stringify(events.json)).not.toContain(fresh);
+  });
+
   it('keeps internal notes off the customer’s page', async () => {
     const { id, token } = await newConversation('note test');
     const note = await call(t.url, 'POST', `/api/v1/conversations/${id}/messages`, {

@@ -4,6 +4,7 @@ export type ConversationEventType =
   | 'conversation.reopened'
   | 'conversation.status_changed'
   | 'conversation.assigned'
+  | 'conversation.customer_link_issued'
   | 'message.received'
   | 'message.queued'
   | 'message.delivery_updated'

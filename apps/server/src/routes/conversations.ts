@@ -1,4 +1,4 @@
-import { CentralitaError, type StatusAction } from '@centralita/core';
+import { type Actor, CentralitaError, type StatusAction } from '@centralita/core';
 import { getConversation, listConversations, listEvents, listMessages, type Principal, teamIdsOf } from '@centralita/db';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -23,6 +23,11 @@ async function visibleConversation(ctx: AppContext, p: Principal, id: string) {
   if (teams && conv.teamId && !teams.includes(conv.teamId))
     throw new CentralitaError('not_found', `No conversation ${id} in this workspace.`);
   return conv;
+}
+
+/** Who did it, for the event log: the signed-in user, or the API token. */
+function actorOf(p: Principal): Actor {
+  return p.kind === 'session' ? { type: 'user', id: p.userId } : { type: 'api_token', id: p.id };
 }
 
 /** Conversations, their messages and events, replies, notes and status changes. */
@@ -151,10 +156,25 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
         principal.workspaceId,
         params.id as string,
         { ...body, ...(key ? { idempotencyKey: key } : {}) },
-        { type: principal.kind === 'session' ? 'user' : 'api_token', id: principal.kind === 'session' ? principal.userId : principal.id },
+        actorOf(principal),
       );
       res.status(created ? 201 : 200).json({ message });
       return undefined;
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/conversations/:id/customer-link',
+    tag: 'conversations',
+    role: 'agent',
+    status: 201,
+    summary:
+      'Issues a new private link to the customer’s page (web form), for a customer who lost theirs; send it to them yourself. Earlier links keep working until they expire.',
+    async handler({ principal, params }) {
+      await visibleConversation(ctx, principal, params.id as string);
+      const link = await inbox.reissueCustomerLink(principal.workspaceId, params.id as string, actorOf(principal));
+      return { conversationLink: link.url, expiresAt: link.expiresAt.toISOString() };
     },
   });
 
@@ -173,11 +193,7 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
     async handler({ principal, params, body }) {
       await visibleConversation(ctx, principal, params.id as string);
       const action: StatusAction = body.action === 'snooze' ? { type: 'snooze', until: new Date(body.until) } : { type: body.action };
-      const actor = {
-        type: principal.kind === 'session' ? ('user' as const) : ('api_token' as const),
-        id: principal.kind === 'session' ? principal.userId : principal.id,
-      };
-      return { conversation: await inbox.setStatus(principal.workspaceId, params.id as string, action, actor) };
+      return { conversation: await inbox.setStatus(principal.workspaceId, params.id as string, action, actorOf(principal)) };
     },
   });
 }

@@ -1,10 +1,12 @@
 import type { EmitResult } from '@centralita/channel-kit';
 import { type Actor, CentralitaError, type InboundEvent, type StatusAction } from '@centralita/core';
 import {
+  appendEvent,
   type ChannelAccountRecord,
   changeStatus,
   createAgentMessage,
   createPortalToken,
+  type Database,
   findChannelAccount,
   findWorkspace,
   getConversation,
@@ -12,6 +14,7 @@ import {
   recordDelivery,
   type StoredMessage,
 } from '@centralita/db';
+import type { Kysely } from 'kysely';
 import type { ChannelSink } from '../channels/host.ts';
 import type { AppContext } from '../context.ts';
 import { hashToken, newToken } from '../crypto.ts';
@@ -76,14 +79,45 @@ export class Inbox implements ChannelSink {
 
   /** Issues a private, expiring link to the customer's conversation page. */
   async customerLink(workspaceId: string, conversationId: string): Promise<string> {
-    const token = newToken('ctp_');
-    await createPortalToken(this.ctx.db.kysely, {
-      workspaceId,
-      conversationId,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(this.ctx.clock().getTime() + this.ctx.settings.portalTokenTtlMs),
+    return (await this.issueCustomerLink(workspaceId, conversationId)).url;
+  }
+
+  /**
+   * A new link for a customer who lost theirs, issued by an agent who then sends it. Earlier
+   * links keep working until they expire; the event log records who issued it, never the token.
+   */
+  async reissueCustomerLink(workspaceId: string, conversationId: string, actor: Actor): Promise<{ url: string; expiresAt: Date }> {
+    const conv = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
+    const account = await findChannelAccount(this.ctx.db.kysely, conv.channelAccountId);
+    const adapter = account ? this.ctx.channels.adapter(account.kind) : undefined;
+    if (!adapter?.capabilities.customerPortal) {
+      throw new CentralitaError(
+        'validation_failed',
+        `${adapter?.displayName ?? 'This'} conversations have no customer page; answer on the channel itself.`,
+      );
+    }
+    return this.ctx.db.kysely.transaction().execute(async (trx) => {
+      const link = await this.issueCustomerLink(workspaceId, conversationId, trx);
+      await appendEvent(trx, {
+        workspaceId,
+        conversationId,
+        type: 'conversation.customer_link_issued',
+        actor,
+        data: { expiresAt: link.expiresAt.toISOString() },
+      });
+      return link;
     });
-    return `${this.ctx.publicUrl()}/c/${token}`;
+  }
+
+  private async issueCustomerLink(
+    workspaceId: string,
+    conversationId: string,
+    db: Kysely<Database> = this.ctx.db.kysely,
+  ): Promise<{ url: string; expiresAt: Date }> {
+    const token = newToken('ctp_');
+    const expiresAt = new Date(this.ctx.clock().getTime() + this.ctx.settings.portalTokenTtlMs);
+    await createPortalToken(db, { workspaceId, conversationId, tokenHash: hashToken(token), expiresAt });
+    return { url: `${this.ctx.publicUrl()}/c/${token}`, expiresAt };
   }
 
   /** The web-form channel's outbound side: the reply appears on the customer's page. */
