@@ -220,20 +220,22 @@ async function messageIdByExternalId(
   db: Kysely<Database>,
   where: { workspaceId: string; channelAccountId: string; externalId: string },
 ): Promise<string | null> {
-  const whole = await db
+  // The whole message's id, or a later part's: one round trip for either.
+  const row = await db
     .selectFrom('messages')
     .select('id')
     .where('channel_account_id', '=', where.channelAccountId)
     .where('external_id', '=', where.externalId)
     .where('workspace_id', '=', where.workspaceId)
+    .unionAll(
+      db
+        .selectFrom('message_parts')
+        .select('message_id as id')
+        .where('channel_account_id', '=', where.channelAccountId)
+        .where('external_id', '=', where.externalId)
+        .where('workspace_id', '=', where.workspaceId),
+    )
+    .limit(1)
     .executeTakeFirst();
-  if (whole) return whole.id;
-  const part = await db
-    .selectFrom('message_parts')
-    .select('message_id')
-    .where('channel_account_id', '=', where.channelAccountId)
-    .where('external_id', '=', where.externalId)
-    .where('workspace_id', '=', where.workspaceId)
-    .executeTakeFirst();
-  return part?.message_id ?? null;
+  return row?.id ?? null;
 }
