@@ -176,7 +176,7 @@ describe('live sockets follow their credentials', () => {
     // A session about to run out: the socket opens while it is still valid.
     await t.db.current.db.kysely
       .updateTable('sessions')
-      .set({ expires_at: sql<Date>`now() + interval '1 second'` })
+      .set({ expires_at: sql<Date>`now() + interval '3 seconds'` })
       .where('user_id', '=', f.users.agent.id)
       .execute();
     const live = await listen(t.url, { cookie });
