@@ -1,0 +1,256 @@
+import { agentContext, conditionContext } from './expressions.ts';
+import type { CompiledRule, CompiledRuleSet, CompiledStep, CompiledTarget } from './rules.ts';
+import { formatMinute, LocalClock } from './schedule.ts';
+import type {
+  Candidate,
+  CompactExplanation,
+  Decision,
+  Exclusion,
+  ExclusionReason,
+  Explanation,
+  ResolvedTarget,
+  RoutingAgent,
+  RoutingConversation,
+} from './types.ts';
+
+const FALLBACK = { id: 'fallback', name: 'Fallback', index: -1 } as const;
+
+/**
+ * Chooses where a conversation goes and why. Pure: the same conversation, agents, rule set and
+ * instant always give the same answer, so a preview shows exactly what the dispatcher will do.
+ *
+ * The first matching rule gives the target and base priority; escalation steps whose wait has
+ * passed widen the target; every agent is checked in a fixed order and the first failed check is
+ * the reason they were passed over; among the rest the least occupied wins, then the longest idle.
+ */
+export function decide(conversation: RoutingConversation, agents: readonly RoutingAgent[], ruleSet: CompiledRuleSet, now: Date): Decision {
+  const clock = new LocalClock(now);
+  const local = clock.in(conversation.timezone);
+  const waitedMinutes = Math.max(0, (now.getTime() - conversation.waitingSince.getTime()) / 60_000);
+  const context = conditionContext(conversation, local, conversation.priority, waitedMinutes);
+
+  const skipped: Explanation['skipped'] = [];
+  let rule: CompiledRule | null = null;
+  for (const candidate of ruleSet.rules) {
+    if (candidate.always) {
+      rule = candidate;
+      break;
+    }
+    try {
+      if (candidate.when.run(context) === true) {
+        rule = candidate;
+        break;
+      }
+      skipped.push({ id: candidate.id });
+    } catch (error) {
+      // A condition that fails at run time (a regex on odd input) skips its rule, never the routing.
+      skipped.push({ id: candidate.id, error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+    }
+  }
+
+  const base = rule ? basePriority(rule, context) : ruleSet.fallback.priority;
+  const steps = rule?.escalation ?? [];
+  const applied = steps.filter((s) => s.afterMinutes <= waitedMinutes);
+  const next = steps.find((s) => s.afterMinutes > waitedMinutes);
+  const target = resolveTarget(rule ? rule.target : ruleSet.fallback.target, applied, conversation);
+  const raisedBy = applied.reduce((sum, s) => sum + (s.raisePriority ?? 0), 0);
+  const aging = Math.floor(waitedMinutes / ruleSet.agingMinutes);
+  const priority = base + raisedBy;
+
+  const teamSet = new Set(target.teamIds);
+  const declined = new Set(conversation.declinedBy);
+  const filter = rule ? (applied.some((s) => s.dropFilter) ? null : rule.target.filter) : ruleSet.fallback.target.filter;
+  const excluded: Exclusion[] = [];
+  const excludedCounts: Partial<Record<ExclusionReason, number>> = {};
+  const eligible: RoutingAgent[] = [];
+  for (const agent of agents) {
+    const why = exclusion(agent, conversation, target, teamSet, declined, clock);
+    const failed = why ?? (filter && !passesFilter(filter.run, context, agent) ? ({ reason: 'filter' } as const) : null);
+    if (failed) {
+      excluded.push({ agentId: agent.id, ...failed });
+      excludedCounts[failed.reason] = (excludedCounts[failed.reason] ?? 0) + 1;
+    } else {
+      eligible.push(agent);
+    }
+  }
+
+  const ranking = rank(eligible, conversation.channel, now);
+  const best = ranking[0];
+  const chosen = best ? eligible.find((a) => a.id === best.agentId) : undefined;
+  const teamId = chosen ? (chosen.teamIds.find((t) => teamSet.has(t)) ?? target.teamIds[0] ?? null) : (target.teamIds[0] ?? conversation.teamId);
+  const explanation: Explanation = {
+    rule: rule ? { id: rule.id, name: rule.name, index: rule.index } : FALLBACK,
+    skipped,
+    customer: { timezone: conversation.timezone, localTime: `${local.date} ${formatMinute(local.minute)}`, weekday: local.weekday, language: conversation.language },
+    target,
+    escalation: {
+      level: applied.length,
+      waitedMinutes: Math.floor(waitedMinutes),
+      applied: applied.map((s) => s.label),
+      nextAt: next ? new Date(conversation.waitingSince.getTime() + next.afterMinutes * 60_000).toISOString() : null,
+    },
+    priority: { base, raisedBy, aging, effective: priority + aging },
+    agents: { considered: agents.length, eligible: eligible.length },
+    excluded,
+    excludedCounts,
+    ranking,
+    outcome: best ? { kind: 'assign', agentId: best.agentId, tieBreak: tieBreak(ranking) } : { kind: 'wait', reason: waitReason(agents.length, excludedCounts) },
+  };
+  return {
+    agentId: best?.agentId ?? null,
+    teamId,
+    priority,
+    effectivePriority: priority + aging,
+    ruleId: explanation.rule.id,
+    escalationLevel: applied.length,
+    nextEscalationAt: next ? new Date(conversation.waitingSince.getTime() + next.afterMinutes * 60_000) : null,
+    explanation,
+  };
+}
+
+function basePriority(rule: CompiledRule, context: Record<string, unknown>): number {
+  if (typeof rule.priority === 'number') return rule.priority;
+  try {
+    const value = rule.priority.run(context);
+    return typeof value === 'bigint' || typeof value === 'number' ? Math.max(-1000, Math.min(1000, Number(value))) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function resolveTarget(t: CompiledTarget, applied: CompiledStep[], c: RoutingConversation): ResolvedTarget {
+  let skills = t.skills;
+  let languages = t.languages === 'conversation' ? (c.language ? [c.language.toLowerCase()] : []) : t.languages;
+  let regions =
+    t.regions === 'conversation' ? [c.region, c.country].filter((r): r is string => Boolean(r)).map((r) => r.toUpperCase()) : t.regions;
+  let teamIds = t.teamIds;
+  let filter = t.filter?.source ?? null;
+  for (const step of applied) {
+    if (step.dropSkills === true) skills = [];
+    else if (step.dropSkills) {
+      const drop = new Set(step.dropSkills);
+      skills = skills.filter((s) => !drop.has(s.name));
+    }
+    if (step.dropLanguages) languages = [];
+    if (step.dropRegions) regions = [];
+    if (step.dropFilter) filter = null;
+    if (step.addTeamIds.length > 0 && teamIds.length > 0) teamIds = [...new Set([...teamIds, ...step.addTeamIds])];
+  }
+  return { teamIds, skills, languages, regions, filter };
+}
+
+/** The checks, in the order explanations report them. Returns the first that fails. */
+function exclusion(
+  agent: RoutingAgent,
+  c: RoutingConversation,
+  target: ResolvedTarget,
+  teams: Set<string>,
+  declined: Set<string>,
+  clock: LocalClock,
+): { reason: ExclusionReason; detail?: string } | null {
+  if (teams.size > 0 && !agent.teamIds.some((t) => teams.has(t))) return { reason: 'not_in_team' };
+  if (agent.status === 'offline') return { reason: 'offline' };
+  if (agent.status === 'away') return { reason: 'away' };
+  if (agent.schedule) {
+    const t = clock.in(agent.schedule.timezone ?? agent.timezone);
+    const shift = agent.schedule.covers(t);
+    if (!shift.on) return { reason: 'outside_shift', detail: `${shift.holiday ? 'holiday, ' : ''}local time ${formatMinute(t.minute)}` };
+  }
+  if (declined.has(agent.id)) return { reason: 'declined' };
+  const channelCap = agent.capacity.channels[c.channel];
+  const channelLoad = agent.load.channels[c.channel] ?? 0;
+  if (channelCap !== undefined && channelLoad >= channelCap) return { reason: 'channel_capacity', detail: `${channelLoad}/${channelCap} ${c.channel}` };
+  if (agent.load.total >= agent.capacity.total) return { reason: 'total_capacity', detail: `${agent.load.total}/${agent.capacity.total}` };
+  for (const skill of target.skills) {
+    const level = agent.skills[skill.name];
+    if (level === undefined || level < skill.minLevel) {
+      return { reason: 'missing_skill', detail: `${skill.name} ${level ?? 0} < ${skill.minLevel}` };
+    }
+  }
+  if (target.languages.length > 0 && !target.languages.some((l) => agent.languages.includes(l))) {
+    return { reason: 'missing_language', detail: target.languages.join('/') };
+  }
+  if (target.regions.length > 0 && !target.regions.some((r) => agent.regions.includes(r))) {
+    return { reason: 'missing_region', detail: target.regions.join('/') };
+  }
+  return null;
+}
+
+function passesFilter(run: (ctx: Record<string, unknown>) => unknown, context: Record<string, unknown>, agent: RoutingAgent): boolean {
+  try {
+    return run(agentContext(context, agent)) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** Least occupied after taking this conversation first, then the longest idle, then the id. */
+function rank(eligible: RoutingAgent[], channel: string, now: Date): Candidate[] {
+  const candidates = eligible.map((a) => {
+    const cap = a.capacity.channels[channel];
+    return {
+      agentId: a.id,
+      occupancy: round((a.load.total + 1) / a.capacity.total),
+      channelOccupancy: cap === undefined ? 0 : round(((a.load.channels[channel] ?? 0) + 1) / cap),
+      idleSeconds: a.lastAssignedAt ? Math.max(0, Math.floor((now.getTime() - a.lastAssignedAt.getTime()) / 1000)) : null,
+    };
+  });
+  return candidates.sort(
+    (x, y) =>
+      x.occupancy - y.occupancy ||
+      x.channelOccupancy - y.channelOccupancy ||
+      idleRank(y.idleSeconds) - idleRank(x.idleSeconds) ||
+      (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0),
+  );
+}
+
+function idleRank(idle: number | null): number {
+  return idle === null ? Number.POSITIVE_INFINITY : idle;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10_000) / 10_000;
+}
+
+function tieBreak(ranking: Candidate[]): string {
+  const [a, b] = ranking;
+  if (!a) return '';
+  if (!b) return 'only eligible agent';
+  if (a.occupancy !== b.occupancy) return `least occupied (${pct(a.occupancy)} after this, next ${pct(b.occupancy)})`;
+  if (a.channelOccupancy !== b.channelOccupancy) return `least occupied on this channel (${pct(a.channelOccupancy)}, next ${pct(b.channelOccupancy)})`;
+  if (a.idleSeconds !== b.idleSeconds) return `idle longest (${idle(a.idleSeconds)}, next ${idle(b.idleSeconds)})`;
+  return 'equal load and idle time: first by id';
+}
+
+function pct(n: number): string {
+  return `${Math.round(n * 100)}%`;
+}
+
+function idle(s: number | null): string {
+  return s === null ? 'never assigned' : `${Math.floor(s / 60)} min`;
+}
+
+function waitReason(considered: number, counts: Partial<Record<ExclusionReason, number>>): string {
+  if (considered === 0) return 'no agents';
+  const parts = Object.entries(counts)
+    .sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0))
+    .map(([reason, n]) => `${n} ${reason.replace('_', ' ')}`);
+  return `no eligible agent (${parts.join(', ')})`;
+}
+
+/** What a real decision stores: the rule, the outcome, the top three candidates and counts. */
+export function compactExplanation(d: Decision): CompactExplanation {
+  const e = d.explanation;
+  return {
+    rule: e.rule.id,
+    team: d.teamId,
+    agent: d.agentId,
+    outcome: e.outcome.kind,
+    reason: e.outcome.kind === 'assign' ? e.outcome.tieBreak : e.outcome.reason,
+    priority: e.priority.effective,
+    escalationLevel: e.escalation.level,
+    eligible: e.agents.eligible,
+    top: e.ranking.slice(0, 3).map((c) => ({ agentId: c.agentId, occupancy: c.occupancy, idleSeconds: c.idleSeconds })),
+    excluded: e.excludedCounts,
+  };
+}

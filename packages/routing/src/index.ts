@@ -1,0 +1,26 @@
+export { compactExplanation, decide } from './decide.ts';
+export { conditionContext, fold, VOCABULARY } from './expressions.ts';
+export { customerTimezone, DEFAULT_LANGUAGES, detectLanguage, type TimezoneSource } from './locale.ts';
+export {
+  type CompiledRuleSet,
+  type CompileOutcome,
+  compileRuleSet,
+  type Rule,
+  type RuleIssue,
+  type RuleSet,
+  type RuleSetDocument,
+  ruleSetSchema,
+  type TeamInfo,
+} from './rules.ts';
+export {
+  addBusinessMinutes,
+  CompiledSchedule,
+  isValidTimezone,
+  type LocalTime,
+  localTime,
+  type Schedule,
+  scheduleSchema,
+  WEEKDAYS,
+} from './schedule.ts';
+export { pickSlaPolicy, type SlaPolicy, type SlaPolicyInput, slaDueAt, slaPolicySchema } from './sla.ts';
+export type * from './types.ts';

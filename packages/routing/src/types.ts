@@ -1,0 +1,146 @@
+import type { CompiledSchedule } from './schedule.ts';
+
+export type AgentStatus = 'online' | 'away' | 'offline';
+
+/** How many conversations an agent may hold: per channel kind, and in all. */
+export interface Capacity {
+  total: number;
+  /** A kind left out is limited by the total only; 0 keeps the agent off that channel. */
+  channels: Record<string, number>;
+}
+
+export interface Load {
+  total: number;
+  channels: Record<string, number>;
+}
+
+/** An agent as routing sees them at one instant: profile, current load and idle time. */
+export interface RoutingAgent {
+  id: string;
+  name?: string;
+  status: AgentStatus;
+  teamIds: string[];
+  /** Skill name -> level (1-10). */
+  skills: Record<string, number>;
+  /** Lower-case ISO 639-1 codes. */
+  languages: string[];
+  /** Region names or upper-case ISO country codes, matched against the conversation's. */
+  regions: string[];
+  timezone: string;
+  /** No schedule means available whenever online. */
+  schedule: CompiledSchedule | null;
+  capacity: Capacity;
+  load: Load;
+  lastAssignedAt: Date | null;
+}
+
+/** The facts about a conversation that rules can look at. */
+export interface RoutingConversation {
+  id: string;
+  /** Kind of the latest inbound message's channel (webform, email, twitter...). */
+  channel: string;
+  public: boolean;
+  language: string | null;
+  country: string | null;
+  region: string | null;
+  /** Resolved customer timezone (see customerTimezone). */
+  timezone: string;
+  /** Latest inbound text, used for keywords. */
+  text: string;
+  subject: string | null;
+  tags: string[];
+  /** Priority currently stored on the conversation (before this decision). */
+  priority: number;
+  followers: number;
+  verified: boolean;
+  incidentId: string | null;
+  teamId: string | null;
+  waitingSince: Date;
+  createdAt: Date;
+  /**
+   * Agents who must not get it again in this wait: they rejected or let an offer expire, went
+   * offline holding it, or did not answer in time.
+   */
+  declinedBy: string[];
+}
+
+export type ExclusionReason =
+  | 'not_in_team'
+  | 'offline'
+  | 'away'
+  | 'outside_shift'
+  | 'declined'
+  | 'channel_capacity'
+  | 'total_capacity'
+  | 'missing_skill'
+  | 'missing_language'
+  | 'missing_region'
+  | 'filter';
+
+/** Requirements an agent must meet, after escalation has been applied. */
+export interface ResolvedTarget {
+  /** Empty means any team. */
+  teamIds: string[];
+  skills: { name: string; minLevel: number }[];
+  /** Agent must speak one of these (empty: no requirement). */
+  languages: string[];
+  regions: string[];
+  filter: string | null;
+}
+
+export interface Candidate {
+  agentId: string;
+  /** Load relative to capacity after taking this conversation, 0..1. */
+  occupancy: number;
+  channelOccupancy: number;
+  idleSeconds: number | null;
+}
+
+export interface Exclusion {
+  agentId: string;
+  reason: ExclusionReason;
+  detail?: string;
+}
+
+export interface Explanation {
+  rule: { id: string; name: string; index: number } | { id: 'fallback'; name: 'Fallback'; index: -1 };
+  /** Rules tried before the match, with evaluation errors (a rule that fails is skipped, not fatal). */
+  skipped: { id: string; error?: string }[];
+  customer: { timezone: string; localTime: string; weekday: number; language: string | null };
+  target: ResolvedTarget;
+  escalation: { level: number; waitedMinutes: number; applied: string[]; nextAt: string | null };
+  priority: { base: number; raisedBy: number; aging: number; effective: number };
+  agents: { considered: number; eligible: number };
+  excluded: Exclusion[];
+  excludedCounts: Partial<Record<ExclusionReason, number>>;
+  /** Eligible agents, best first. */
+  ranking: Candidate[];
+  outcome: { kind: 'assign'; agentId: string; tieBreak: string } | { kind: 'wait'; reason: string };
+}
+
+/** What is stored with each real decision: enough to answer "why is it here". */
+export interface CompactExplanation {
+  rule: string;
+  team: string | null;
+  agent: string | null;
+  outcome: 'assign' | 'wait';
+  reason: string;
+  priority: number;
+  escalationLevel: number;
+  eligible: number;
+  top: { agentId: string; occupancy: number; idleSeconds: number | null }[];
+  excluded: Partial<Record<ExclusionReason, number>>;
+}
+
+export interface Decision {
+  agentId: string | null;
+  /** Team the conversation belongs to after this decision (first of the target's teams). */
+  teamId: string | null;
+  priority: number;
+  effectivePriority: number;
+  ruleId: string;
+  escalationLevel: number;
+  /** When the next escalation step applies; the dispatcher re-runs then. */
+  nextEscalationAt: Date | null;
+  explanation: Explanation;
+}
