@@ -107,6 +107,28 @@ export interface Conversation {
   lastInboundAt: Date | null;
   resolvedAt: Date | null;
   createdAt: Date;
+  routing: ConversationRouting;
+}
+
+/** Where routing has the conversation: waiting, offered or assigned, and the clocks running on it. */
+export interface ConversationRouting {
+  /** Kind of the channel the customer last wrote on (the capacity it uses). */
+  channelKind: string | null;
+  /** Set while open with nobody assigned (an offer does not stop the wait). */
+  waitingSince: Date | null;
+  offeredTo: string | null;
+  offerExpiresAt: Date | null;
+  assignedAt: Date | null;
+  rule: string | null;
+  escalationLevel: number;
+  /** The compact explanation of the latest routing decision. */
+  explanation: unknown;
+  awaitingReplySince: Date | null;
+  firstRespondedAt: Date | null;
+  firstResponseDueAt: Date | null;
+  nextResponseDueAt: Date | null;
+  slaBreached: string[];
+  incidentId: string | null;
 }
 
 export type MessageDirection = 'inbound' | 'outbound' | 'note';

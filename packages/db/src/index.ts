@@ -12,4 +12,4 @@ export * from './repos/events.ts';
 export * from './repos/messages.ts';
 export * from './repos/portal.ts';
 export * from './repos/workspaces.ts';
-export type { Database } from './schema.ts';
+export type { ConversationsTable, Database } from './schema.ts';

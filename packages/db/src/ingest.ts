@@ -124,6 +124,10 @@ export async function ingestMessage(
           previous_conversation_id: plan.previousConversationId,
           last_message_at: options.now,
           last_inbound_at: options.now,
+          channel_kind: sql<string>`(SELECT kind FROM channel_accounts WHERE id = ${target.channelAccountId})`,
+          waiting_since: options.now,
+          awaiting_reply_since: options.now,
+          created_at: options.now,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -179,7 +183,13 @@ export async function ingestMessage(
         .set({
           last_message_at: options.now,
           last_inbound_at: options.now,
-          ...(reopens ? { status: 'open' as const, snoozed_until: null, resolved_at: null } : {}),
+          // Capacity counts against the channel the customer last wrote on.
+          channel_kind: sql<string>`(SELECT kind FROM channel_accounts WHERE id = ${target.channelAccountId})`,
+          awaiting_reply_since: sql<Date>`COALESCE(awaiting_reply_since, ${options.now})`,
+          // A fresh wait (the trigger keeps it only if nobody holds the conversation).
+          ...(reopens
+            ? { status: 'open' as const, snoozed_until: null, resolved_at: null, waiting_since: options.now, declined_by: [] }
+            : {}),
         })
         .where('id', '=', conversationId)
         .returningAll()

@@ -4,12 +4,14 @@ import type { Db } from './connect.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-socket-io-attachments.ts';
 import * as m0003 from './migrations/0003-message-parts.ts';
+import * as m0004 from './migrations/0004-routing.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-socket-io-attachments': m0002,
   '0003-message-parts': m0003,
+  '0004-routing': m0004,
 };
 
 const provider: MigrationProvider = {

@@ -10,6 +10,7 @@ export interface WorkspacesTable {
   slug: string;
   name: string;
   reopen_window_minutes: Generated<number>;
+  timezone: Generated<string>;
   created_at: Generated<Date>;
 }
 
@@ -28,6 +29,61 @@ export interface TeamsTable {
   id: Generated<string>;
   workspace_id: string;
   name: string;
+  timezone: Generated<string>;
+  /** A routing Schedule (shifts + holidays) or null for always open. */
+  business_hours: ColumnType<unknown | null, string | null | undefined, string | null>;
+  assignment: Generated<'direct' | 'offer'>;
+  offer_timeout_seconds: Generated<number>;
+  reassign_unanswered_minutes: number | null;
+  reroute_when_unavailable: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface AgentProfilesTable {
+  user_id: string;
+  workspace_id: string;
+  status: Generated<'online' | 'away' | 'offline'>;
+  status_changed_at: Generated<Date>;
+  timezone: Generated<string>;
+  skills: ColumnType<Record<string, number>, string | undefined, string>;
+  languages: Generated<string[]>;
+  regions: Generated<string[]>;
+  schedule: ColumnType<unknown | null, string | null | undefined, string | null>;
+  capacity_total: Generated<number>;
+  capacity_channels: ColumnType<Record<string, number>, string | undefined, string>;
+  last_assigned_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+export interface AgentLoadsTable {
+  user_id: string;
+  channel_kind: string;
+  workspace_id: string;
+  active: number;
+}
+
+export interface RoutingRuleSetsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  version: number | null;
+  status: 'draft' | 'published' | 'retired';
+  document: ColumnType<unknown, string, string>;
+  note: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  published_by: string | null;
+  published_at: NullableTimestamp;
+}
+
+export interface SlaPoliciesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  team_id: string | null;
+  min_priority: Generated<number>;
+  first_response_minutes: number;
+  next_response_minutes: number | null;
+  business_hours: Generated<boolean>;
   created_at: Generated<Date>;
 }
 
@@ -119,6 +175,26 @@ export interface ConversationsTable {
   last_inbound_at: NullableTimestamp;
   resolved_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** Kind of the latest inbound message's channel: the capacity it counts against. */
+  channel_kind: string | null;
+  incident_id: string | null;
+  /** Set by a trigger exactly while open with nobody assigned (offered or not). */
+  waiting_since: NullableTimestamp;
+  routed_at: NullableTimestamp;
+  routing_rule: string | null;
+  routing_explanation: ColumnType<unknown | null, string | null | undefined, string | null>;
+  escalation_level: Generated<number>;
+  /** Transferred to this team by hand: routing keeps it there. */
+  team_pinned: Generated<boolean>;
+  declined_by: Generated<string[]>;
+  offered_to: string | null;
+  offer_expires_at: NullableTimestamp;
+  assigned_at: NullableTimestamp;
+  awaiting_reply_since: NullableTimestamp;
+  first_responded_at: NullableTimestamp;
+  first_response_due_at: NullableTimestamp;
+  next_response_due_at: NullableTimestamp;
+  sla_breached: Generated<string[]>;
 }
 
 export interface ConversationThreadsTable {
@@ -198,6 +274,10 @@ export interface Database {
   users: UsersTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
+  agent_profiles: AgentProfilesTable;
+  agent_loads: AgentLoadsTable;
+  routing_rule_sets: RoutingRuleSetsTable;
+  sla_policies: SlaPoliciesTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   rate_limits: RateLimitsTable;

@@ -12,7 +12,12 @@ const TEAMS = [
 const compiled = compileRuleSet(
   {
     rules: [
-      { id: 'es', when: 'conversation.language == "es"', target: { teams: ['One'], languages: 'conversation' }, escalation: [{ afterMinutes: 10, addTeams: ['Two'] }] },
+      {
+        id: 'es',
+        when: 'conversation.language == "es"',
+        target: { teams: ['One'], languages: 'conversation' },
+        escalation: [{ afterMinutes: 10, addTeams: ['Two'] }],
+      },
       { id: 'billing', when: 'conversation.text.containsAny(["bill"])', target: { skills: [{ name: 'billing', minLevel: 5 }] } },
       { id: 'big', when: 'contact.followers > 1000', target: { regions: 'conversation' }, priority: 40 },
     ],
@@ -23,19 +28,18 @@ if (!compiled.ok) throw new Error('fixture rule set is invalid');
 const ruleSet = compiled.ruleSet;
 const CHANNELS = ['webform', 'email', 'twitter'];
 
-const agentArb = fc
-  .record({
-    status: fc.constantFrom('online', 'online', 'away', 'offline'),
-    teamIds: fc.subarray(['t1', 't2']),
-    billing: fc.integer({ min: 0, max: 10 }),
-    languages: fc.subarray(['es', 'en', 'pt'], { minLength: 1 }),
-    regions: fc.subarray(['ES', 'MX', 'LATAM']),
-    total: fc.integer({ min: 0, max: 12 }),
-    channelCaps: fc.dictionary(fc.constantFrom(...CHANNELS), fc.integer({ min: 0, max: 8 })),
-    loads: fc.dictionary(fc.constantFrom(...CHANNELS), fc.integer({ min: 0, max: 9 })),
-    idle: fc.option(fc.integer({ min: 0, max: 100_000 })),
-    shift: fc.option(fc.record({ start: fc.integer({ min: 0, max: 23 }), hours: fc.integer({ min: 1, max: 12 }) })),
-  });
+const agentArb = fc.record({
+  status: fc.constantFrom('online', 'online', 'away', 'offline'),
+  teamIds: fc.subarray(['t1', 't2']),
+  billing: fc.integer({ min: 0, max: 10 }),
+  languages: fc.subarray(['es', 'en', 'pt'], { minLength: 1 }),
+  regions: fc.subarray(['ES', 'MX', 'LATAM']),
+  total: fc.integer({ min: 0, max: 12 }),
+  channelCaps: fc.dictionary(fc.constantFrom(...CHANNELS), fc.integer({ min: 0, max: 8 })),
+  loads: fc.dictionary(fc.constantFrom(...CHANNELS), fc.integer({ min: 0, max: 9 })),
+  idle: fc.option(fc.integer({ min: 0, max: 100_000 })),
+  shift: fc.option(fc.record({ start: fc.integer({ min: 0, max: 23 }), hours: fc.integer({ min: 1, max: 12 }) })),
+});
 
 const agentsArb = fc.array(agentArb, { maxLength: 30 }).map((list) =>
   list.map((r, i): RoutingAgent => {
@@ -51,7 +55,13 @@ const agentsArb = fc.array(agentArb, { maxLength: 30 }).map((list) =>
       lastAssignedAt: r.idle === null ? null : new Date(Date.UTC(2026, 2, 2, 12) - r.idle * 1000),
       schedule: r.shift
         ? {
-            shifts: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: hh(r.shift.start), end: hh((r.shift.start + r.shift.hours) % 24) }],
+            shifts: [
+              {
+                days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+                start: hh(r.shift.start),
+                end: hh((r.shift.start + r.shift.hours) % 24),
+              },
+            ],
             holidays: [],
           }
         : null,
@@ -131,7 +141,8 @@ describe('decide (properties)', () => {
           if (e.reason === 'offline' || e.reason === 'away') expect(a.status).toBe(e.reason);
           if (e.reason === 'declined') expect(c.declinedBy).toContain(a.id);
           if (e.reason === 'total_capacity') expect(a.load.total).toBeGreaterThanOrEqual(a.capacity.total);
-          if (e.reason === 'channel_capacity') expect(a.load.channels[c.channel] ?? 0).toBeGreaterThanOrEqual(a.capacity.channels[c.channel] ?? 0);
+          if (e.reason === 'channel_capacity')
+            expect(a.load.channels[c.channel] ?? 0).toBeGreaterThanOrEqual(a.capacity.channels[c.channel] ?? 0);
         }
         // Removing every excluded agent changes nothing: they never influenced the choice.
         const onlyEligible = agents.filter((a) => !excluded.has(a.id));

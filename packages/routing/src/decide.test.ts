@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compactExplanation, decide } from './decide.ts';
 import { agent, conversation } from './fixtures.ts';
 import { type CompiledRuleSet, compileRuleSet, type RuleSetDocument } from './rules.ts';
+import type { Schedule, Weekday } from './schedule.ts';
 
 const TEAMS = [
   { id: '00000000-0000-4000-8000-000000000001', name: 'Iberia' },
@@ -16,7 +17,8 @@ function ruleSet(doc: RuleSetDocument): CompiledRuleSet {
   return out.ruleSet;
 }
 
-const weekdays = { shifts: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, start: '08:00', end: '16:00' }], holidays: [] };
+const workdays: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+const weekdays: Schedule = { shifts: [{ days: workdays, start: '08:00', end: '16:00' }], holidays: [] };
 const spanish = ruleSet({
   rules: [
     {
@@ -35,7 +37,12 @@ describe('decide', () => {
 
   it('gives a Spanish-speaking Madrid customer at 09:00 to the Spanish agent on shift', () => {
     const agents = [
-      agent('ana', { teamIds: [IBERIA], languages: ['es'], timezone: 'Europe/Madrid', schedule: { ...weekdays, shifts: [{ ...weekdays.shifts[0]!, start: '09:00', end: '17:00' }] } }),
+      agent('ana', {
+        teamIds: [IBERIA],
+        languages: ['es'],
+        timezone: 'Europe/Madrid',
+        schedule: { shifts: [{ days: workdays, start: '09:00', end: '17:00' }], holidays: [] },
+      }),
       agent('bob', { teamIds: [IBERIA], languages: ['en'], timezone: 'Europe/Madrid' }),
       // On shift 08:00-16:00 in Mexico City: 02:00 there.
       agent('carmen', { teamIds: [IBERIA], languages: ['es'], timezone: 'America/Mexico_City', schedule: weekdays }),
@@ -56,11 +63,26 @@ describe('decide', () => {
 
   it('waits rather than hand work to anyone outside their shift, away, offline or full', () => {
     const agents = [
-      agent('early', { languages: ['es'], teamIds: [IBERIA], timezone: 'Europe/Madrid', schedule: { ...weekdays, shifts: [{ days: ['mon'], start: '10:00', end: '18:00' }] } }),
+      agent('early', {
+        languages: ['es'],
+        teamIds: [IBERIA],
+        timezone: 'Europe/Madrid',
+        schedule: { ...weekdays, shifts: [{ days: ['mon'], start: '10:00', end: '18:00' }] },
+      }),
       agent('away', { languages: ['es'], teamIds: [IBERIA], status: 'away' }),
       agent('off', { languages: ['es'], teamIds: [IBERIA], status: 'offline' }),
-      agent('full', { languages: ['es'], teamIds: [IBERIA], capacity: { total: 2, channels: {} }, load: { total: 2, channels: { email: 2 } } }),
-      agent('webfull', { languages: ['es'], teamIds: [IBERIA], capacity: { total: 12, channels: { webform: 3 } }, load: { total: 3, channels: { webform: 3 } } }),
+      agent('full', {
+        languages: ['es'],
+        teamIds: [IBERIA],
+        capacity: { total: 2, channels: {} },
+        load: { total: 2, channels: { email: 2 } },
+      }),
+      agent('webfull', {
+        languages: ['es'],
+        teamIds: [IBERIA],
+        capacity: { total: 12, channels: { webform: 3 } },
+        load: { total: 3, channels: { webform: 3 } },
+      }),
     ];
     const d = decide(madrid, agents, spanish, nineInMadrid);
     expect(d.agentId).toBeNull();
@@ -123,7 +145,10 @@ describe('decide', () => {
     const widest = decide(c, [global], rs, at(15));
     expect(widest.agentId).toBe('global');
     expect(widest.priority).toBe(50);
-    expect(widest.explanation.escalation.applied).toEqual(['after 5 min: drop skills billing', 'after 15 min: add teams Global; priority +30']);
+    expect(widest.explanation.escalation.applied).toEqual([
+      'after 5 min: drop skills billing',
+      'after 15 min: add teams Global; priority +30',
+    ]);
     expect(widest.nextEscalationAt).toBeNull();
   });
 

@@ -77,11 +77,18 @@ export function decide(conversation: RoutingConversation, agents: readonly Routi
   const ranking = rank(eligible, conversation.channel, now);
   const best = ranking[0];
   const chosen = best ? eligible.find((a) => a.id === best.agentId) : undefined;
-  const teamId = chosen ? (chosen.teamIds.find((t) => teamSet.has(t)) ?? target.teamIds[0] ?? null) : (target.teamIds[0] ?? conversation.teamId);
+  const teamId = chosen
+    ? (chosen.teamIds.find((t) => teamSet.has(t)) ?? target.teamIds[0] ?? null)
+    : (target.teamIds[0] ?? conversation.teamId);
   const explanation: Explanation = {
     rule: rule ? { id: rule.id, name: rule.name, index: rule.index } : FALLBACK,
     skipped,
-    customer: { timezone: conversation.timezone, localTime: `${local.date} ${formatMinute(local.minute)}`, weekday: local.weekday, language: conversation.language },
+    customer: {
+      timezone: conversation.timezone,
+      localTime: `${local.date} ${formatMinute(local.minute)}`,
+      weekday: local.weekday,
+      language: conversation.language,
+    },
     target,
     escalation: {
       level: applied.length,
@@ -94,7 +101,9 @@ export function decide(conversation: RoutingConversation, agents: readonly Routi
     excluded,
     excludedCounts,
     ranking,
-    outcome: best ? { kind: 'assign', agentId: best.agentId, tieBreak: tieBreak(ranking) } : { kind: 'wait', reason: waitReason(agents.length, excludedCounts) },
+    outcome: best
+      ? { kind: 'assign', agentId: best.agentId, tieBreak: tieBreak(ranking) }
+      : { kind: 'wait', reason: waitReason(agents.length, excludedCounts) },
   };
   return {
     agentId: best?.agentId ?? null,
@@ -123,7 +132,7 @@ function resolveTarget(t: CompiledTarget, applied: CompiledStep[], c: RoutingCon
   let languages = t.languages === 'conversation' ? (c.language ? [c.language.toLowerCase()] : []) : t.languages;
   let regions =
     t.regions === 'conversation' ? [c.region, c.country].filter((r): r is string => Boolean(r)).map((r) => r.toUpperCase()) : t.regions;
-  let teamIds = t.teamIds;
+  let teamIds = c.teamPinned && c.teamId ? [c.teamId] : t.teamIds;
   let filter = t.filter?.source ?? null;
   for (const step of applied) {
     if (step.dropSkills === true) skills = [];
@@ -134,7 +143,7 @@ function resolveTarget(t: CompiledTarget, applied: CompiledStep[], c: RoutingCon
     if (step.dropLanguages) languages = [];
     if (step.dropRegions) regions = [];
     if (step.dropFilter) filter = null;
-    if (step.addTeamIds.length > 0 && teamIds.length > 0) teamIds = [...new Set([...teamIds, ...step.addTeamIds])];
+    if (step.addTeamIds.length > 0 && teamIds.length > 0 && !c.teamPinned) teamIds = [...new Set([...teamIds, ...step.addTeamIds])];
   }
   return { teamIds, skills, languages, regions, filter };
 }
@@ -159,7 +168,8 @@ function exclusion(
   if (declined.has(agent.id)) return { reason: 'declined' };
   const channelCap = agent.capacity.channels[c.channel];
   const channelLoad = agent.load.channels[c.channel] ?? 0;
-  if (channelCap !== undefined && channelLoad >= channelCap) return { reason: 'channel_capacity', detail: `${channelLoad}/${channelCap} ${c.channel}` };
+  if (channelCap !== undefined && channelLoad >= channelCap)
+    return { reason: 'channel_capacity', detail: `${channelLoad}/${channelCap} ${c.channel}` };
   if (agent.load.total >= agent.capacity.total) return { reason: 'total_capacity', detail: `${agent.load.total}/${agent.capacity.total}` };
   for (const skill of target.skills) {
     const level = agent.skills[skill.name];
@@ -217,7 +227,8 @@ function tieBreak(ranking: Candidate[]): string {
   if (!a) return '';
   if (!b) return 'only eligible agent';
   if (a.occupancy !== b.occupancy) return `least occupied (${pct(a.occupancy)} after this, next ${pct(b.occupancy)})`;
-  if (a.channelOccupancy !== b.channelOccupancy) return `least occupied on this channel (${pct(a.channelOccupancy)}, next ${pct(b.channelOccupancy)})`;
+  if (a.channelOccupancy !== b.channelOccupancy)
+    return `least occupied on this channel (${pct(a.channelOccupancy)}, next ${pct(b.channelOccupancy)})`;
   if (a.idleSeconds !== b.idleSeconds) return `idle longest (${idle(a.idleSeconds)}, next ${idle(b.idleSeconds)})`;
   return 'equal load and idle time: first by id';
 }

@@ -16,6 +16,7 @@ export {
   addBusinessMinutes,
   CompiledSchedule,
   isValidTimezone,
+  LocalClock,
   type LocalTime,
   localTime,
   type Schedule,

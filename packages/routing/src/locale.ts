@@ -33,12 +33,10 @@ export type TimezoneSource = 'channel' | 'country' | 'team' | 'default';
  * A customer's timezone: the one the channel gave, else their country's main zone, else the
  * team's, else the workspace default.
  */
-export function customerTimezone(input: {
-  channel?: string | null;
-  country?: string | null;
-  team?: string | null;
-  fallback: string;
-}): { timezone: string; source: TimezoneSource } {
+export function customerTimezone(input: { channel?: string | null; country?: string | null; team?: string | null; fallback: string }): {
+  timezone: string;
+  source: TimezoneSource;
+} {
   if (input.channel && isValidTimezone(input.channel)) return { timezone: input.channel, source: 'channel' };
   if (input.country) {
     const code = input.country.toUpperCase();

@@ -44,10 +44,14 @@ describe('compileRuleSet', () => {
         ],
       }),
     ).toEqual(['2 b (rule): unknown field: prority']);
-    expect(issues({ rules: [{ id: 'a', target: { teams: ['Nowhere'] } }, { id: 'b', when: 'customer.vip', target: {} }] })).toEqual([
-      '1 a target.teams: no team is called "Nowhere"',
-      '2 b when: Unknown variable: customer',
-    ]);
+    expect(
+      issues({
+        rules: [
+          { id: 'a', target: { teams: ['Nowhere'] } },
+          { id: 'b', when: 'customer.vip', target: {} },
+        ],
+      }),
+    ).toEqual(['1 a target.teams: no team is called "Nowhere"', '2 b when: Unknown variable: customer']);
   });
 
   it('refuses rules that can never match because an earlier rule always or identically matches', () => {
@@ -70,7 +74,15 @@ describe('compileRuleSet', () => {
     expect(
       issues({
         rules: [
-          { id: 'x', when: 'conversation.public', target: {}, escalation: [{ afterMinutes: 10, dropLanguages: true }, { afterMinutes: 5, raisePriority: 1 }] },
+          {
+            id: 'x',
+            when: 'conversation.public',
+            target: {},
+            escalation: [
+              { afterMinutes: 10, dropLanguages: true },
+              { afterMinutes: 5, raisePriority: 1 },
+            ],
+          },
           { id: 'x', when: 'contact.verified', target: {}, escalation: [{ afterMinutes: 3 }] },
         ],
       }),
@@ -78,10 +90,21 @@ describe('compileRuleSet', () => {
     expect(
       issues({
         rules: [
-          { id: 'x', when: 'conversation.public', target: {}, escalation: [{ afterMinutes: 10, dropLanguages: true }, { afterMinutes: 5, raisePriority: 1 }] },
+          {
+            id: 'x',
+            when: 'conversation.public',
+            target: {},
+            escalation: [
+              { afterMinutes: 10, dropLanguages: true },
+              { afterMinutes: 5, raisePriority: 1 },
+            ],
+          },
           { id: 'x', when: 'contact.verified', target: {} },
         ],
       }),
-    ).toEqual(['1 x escalation[1].afterMinutes: steps must be in increasing order of afterMinutes', '2 x id: the id "x" is already used by rule 1']);
+    ).toEqual([
+      '1 x escalation[1].afterMinutes: steps must be in increasing order of afterMinutes',
+      '2 x id: the id "x" is already used by rule 1',
+    ]);
   });
 });

@@ -10,7 +10,10 @@ const matchList = z.union([z.literal('conversation'), z.array(code).max(50)]);
 export const targetSchema = z.strictObject({
   /** Team names or ids; empty or missing means any agent. */
   teams: z.array(teamRef).max(20).default([]),
-  skills: z.array(z.strictObject({ name: z.string().min(1).max(60), minLevel: z.number().int().min(1).max(10).default(1) })).max(20).default([]),
+  skills: z
+    .array(z.strictObject({ name: z.string().min(1).max(60), minLevel: z.number().int().min(1).max(10).default(1) }))
+    .max(20)
+    .default([]),
   languages: matchList.default([]),
   regions: matchList.default([]),
   /** A CEL condition over `agent` (and the conversation) for what the structured fields cannot say. */
@@ -19,7 +22,10 @@ export const targetSchema = z.strictObject({
 
 export const escalationStepSchema = z
   .strictObject({
-    afterMinutes: z.number().positive().max(60 * 24 * 30),
+    afterMinutes: z
+      .number()
+      .positive()
+      .max(60 * 24 * 30),
     /** Skills to stop requiring; `true` drops them all. */
     dropSkills: z.union([z.literal(true), z.array(z.string().min(1))]).optional(),
     dropLanguages: z.literal(true).optional(),

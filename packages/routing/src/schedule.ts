@@ -18,7 +18,10 @@ export const scheduleSchema = z.object({
   timezone: z.string().optional(),
   shifts: z.array(shiftSchema).max(50),
   /** Local dates (YYYY-MM-DD) with no work; a shift that starts on one does not happen. */
-  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')).max(400).default([]),
+  holidays: z
+    .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'))
+    .max(400)
+    .default([]),
 });
 
 export type Shift = z.infer<typeof shiftSchema>;

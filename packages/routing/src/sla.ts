@@ -7,8 +7,18 @@ export const slaPolicySchema = z.strictObject({
   teamId: z.uuid().nullable().default(null),
   /** Applies to conversations whose priority is at least this; the highest that fits wins. */
   minPriority: z.number().int().min(-1000).max(1000).default(0),
-  firstResponseMinutes: z.number().int().positive().max(60 * 24 * 60),
-  nextResponseMinutes: z.number().int().positive().max(60 * 24 * 60).nullable().default(null),
+  firstResponseMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(60 * 24 * 60),
+  nextResponseMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(60 * 24 * 60)
+    .nullable()
+    .default(null),
   /** Count only the team's business hours (when the team has them). */
   businessHours: z.boolean().default(true),
 });

@@ -55,6 +55,8 @@ export interface RoutingConversation {
   verified: boolean;
   incidentId: string | null;
   teamId: string | null;
+  /** Transferred to its team by hand: the target keeps that team whatever the rule says. */
+  teamPinned?: boolean;
   waitingSince: Date;
   createdAt: Date;
   /**

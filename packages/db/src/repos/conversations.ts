@@ -31,6 +31,22 @@ export function toConversation(r: Selectable<ConversationsTable>): Conversation 
     lastInboundAt: r.last_inbound_at,
     resolvedAt: r.resolved_at,
     createdAt: r.created_at,
+    routing: {
+      channelKind: r.channel_kind,
+      waitingSince: r.waiting_since,
+      offeredTo: r.offered_to,
+      offerExpiresAt: r.offer_expires_at,
+      assignedAt: r.assigned_at,
+      rule: r.routing_rule,
+      escalationLevel: r.escalation_level,
+      explanation: r.routing_explanation,
+      awaitingReplySince: r.awaiting_reply_since,
+      firstRespondedAt: r.first_responded_at,
+      firstResponseDueAt: r.first_response_due_at,
+      nextResponseDueAt: r.next_response_due_at,
+      slaBreached: r.sla_breached,
+      incidentId: r.incident_id,
+    },
   };
 }
 

@@ -126,7 +126,18 @@ export async function createAgentMessage(
       .executeTakeFirstOrThrow();
     const updated = await trx
       .updateTable('conversations')
-      .set({ last_message_at: m.now })
+      .set(
+        isReply
+          ? {
+              last_message_at: m.now,
+              // A reply answers the customer: it stops the response clocks.
+              awaiting_reply_since: null,
+              first_responded_at: sql<Date>`COALESCE(first_responded_at, ${m.now})`,
+              first_response_due_at: null,
+              next_response_due_at: null,
+            }
+          : { last_message_at: m.now },
+      )
       .where('id', '=', m.conversationId)
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -1,0 +1,181 @@
+import { type Kysely, sql } from 'kysely';
+
+/**
+ * Routing: agents' profiles, teams' hours and assignment mode, rule-set versions, SLA policies and
+ * the routing state of each conversation.
+ *
+ * Two invariants live in triggers rather than in application code, because every path that touches
+ * a conversation (ingest, agents' status buttons, the dispatcher, a DBA's UPDATE) must keep them:
+ * - waiting_since is set exactly while a conversation is open with nobody assigned (an offer keeps
+ *   it: the customer is still waiting, and escalation keeps counting);
+ * - agent_loads counts, per agent and channel kind, the open or pending conversations they hold
+ *   or are offered, in the same transaction as the change, so capacity checks read exact numbers.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    ALTER TABLE workspaces ADD COLUMN timezone text NOT NULL DEFAULT 'UTC';
+
+    CREATE TABLE agent_profiles (
+      user_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+      workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+      status text NOT NULL DEFAULT 'offline' CHECK (status IN ('online', 'away', 'offline')),
+      status_changed_at timestamptz NOT NULL DEFAULT now(),
+      timezone text NOT NULL DEFAULT 'UTC',
+      skills jsonb NOT NULL DEFAULT '{}',
+      languages text[] NOT NULL DEFAULT '{}',
+      regions text[] NOT NULL DEFAULT '{}',
+      schedule jsonb,
+      capacity_total integer NOT NULL DEFAULT 10 CHECK (capacity_total >= 0),
+      capacity_channels jsonb NOT NULL DEFAULT '{}',
+      last_assigned_at timestamptz,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX agent_profiles_workspace_idx ON agent_profiles (workspace_id);
+
+    CREATE TABLE agent_loads (
+      user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      channel_kind text NOT NULL,
+      workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+      active integer NOT NULL CHECK (active >= 0),
+      PRIMARY KEY (user_id, channel_kind)
+    );
+
+    ALTER TABLE teams
+      ADD COLUMN timezone text NOT NULL DEFAULT 'UTC',
+      ADD COLUMN business_hours jsonb,
+      ADD COLUMN assignment text NOT NULL DEFAULT 'direct' CHECK (assignment IN ('direct', 'offer')),
+      ADD COLUMN offer_timeout_seconds integer NOT NULL DEFAULT 60 CHECK (offer_timeout_seconds BETWEEN 5 AND 3600),
+      ADD COLUMN reassign_unanswered_minutes integer CHECK (reassign_unanswered_minutes > 0),
+      ADD COLUMN reroute_when_unavailable boolean NOT NULL DEFAULT true;
+
+    CREATE TABLE routing_rule_sets (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+      version integer,
+      status text NOT NULL CHECK (status IN ('draft', 'published', 'retired')),
+      document jsonb NOT NULL,
+      note text,
+      created_by uuid REFERENCES users(id) ON DELETE SET NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      published_by uuid REFERENCES users(id) ON DELETE SET NULL,
+      published_at timestamptz,
+      CHECK ((status = 'draft') = (version IS NULL)),
+      UNIQUE (workspace_id, version)
+    );
+    CREATE UNIQUE INDEX routing_rule_sets_one_draft ON routing_rule_sets (workspace_id) WHERE status = 'draft';
+    CREATE UNIQUE INDEX routing_rule_sets_one_published ON routing_rule_sets (workspace_id) WHERE status = 'published';
+
+    CREATE TABLE sla_policies (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+      name text NOT NULL,
+      team_id uuid REFERENCES teams(id) ON DELETE CASCADE,
+      min_priority integer NOT NULL DEFAULT 0,
+      first_response_minutes integer NOT NULL CHECK (first_response_minutes > 0),
+      next_response_minutes integer CHECK (next_response_minutes > 0),
+      business_hours boolean NOT NULL DEFAULT true,
+      created_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX sla_policies_workspace_idx ON sla_policies (workspace_id);
+
+    ALTER TABLE conversations
+      ADD COLUMN channel_kind text,
+      ADD COLUMN incident_id uuid,
+      ADD COLUMN waiting_since timestamptz,
+      ADD COLUMN routed_at timestamptz,
+      ADD COLUMN routing_rule text,
+      ADD COLUMN routing_explanation jsonb,
+      ADD COLUMN escalation_level integer NOT NULL DEFAULT 0,
+      ADD COLUMN team_pinned boolean NOT NULL DEFAULT false,
+      ADD COLUMN declined_by uuid[] NOT NULL DEFAULT '{}',
+      ADD COLUMN offered_to uuid REFERENCES users(id) ON DELETE SET NULL,
+      ADD COLUMN offer_expires_at timestamptz,
+      ADD COLUMN assigned_at timestamptz,
+      ADD COLUMN awaiting_reply_since timestamptz,
+      ADD COLUMN first_responded_at timestamptz,
+      ADD COLUMN first_response_due_at timestamptz,
+      ADD COLUMN next_response_due_at timestamptz,
+      ADD COLUMN sla_breached text[] NOT NULL DEFAULT '{}',
+      ADD CONSTRAINT conversations_offer_check CHECK ((offered_to IS NULL) = (offer_expires_at IS NULL));
+
+    UPDATE conversations c SET channel_kind = a.kind FROM channel_accounts a WHERE a.id = c.channel_account_id;
+    UPDATE conversations SET waiting_since = COALESCE(last_inbound_at, created_at)
+      WHERE status = 'open' AND assignee_id IS NULL;
+    INSERT INTO agent_loads (user_id, channel_kind, workspace_id, active)
+      SELECT assignee_id, channel_kind, workspace_id, count(*) FROM conversations
+      WHERE assignee_id IS NOT NULL AND status IN ('open', 'pending')
+      GROUP BY assignee_id, channel_kind, workspace_id;
+
+    -- The dispatcher's queue: small (only waiting conversations), read in priority order.
+    CREATE INDEX conversations_waiting_idx ON conversations (workspace_id, waiting_since) WHERE waiting_since IS NOT NULL AND offered_to IS NULL;
+    CREATE INDEX conversations_offers_idx ON conversations (offer_expires_at) WHERE offered_to IS NOT NULL;
+    CREATE INDEX conversations_sla_idx ON conversations (workspace_id, first_response_due_at, next_response_due_at)
+      WHERE first_response_due_at IS NOT NULL OR next_response_due_at IS NOT NULL;
+
+    CREATE FUNCTION centralita_waiting_since() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.status = 'open' AND NEW.assignee_id IS NULL THEN
+        NEW.waiting_since := COALESCE(NEW.waiting_since, now());
+      ELSE
+        NEW.waiting_since := NULL;
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER conversations_waiting_since BEFORE INSERT OR UPDATE ON conversations
+      FOR EACH ROW EXECUTE FUNCTION centralita_waiting_since();
+
+    CREATE FUNCTION centralita_agent_load() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      old_owner uuid;
+      new_owner uuid;
+      old_kind text;
+      new_kind text;
+    BEGIN
+      IF TG_OP <> 'INSERT' AND OLD.status IN ('open', 'pending') THEN
+        old_owner := COALESCE(OLD.assignee_id, OLD.offered_to);
+        old_kind := COALESCE(OLD.channel_kind, 'unknown');
+      END IF;
+      IF TG_OP <> 'DELETE' AND NEW.status IN ('open', 'pending') THEN
+        new_owner := COALESCE(NEW.assignee_id, NEW.offered_to);
+        new_kind := COALESCE(NEW.channel_kind, 'unknown');
+      END IF;
+      IF old_owner IS NOT DISTINCT FROM new_owner AND (old_owner IS NULL OR old_kind = new_kind) THEN
+        RETURN NULL;
+      END IF;
+      IF old_owner IS NOT NULL THEN
+        UPDATE agent_loads SET active = active - 1 WHERE user_id = old_owner AND channel_kind = old_kind;
+      END IF;
+      IF new_owner IS NOT NULL THEN
+        INSERT INTO agent_loads (user_id, channel_kind, workspace_id, active) VALUES (new_owner, new_kind, NEW.workspace_id, 1)
+          ON CONFLICT (user_id, channel_kind) DO UPDATE SET active = agent_loads.active + 1;
+      END IF;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER conversations_agent_load AFTER INSERT OR DELETE OR UPDATE OF status, assignee_id, offered_to, channel_kind
+      ON conversations FOR EACH ROW EXECUTE FUNCTION centralita_agent_load();
+  `.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    DROP TRIGGER conversations_agent_load ON conversations;
+    DROP TRIGGER conversations_waiting_since ON conversations;
+    DROP FUNCTION centralita_agent_load();
+    DROP FUNCTION centralita_waiting_since();
+    DROP INDEX conversations_waiting_idx;
+    DROP INDEX conversations_offers_idx;
+    DROP INDEX conversations_sla_idx;
+    ALTER TABLE conversations DROP CONSTRAINT conversations_offer_check,
+      DROP COLUMN channel_kind, DROP COLUMN incident_id, DROP COLUMN waiting_since, DROP COLUMN routed_at,
+      DROP COLUMN routing_rule, DROP COLUMN routing_explanation, DROP COLUMN escalation_level, DROP COLUMN team_pinned, DROP COLUMN declined_by,
+      DROP COLUMN offered_to, DROP COLUMN offer_expires_at, DROP COLUMN assigned_at, DROP COLUMN awaiting_reply_since,
+      DROP COLUMN first_responded_at, DROP COLUMN first_response_due_at, DROP COLUMN next_response_due_at, DROP COLUMN sla_breached;
+    DROP TABLE sla_policies;
+    DROP TABLE routing_rule_sets;
+    ALTER TABLE teams DROP COLUMN timezone, DROP COLUMN business_hours, DROP COLUMN assignment,
+      DROP COLUMN offer_timeout_seconds, DROP COLUMN reassign_unanswered_minutes, DROP COLUMN reroute_when_unavailable;
+    DROP TABLE agent_loads;
+    DROP TABLE agent_profiles;
+    ALTER TABLE workspaces DROP COLUMN timezone;
+  `.execute(db);
+}

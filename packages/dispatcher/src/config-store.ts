@@ -1,0 +1,254 @@
+import { CentralitaError } from '@centralita/core';
+import type { Database } from '@centralita/db';
+import type { AgentStatus, Schedule, SlaPolicy, SlaPolicyInput } from '@centralita/routing';
+import { type Kysely, sql } from 'kysely';
+
+export interface AgentView {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  /** False for users who have never been given a routing profile: routing skips them. */
+  routable: boolean;
+  status: AgentStatus;
+  statusChangedAt: Date | null;
+  timezone: string;
+  skills: Record<string, number>;
+  languages: string[];
+  regions: string[];
+  schedule: Schedule | null;
+  capacity: { total: number; channels: Record<string, number> };
+  load: { total: number; channels: Record<string, number> };
+  teamIds: string[];
+  lastAssignedAt: Date | null;
+}
+
+export interface ProfilePatch {
+  status?: AgentStatus;
+  timezone?: string;
+  skills?: Record<string, number>;
+  languages?: string[];
+  regions?: string[];
+  schedule?: Schedule | null;
+  capacity?: { total: number; channels: Record<string, number> };
+  teamIds?: string[];
+}
+
+export async function listAgentViews(db: Kysely<Database>, workspaceId: string, onlyId?: string): Promise<AgentView[]> {
+  let q = db
+    .selectFrom('users as u')
+    .leftJoin('agent_profiles as p', 'p.user_id', 'u.id')
+    .select([
+      'u.id',
+      'u.name',
+      'u.email',
+      'u.role',
+      'p.user_id as profile',
+      'p.status',
+      'p.status_changed_at',
+      'p.timezone',
+      'p.skills',
+      'p.languages',
+      'p.regions',
+      'p.schedule',
+      'p.capacity_total',
+      'p.capacity_channels',
+      'p.last_assigned_at',
+      sql<string[]>`COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = u.id), '{}')`.as(
+        'team_ids',
+      ),
+      sql<
+        Record<string, number>
+      >`COALESCE((SELECT jsonb_object_agg(l.channel_kind, l.active) FROM agent_loads l WHERE l.user_id = u.id AND l.active > 0), '{}')`.as(
+        'loads',
+      ),
+    ])
+    .where('u.workspace_id', '=', workspaceId)
+    .where('u.active', '=', true)
+    .orderBy('u.name')
+    .orderBy('u.id');
+  if (onlyId) q = q.where('u.id', '=', onlyId);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    role: r.role,
+    routable: r.profile !== null,
+    status: r.status ?? 'offline',
+    statusChangedAt: r.status_changed_at,
+    timezone: r.timezone ?? 'UTC',
+    skills: r.skills ?? {},
+    languages: r.languages ?? [],
+    regions: r.regions ?? [],
+    schedule: (r.schedule as Schedule | null) ?? null,
+    capacity: { total: r.capacity_total ?? 10, channels: r.capacity_channels ?? {} },
+    load: { total: Object.values(r.loads).reduce((a, b) => a + b, 0), channels: r.loads },
+    teamIds: r.team_ids,
+    lastAssignedAt: r.last_assigned_at,
+  }));
+}
+
+export async function getAgentView(db: Kysely<Database>, workspaceId: string, userId: string): Promise<AgentView> {
+  const [view] = await listAgentViews(db, workspaceId, userId);
+  if (!view) throw new CentralitaError('not_found', 'No active user with that id in this workspace.');
+  return view;
+}
+
+/** Creates or changes a routing profile; team membership is replaced when teamIds is given. */
+export async function updateAgentProfile(
+  db: Kysely<Database>,
+  workspaceId: string,
+  userId: string,
+  patch: ProfilePatch,
+  now: Date,
+): Promise<AgentView> {
+  await db.transaction().execute(async (trx) => {
+    const user = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('id', '=', userId)
+      .where('workspace_id', '=', workspaceId)
+      .where('active', '=', true)
+      .executeTakeFirst();
+    if (!user) throw new CentralitaError('not_found', 'No active user with that id in this workspace.');
+    const set = {
+      ...(patch.status ? { status: patch.status, status_changed_at: now } : {}),
+      ...(patch.timezone ? { timezone: patch.timezone } : {}),
+      ...(patch.skills ? { skills: JSON.stringify(patch.skills) } : {}),
+      ...(patch.languages ? { languages: patch.languages.map((l) => l.toLowerCase()) } : {}),
+      ...(patch.regions ? { regions: patch.regions.map((r) => r.toUpperCase()) } : {}),
+      ...(patch.schedule !== undefined ? { schedule: patch.schedule ? JSON.stringify(patch.schedule) : null } : {}),
+      ...(patch.capacity ? { capacity_total: patch.capacity.total, capacity_channels: JSON.stringify(patch.capacity.channels) } : {}),
+    };
+    await trx
+      .insertInto('agent_profiles')
+      .values({ user_id: userId, workspace_id: workspaceId, skills: '{}', capacity_channels: '{}', ...set })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ ...set, updated_at: now }))
+      .execute();
+    if (patch.teamIds) {
+      const teams = patch.teamIds.length
+        ? await trx.selectFrom('teams').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', patch.teamIds).execute()
+        : [];
+      if (teams.length !== new Set(patch.teamIds).size)
+        throw new CentralitaError('validation_failed', 'Unknown team id.', { field: 'teamIds' });
+      await trx.deleteFrom('team_members').where('user_id', '=', userId).execute();
+      if (teams.length) {
+        await trx
+          .insertInto('team_members')
+          .values(teams.map((t) => ({ workspace_id: workspaceId, team_id: t.id, user_id: userId })))
+          .execute();
+      }
+    }
+  });
+  return getAgentView(db, workspaceId, userId);
+}
+
+export interface TeamView {
+  id: string;
+  name: string;
+  timezone: string;
+  businessHours: Schedule | null;
+  assignment: 'direct' | 'offer';
+  offerTimeoutSeconds: number;
+  reassignUnansweredMinutes: number | null;
+  rerouteWhenUnavailable: boolean;
+  memberIds: string[];
+}
+
+export type TeamInput = Partial<Omit<TeamView, 'id' | 'memberIds'>>;
+
+export async function listTeamViews(db: Kysely<Database>, workspaceId: string, onlyId?: string): Promise<TeamView[]> {
+  let q = db
+    .selectFrom('teams as t')
+    .selectAll('t')
+    .select(
+      sql<string[]>`COALESCE((SELECT array_agg(user_id ORDER BY user_id) FROM team_members tm WHERE tm.team_id = t.id), '{}')`.as(
+        'member_ids',
+      ),
+    )
+    .where('t.workspace_id', '=', workspaceId)
+    .orderBy('t.name');
+  if (onlyId) q = q.where('t.id', '=', onlyId);
+  const rows = await q.execute();
+  return rows.map((t) => ({
+    id: t.id,
+    name: t.name,
+    timezone: t.timezone,
+    businessHours: (t.business_hours as Schedule | null) ?? null,
+    assignment: t.assignment,
+    offerTimeoutSeconds: t.offer_timeout_seconds,
+    reassignUnansweredMinutes: t.reassign_unanswered_minutes,
+    rerouteWhenUnavailable: t.reroute_when_unavailable,
+    memberIds: t.member_ids,
+  }));
+}
+
+function teamColumns(input: TeamInput) {
+  return {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+    ...(input.businessHours !== undefined ? { business_hours: input.businessHours ? JSON.stringify(input.businessHours) : null } : {}),
+    ...(input.assignment !== undefined ? { assignment: input.assignment } : {}),
+    ...(input.offerTimeoutSeconds !== undefined ? { offer_timeout_seconds: input.offerTimeoutSeconds } : {}),
+    ...(input.reassignUnansweredMinutes !== undefined ? { reassign_unanswered_minutes: input.reassignUnansweredMinutes } : {}),
+    ...(input.rerouteWhenUnavailable !== undefined ? { reroute_when_unavailable: input.rerouteWhenUnavailable } : {}),
+  };
+}
+
+export async function createTeam(db: Kysely<Database>, workspaceId: string, input: TeamInput & { name: string }): Promise<TeamView> {
+  const row = await db
+    .insertInto('teams')
+    .values({ workspace_id: workspaceId, ...teamColumns(input), name: input.name })
+    .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) throw new CentralitaError('conflict', `A team called "${input.name}" already exists.`);
+  return (await listTeamViews(db, workspaceId, row.id))[0] as TeamView;
+}
+
+export async function updateTeam(db: Kysely<Database>, workspaceId: string, teamId: string, input: TeamInput): Promise<TeamView> {
+  const cols = teamColumns(input);
+  if (Object.keys(cols).length > 0) {
+    const r = await db.updateTable('teams').set(cols).where('id', '=', teamId).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    if (r.numUpdatedRows === 0n) throw new CentralitaError('not_found', 'No team with that id.');
+  }
+  const [view] = await listTeamViews(db, workspaceId, teamId);
+  if (!view) throw new CentralitaError('not_found', 'No team with that id.');
+  return view;
+}
+
+export async function deleteTeam(db: Kysely<Database>, workspaceId: string, teamId: string): Promise<void> {
+  const r = await db.deleteFrom('teams').where('id', '=', teamId).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  if (r.numDeletedRows === 0n) throw new CentralitaError('not_found', 'No team with that id.');
+}
+
+export async function createSlaPolicy(db: Kysely<Database>, workspaceId: string, p: Required<SlaPolicyInput>): Promise<SlaPolicy> {
+  const row = await db
+    .insertInto('sla_policies')
+    .values({
+      workspace_id: workspaceId,
+      name: p.name,
+      team_id: p.teamId,
+      min_priority: p.minPriority,
+      first_response_minutes: p.firstResponseMinutes,
+      next_response_minutes: p.nextResponseMinutes,
+      business_hours: p.businessHours,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    name: row.name,
+    teamId: row.team_id,
+    minPriority: row.min_priority,
+    firstResponseMinutes: row.first_response_minutes,
+    nextResponseMinutes: row.next_response_minutes,
+    businessHours: row.business_hours,
+  };
+}
+
+export async function deleteSlaPolicy(db: Kysely<Database>, workspaceId: string, id: string): Promise<void> {
+  const r = await db.deleteFrom('sla_policies').where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  if (r.numDeletedRows === 0n) throw new CentralitaError('not_found', 'No SLA policy with that id.');
+}

@@ -1,0 +1,41 @@
+export { answerOffer, assignManually, setAgentStatus } from './actions.ts';
+export {
+  type AgentView,
+  createSlaPolicy,
+  createTeam,
+  deleteSlaPolicy,
+  deleteTeam,
+  getAgentView,
+  listAgentViews,
+  listTeamViews,
+  type ProfilePatch,
+  type TeamInput,
+  type TeamView,
+  updateAgentProfile,
+  updateTeam,
+} from './config-store.ts';
+export { Dispatcher, type DispatcherOptions, type DispatchResult } from './dispatch.ts';
+export { type SweepResult, sweep } from './lifecycle.ts';
+export {
+  discardDraft,
+  getDraft,
+  getPublished,
+  getVersion,
+  listVersions,
+  publish,
+  type RuleSetDraft,
+  type RuleSetVersion,
+  saveDraft,
+  validateRuleSet,
+} from './rulesets.ts';
+export {
+  emptyRuleSet,
+  loadAgents,
+  loadPolicies,
+  loadPublishedRuleSet,
+  loadSnapshot,
+  loadTeams,
+  type Snapshot,
+  type TeamRouting,
+} from './snapshot.ts';
+export { ROUTING_TIMER_TASK, scheduleTimer } from './timers.ts';

@@ -1,0 +1,114 @@
+import type { Database } from '@centralita/db';
+import { customerTimezone, DEFAULT_LANGUAGES, detectLanguage, type RoutingConversation } from '@centralita/routing';
+import { type Kysely, sql } from 'kysely';
+import type { Snapshot } from './snapshot.ts';
+
+export interface ClaimedRow {
+  id: string;
+  workspace_id: string;
+  status: string;
+  priority: number;
+  language: string | null;
+  region: string | null;
+  subject: string | null;
+  tags: string[];
+  team_id: string | null;
+  team_pinned: boolean;
+  channel_kind: string | null;
+  incident_id: string | null;
+  waiting_since: Date;
+  created_at: Date;
+  declined_by: string[];
+  routing_rule: string | null;
+  escalation_level: number;
+  awaiting_reply_since: Date | null;
+  first_responded_at: Date | null;
+  first_response_due_at: Date | null;
+  next_response_due_at: Date | null;
+  contact_country: string | null;
+  contact_timezone: string | null;
+  contact_signals: { followers?: number; verified?: boolean };
+  last_text: string | null;
+  last_visibility: 'public' | 'private' | null;
+}
+
+/**
+ * Claims the most urgent waiting conversation nobody else is routing, locking it until the
+ * transaction ends. Urgency is priority plus one level per `agingMinutes` waited (so nothing
+ * starves), then the earliest SLA deadline, then the longest wait. `before` leaves out what this
+ * run already looked at, so a conversation that must wait is not claimed again and again.
+ */
+export async function claimNext(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  now: Date,
+  agingMinutes: number,
+  before: Date,
+): Promise<ClaimedRow | null> {
+  const result = await sql<ClaimedRow>`
+    WITH claimed AS (
+      SELECT id FROM conversations
+      WHERE workspace_id = ${workspaceId} AND waiting_since IS NOT NULL AND offered_to IS NULL AND (routed_at IS NULL OR routed_at < ${before})
+      ORDER BY priority + floor(extract(epoch FROM (${now}::timestamptz - waiting_since)) / 60 / ${agingMinutes}) DESC,
+        LEAST(first_response_due_at, next_response_due_at) ASC NULLS LAST, waiting_since, id
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    )
+    SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
+      c.channel_kind, c.incident_id, c.waiting_since, c.created_at, c.declined_by, c.routing_rule, c.escalation_level,
+      c.awaiting_reply_since, c.first_responded_at, c.first_response_due_at, c.next_response_due_at,
+      ct.country AS contact_country, ct.timezone AS contact_timezone, ct.signals AS contact_signals,
+      m.text AS last_text, m.visibility AS last_visibility
+    FROM claimed JOIN conversations c ON c.id = claimed.id
+    JOIN contacts ct ON ct.id = c.contact_id
+    LEFT JOIN LATERAL (
+      SELECT text, visibility FROM messages
+      WHERE conversation_id = c.id AND direction = 'inbound' ORDER BY created_at DESC LIMIT 1
+    ) m ON true`.execute(trx);
+  return result.rows[0] ?? null;
+}
+
+/** The routing view of a claimed conversation; detects its language when no channel said it. */
+export function toRoutingConversation(
+  row: ClaimedRow,
+  snap: Snapshot,
+): { conversation: RoutingConversation; detectedLanguage: string | null } {
+  const text = row.last_text ?? '';
+  let language = row.language;
+  let detectedLanguage: string | null = null;
+  if (!language && text) {
+    detectedLanguage = detectLanguage(`${row.subject ?? ''} ${text}`, snap.languages.length > 1 ? snap.languages : DEFAULT_LANGUAGES);
+    language = detectedLanguage;
+  }
+  const team = row.team_id ? snap.teams.get(row.team_id) : undefined;
+  const { timezone } = customerTimezone({
+    channel: row.contact_timezone,
+    country: row.contact_country ?? row.region,
+    team: team?.timezone ?? null,
+    fallback: snap.timezone,
+  });
+  return {
+    detectedLanguage,
+    conversation: {
+      id: row.id,
+      channel: row.channel_kind ?? 'unknown',
+      public: row.last_visibility === 'public',
+      language: language ? language.toLowerCase() : null,
+      country: row.contact_country ? row.contact_country.toUpperCase() : null,
+      region: row.region ? row.region.toUpperCase() : null,
+      timezone,
+      text,
+      subject: row.subject,
+      tags: row.tags,
+      priority: row.priority,
+      followers: row.contact_signals.followers ?? 0,
+      verified: row.contact_signals.verified ?? false,
+      incidentId: row.incident_id,
+      teamId: row.team_id,
+      teamPinned: row.team_pinned,
+      waitingSince: row.waiting_since,
+      createdAt: row.created_at,
+      declinedBy: row.declined_by,
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import type { Database } from '@centralita/db';
+import {
+  type CompiledRuleSet,
+  CompiledSchedule,
+  compileRuleSet,
+  type RoutingAgent,
+  type Schedule,
+  type SlaPolicy,
+} from '@centralita/routing';
+import { type Kysely, sql } from 'kysely';
+
+export interface TeamRouting {
+  id: string;
+  name: string;
+  timezone: string;
+  hours: CompiledSchedule | null;
+  assignment: 'direct' | 'offer';
+  offerTimeoutSeconds: number;
+  reassignUnansweredMinutes: number | null;
+  rerouteWhenUnavailable: boolean;
+}
+
+/** Everything routing needs about a workspace, read once and reused for a batch of decisions. */
+export interface Snapshot {
+  workspaceId: string;
+  timezone: string;
+  agents: RoutingAgent[];
+  teams: Map<string, TeamRouting>;
+  ruleSet: CompiledRuleSet;
+  ruleSetVersion: number | null;
+  policies: SlaPolicy[];
+  /** Languages someone can answer in, to guide language detection. */
+  languages: string[];
+  loadedAt: number;
+}
+
+const compiledCache = new Map<string, CompiledRuleSet>();
+let defaultRuleSet: CompiledRuleSet | null = null;
+
+/** With no published rule set, everything goes to any available agent. */
+export function emptyRuleSet(): CompiledRuleSet {
+  if (!defaultRuleSet) {
+    const out = compileRuleSet({ rules: [] }, []);
+    if (!out.ok) throw new Error('the empty rule set must compile');
+    defaultRuleSet = out.ruleSet;
+  }
+  return defaultRuleSet;
+}
+
+export async function loadAgents(db: Kysely<Database>, workspaceId: string, onlyIds?: string[]): Promise<RoutingAgent[]> {
+  let q = db
+    .selectFrom('agent_profiles as p')
+    .innerJoin('users as u', (j) => j.onRef('u.id', '=', 'p.user_id').on('u.active', '=', true))
+    .select([
+      'p.user_id',
+      'u.name',
+      'p.status',
+      'p.timezone',
+      'p.skills',
+      'p.languages',
+      'p.regions',
+      'p.schedule',
+      'p.capacity_total',
+      'p.capacity_channels',
+      'p.last_assigned_at',
+      sql<
+        string[]
+      >`COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = p.user_id), '{}')`.as(
+        'team_ids',
+      ),
+      sql<
+        Record<string, number>
+      >`COALESCE((SELECT jsonb_object_agg(l.channel_kind, l.active) FROM agent_loads l WHERE l.user_id = p.user_id AND l.active > 0), '{}')`.as(
+        'loads',
+      ),
+    ])
+    .where('p.workspace_id', '=', workspaceId)
+    .orderBy('p.user_id');
+  if (onlyIds) q = q.where('p.user_id', 'in', onlyIds.length > 0 ? onlyIds : ['00000000-0000-0000-0000-000000000000']);
+  const rows = await q.execute();
+  return rows.map((r) => {
+    const channels = r.loads;
+    return {
+      id: r.user_id,
+      name: r.name,
+      status: r.status,
+      teamIds: r.team_ids,
+      skills: r.skills,
+      languages: r.languages,
+      regions: r.regions,
+      timezone: r.timezone,
+      schedule: r.schedule ? new CompiledSchedule(r.schedule as Schedule) : null,
+      capacity: { total: r.capacity_total, channels: r.capacity_channels },
+      load: { total: Object.values(channels).reduce((a, b) => a + b, 0), channels },
+      lastAssignedAt: r.last_assigned_at,
+    };
+  });
+}
+
+export async function loadTeams(db: Kysely<Database>, workspaceId: string): Promise<Map<string, TeamRouting>> {
+  const rows = await db.selectFrom('teams').selectAll().where('workspace_id', '=', workspaceId).execute();
+  return new Map(
+    rows.map((t) => [
+      t.id,
+      {
+        id: t.id,
+        name: t.name,
+        timezone: t.timezone,
+        hours: t.business_hours ? new CompiledSchedule({ timezone: t.timezone, ...(t.business_hours as Schedule) }) : null,
+        assignment: t.assignment,
+        offerTimeoutSeconds: t.offer_timeout_seconds,
+        reassignUnansweredMinutes: t.reassign_unanswered_minutes,
+        rerouteWhenUnavailable: t.reroute_when_unavailable,
+      },
+    ]),
+  );
+}
+
+/** The published rule set, compiled once per version and process (published versions never change). */
+export async function loadPublishedRuleSet(
+  db: Kysely<Database>,
+  workspaceId: string,
+  teams: Map<string, TeamRouting>,
+): Promise<{ ruleSet: CompiledRuleSet; version: number | null }> {
+  const row = await db
+    .selectFrom('routing_rule_sets')
+    .select(['id', 'version', 'document'])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'published')
+    .executeTakeFirst();
+  if (!row) return { ruleSet: emptyRuleSet(), version: null };
+  const cached = compiledCache.get(row.id);
+  if (cached) return { ruleSet: cached, version: row.version };
+  const out = compileRuleSet(row.document, [...teams.values()]);
+  // A published set compiled when it was published; it can only fail now if a team it names was
+  // deleted since. Route with the default rather than stop routing the workspace.
+  const ruleSet = out.ok ? out.ruleSet : emptyRuleSet();
+  compiledCache.set(row.id, ruleSet);
+  return { ruleSet, version: row.version };
+}
+
+export async function loadPolicies(db: Kysely<Database>, workspaceId: string): Promise<SlaPolicy[]> {
+  const rows = await db.selectFrom('sla_policies').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    teamId: r.team_id,
+    minPriority: r.min_priority,
+    firstResponseMinutes: r.first_response_minutes,
+    nextResponseMinutes: r.next_response_minutes,
+    businessHours: r.business_hours,
+  }));
+}
+
+export async function loadSnapshot(db: Kysely<Database>, workspaceId: string): Promise<Snapshot> {
+  const [agents, teams, policies, ws] = await Promise.all([
+    loadAgents(db, workspaceId),
+    loadTeams(db, workspaceId),
+    loadPolicies(db, workspaceId),
+    db.selectFrom('workspaces').select('timezone').where('id', '=', workspaceId).executeTakeFirst(),
+  ]);
+  const { ruleSet, version } = await loadPublishedRuleSet(db, workspaceId, teams);
+  const languages = [...new Set(agents.flatMap((a) => a.languages))].sort();
+  return {
+    workspaceId,
+    timezone: ws?.timezone ?? 'UTC',
+    agents,
+    teams,
+    ruleSet,
+    ruleSetVersion: version,
+    policies,
+    languages,
+    loadedAt: Date.now(),
+  };
+}
