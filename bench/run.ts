@@ -1,4 +1,5 @@
 import { createTestDatabase, prepareTestServer } from '@centralita/testing';
+import { benchDecide, benchDispatch } from './routing.ts';
 import { benchStartup } from './startup.ts';
 import { fmt } from './stats.ts';
 import { benchIngest, benchWebform } from './webform.ts';
@@ -43,6 +44,25 @@ async function main() {
     } finally {
       await db2.drop();
     }
+    for (const [agents, explain] of [
+      [100, 'summary'],
+      [1_000, 'summary'],
+      [1_000, 'full'],
+    ] as const) {
+      const r = benchDecide(agents, 100, quick ? 2_000 : 20_000, explain);
+      say(
+        `routing decide(), ${agents} agents x 100 rules, ${explain} explanation: p50 ${fmt(r.p50 * 1000, 0)} µs, p99 ${fmt(r.p99 * 1000, 0)} µs, max ${fmt(r.max, 2)} ms, ${fmt(r.perSecond, 0)} decisions/s (${fmt(r.assignedShare * 100, 0)}% assigned)`,
+      );
+    }
+    const queued = quick ? 500 : 2_000;
+    for (const processes of [1, 2]) {
+      const bare = await benchDispatch(server, queued, processes, 'bare');
+      const routed = await benchDispatch(server, queued, processes, 'route');
+      say(
+        `dispatcher, ${processes} process(es), ${queued} waiting, 100 agents x 100 rules: ${fmt(routed.perSecond, 0)} conversations/s routed vs ${fmt(bare.perSecond, 0)}/s bare claim loop (cost of routing x${fmt(bare.perSecond / routed.perSecond, 2)})`,
+      );
+    }
+
     const mem = process.memoryUsage();
     say(
       `memory of the benchmark process after the runs: rss ${fmt(mem.rss / 2 ** 20, 0)} MiB, heap used ${fmt(mem.heapUsed / 2 ** 20, 0)} MiB`,

@@ -52,14 +52,10 @@ export interface AgentProfilesTable {
   capacity_total: Generated<number>;
   capacity_channels: ColumnType<Record<string, number>, string | undefined, string>;
   last_assigned_at: NullableTimestamp;
+  /** Kept by a trigger on conversations: open or pending conversations held or offered. */
+  load_total: Generated<number>;
+  load_channels: ColumnType<Record<string, number>, string | undefined, string>;
   updated_at: Generated<Date>;
-}
-
-export interface AgentLoadsTable {
-  user_id: string;
-  channel_kind: string;
-  workspace_id: string;
-  active: number;
 }
 
 export interface RoutingRuleSetsTable {
@@ -180,6 +176,8 @@ export interface ConversationsTable {
   incident_id: string | null;
   /** Set by a trigger exactly while open with nobody assigned (offered or not). */
   waiting_since: NullableTimestamp;
+  /** Queue order while waiting: an effective deadline (see queueKey in the routing package). */
+  queue_key: NullableTimestamp;
   routed_at: NullableTimestamp;
   routing_rule: string | null;
   routing_explanation: ColumnType<unknown | null, string | null | undefined, string | null>;
@@ -275,7 +273,6 @@ export interface Database {
   teams: TeamsTable;
   team_members: TeamMembersTable;
   agent_profiles: AgentProfilesTable;
-  agent_loads: AgentLoadsTable;
   routing_rule_sets: RoutingRuleSetsTable;
   sla_policies: SlaPoliciesTable;
   sessions: SessionsTable;

@@ -57,11 +57,8 @@ export async function listAgentViews(db: Kysely<Database>, workspaceId: string, 
       sql<string[]>`COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = u.id), '{}')`.as(
         'team_ids',
       ),
-      sql<
-        Record<string, number>
-      >`COALESCE((SELECT jsonb_object_agg(l.channel_kind, l.active) FROM agent_loads l WHERE l.user_id = u.id AND l.active > 0), '{}')`.as(
-        'loads',
-      ),
+      'p.load_total',
+      'p.load_channels',
     ])
     .where('u.workspace_id', '=', workspaceId)
     .where('u.active', '=', true)
@@ -83,7 +80,7 @@ export async function listAgentViews(db: Kysely<Database>, workspaceId: string, 
     regions: r.regions ?? [],
     schedule: (r.schedule as Schedule | null) ?? null,
     capacity: { total: r.capacity_total ?? 10, channels: r.capacity_channels ?? {} },
-    load: { total: Object.values(r.loads).reduce((a, b) => a + b, 0), channels: r.loads },
+    load: { total: r.load_total ?? 0, channels: r.load_channels ?? {} },
     teamIds: r.team_ids,
     lastAssignedAt: r.last_assigned_at,
   }));

@@ -1,8 +1,8 @@
 import { type Conversation, SYSTEM_ACTOR } from '@centralita/core';
-import { appendEvents, type Database, type NewEvent, toConversation } from '@centralita/db';
-import { compactExplanation, type Decision, decide, pickSlaPolicy, type RoutingAgent, slaDueAt } from '@centralita/routing';
-import type { Kysely } from 'kysely';
-import { claimNext, toRoutingConversation } from './queue.ts';
+import { appendEvents, type ConversationsTable, type Database, type NewEvent, toConversation } from '@centralita/db';
+import { compactExplanation, type Decision, decide, pickSlaPolicy, queueKey, type RoutingAgent, slaDueAt } from '@centralita/routing';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { type ClaimedRow, claimNext, toRoutingConversation } from './queue.ts';
 import { loadAgents, loadSnapshot, type Snapshot, type TeamRouting } from './snapshot.ts';
 import { scheduleTimer } from './timers.ts';
 
@@ -21,14 +21,16 @@ export interface DispatchResult {
   waiting: number;
 }
 
+const SUMMARY = { explain: 'summary' } as const;
+
 /** How often a decision is retried when the chosen agent filled up meanwhile (another node). */
 const MAX_RETRIES = 3;
 
 /**
  * Applies routing decisions in PostgreSQL. Each conversation is claimed with FOR UPDATE SKIP
  * LOCKED in its own short transaction, so several processes route one workspace at once; the
- * chosen agent's profile row is locked and their load re-read before assigning, so capacity
- * holds even when two nodes pick the same agent from stale snapshots.
+ * place with the chosen agent is taken by a conditional update of their profile row in the same
+ * statement that assigns, so capacity holds even when two nodes decide from stale snapshots.
  */
 export class Dispatcher {
   readonly db: Kysely<Database>;
@@ -105,79 +107,38 @@ export class Dispatcher {
     runStart: Date,
   ): Promise<{ kind: keyof DispatchResult; conversation: Conversation } | null> {
     const now = this.clock();
-    const row = await claimNext(trx, snap.workspaceId, now, snap.ruleSet.agingMinutes, runStart);
+    const row = await claimNext(trx, snap.workspaceId, runStart);
     if (!row) return null;
     const { conversation, detectedLanguage } = toRoutingConversation(row, snap);
-
-    let decision = decide(conversation, snap.agents, snap.ruleSet, now);
-    for (let attempt = 0; decision.agentId && attempt < MAX_RETRIES; attempt++) {
-      const fresh = await lockAgent(trx, snap.workspaceId, decision.agentId);
-      replaceAgent(snap, decision.agentId, fresh);
-      if (fresh && fits(fresh, conversation.channel)) break;
-      decision = decide(conversation, snap.agents, snap.ruleSet, now);
-      if (attempt === MAX_RETRIES - 1 && decision.agentId) {
-        // Still contended after several tries: wait for the next run rather than guess.
-        decision = { ...decision, agentId: null };
+    let decision = decide(conversation, snap.agents, snap.ruleSet, now, SUMMARY);
+    for (let attempt = 1; ; attempt++) {
+      const plan = planWrite(row, snap, decision, detectedLanguage, now);
+      const updated = await writeDecision(trx, row.id, plan, decision.agentId, conversation.channel, now);
+      if (updated) {
+        for (const [key, at] of plan.timers) await scheduleTimer(trx, snap.workspaceId, key, at);
+        const agent = decision.agentId ? snap.agents.find((a) => a.id === decision.agentId) : undefined;
+        if (agent) takeLoad(agent, conversation.channel, now);
+        return { kind: plan.kind, conversation: toConversation(updated) };
+      }
+      // The agent filled up, went away or changed since the snapshot (another node assigned to
+      // them): re-read every agent and decide again; after a few such races, wait for the next run.
+      snap.agents = await loadAgents(trx, snap.workspaceId);
+      decision = decide(conversation, snap.agents, snap.ruleSet, now, SUMMARY);
+      if (attempt >= MAX_RETRIES && decision.agentId) {
+        const reason = 'the agents chosen were taken by another node meanwhile; next run';
+        decision = { ...decision, agentId: null, explanation: { ...decision.explanation, outcome: { kind: 'wait', reason } } };
       }
     }
-
-    const team = decision.teamId ? snap.teams.get(decision.teamId) : undefined;
-    const compact = compactExplanation(decision);
-    const events: NewEvent[] = [];
-    const base = {
-      team_id: decision.teamId,
-      priority: decision.priority,
-      routing_rule: decision.ruleId,
-      escalation_level: decision.escalationLevel,
-      routing_explanation: JSON.stringify(compact),
-      routed_at: new Date(),
-      ...(detectedLanguage ? { language: detectedLanguage } : {}),
-      ...slaDeadlines(row, snap, team, decision, now),
-    };
-    let kind: keyof DispatchResult;
-    let update: Record<string, unknown>;
-    if (decision.agentId && team?.assignment === 'offer') {
-      kind = 'offered';
-      const expires = new Date(now.getTime() + team.offerTimeoutSeconds * 1000);
-      update = { ...base, offered_to: decision.agentId, offer_expires_at: expires };
-      events.push(
-        event(snap, row.id, 'conversation.offered', { agentId: decision.agentId, expiresAt: expires.toISOString(), routing: compact }),
-      );
-      await scheduleTimer(trx, snap.workspaceId, `offer:${row.id}`, expires);
-    } else if (decision.agentId) {
-      kind = 'assigned';
-      update = { ...base, assignee_id: decision.agentId, assigned_at: now, declined_by: [] };
-      events.push(event(snap, row.id, 'conversation.assigned', { agentId: decision.agentId, by: 'routing', routing: compact }));
-    } else {
-      kind = 'waiting';
-      update = base;
-      // One event when it starts waiting and one per escalation, not one per pass.
-      if (row.routing_rule === null || row.escalation_level !== decision.escalationLevel || row.routing_rule !== decision.ruleId) {
-        events.push(event(snap, row.id, 'conversation.queued', { routing: compact }));
-      }
-      if (decision.nextEscalationAt) await scheduleTimer(trx, snap.workspaceId, `escalate:${row.id}`, decision.nextEscalationAt);
-    }
-    if (decision.agentId) {
-      await trx.updateTable('agent_profiles').set({ last_assigned_at: now }).where('user_id', '=', decision.agentId).execute();
-      const agent = snap.agents.find((a) => a.id === decision.agentId);
-      if (agent) takeLoad(agent, conversation.channel, now);
-    }
-    const due = [update.first_response_due_at, update.next_response_due_at].filter((d): d is Date => d instanceof Date);
-    for (const d of due) await scheduleTimer(trx, snap.workspaceId, `sla:${row.id}:${d.getTime()}`, d);
-    const updated = await trx.updateTable('conversations').set(update).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-    await appendEvents(trx, events);
-    return { kind, conversation: toConversation(updated) };
   }
 
   /** Fills in response deadlines a conversation lacks (a customer wrote on an assigned one). */
   async refreshSla(workspaceId: string, conversationId: string): Promise<Conversation | null> {
     const snap = await loadSnapshot(this.db, workspaceId);
-    const now = this.clock();
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).forUpdate().executeTakeFirst();
       if (row?.status !== 'open') return null;
       const team = row.team_id ? snap.teams.get(row.team_id) : undefined;
-      const due = slaDeadlines(row, snap, team, { priority: row.priority, teamId: row.team_id }, now);
+      const due = slaDeadlines(row, snap, team, { priority: row.priority, teamId: row.team_id });
       if (Object.keys(due).length === 0) return null;
       for (const d of Object.values(due)) if (d) await scheduleTimer(trx, workspaceId, `sla:${row.id}:${d.getTime()}`, d);
       const updated = await trx.updateTable('conversations').set(due).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
@@ -210,7 +171,6 @@ function slaDeadlines(
   snap: Snapshot,
   team: TeamRouting | undefined,
   decision: Pick<Decision, 'priority' | 'teamId'>,
-  _now: Date,
 ): { first_response_due_at?: Date; next_response_due_at?: Date } {
   if (!row.awaiting_reply_since) return {};
   const policy = pickSlaPolicy(snap.policies, decision.teamId, decision.priority);
@@ -227,25 +187,124 @@ function slaDeadlines(
   return {};
 }
 
-/** Locks the agent's profile (serialising every assignment to them) and reads their live load. */
-async function lockAgent(trx: Kysely<Database>, workspaceId: string, agentId: string): Promise<RoutingAgent | null> {
-  await trx.selectFrom('agent_profiles').select('user_id').where('user_id', '=', agentId).forUpdate().execute();
-  const [agent] = await loadAgents(trx, workspaceId, [agentId]);
-  return agent ?? null;
+interface WritePlan {
+  kind: keyof DispatchResult;
+  update: Updateable<ConversationsTable>;
+  events: NewEvent[];
+  timers: [string, Date][];
 }
 
-function fits(agent: RoutingAgent, channel: string): boolean {
-  if (agent.status !== 'online') return false;
-  const cap = agent.capacity.channels[channel];
-  if (cap !== undefined && (agent.load.channels[channel] ?? 0) >= cap) return false;
-  return agent.load.total < agent.capacity.total;
+/** What a decision changes: the conversation's columns, its events and the timers it needs. */
+function planWrite(row: ClaimedRow, snap: Snapshot, decision: Decision, detectedLanguage: string | null, now: Date): WritePlan {
+  const team = decision.teamId ? snap.teams.get(decision.teamId) : undefined;
+  const compact = compactExplanation(decision);
+  const sla = slaDeadlines(row, snap, team, decision);
+  const due = sla.first_response_due_at ?? row.first_response_due_at ?? sla.next_response_due_at ?? row.next_response_due_at ?? null;
+  const timers: [string, Date][] = [];
+  for (const d of [sla.first_response_due_at, sla.next_response_due_at]) if (d) timers.push([`sla:${row.id}:${d.getTime()}`, d]);
+  const base: Updateable<ConversationsTable> = {
+    team_id: decision.teamId,
+    priority: decision.priority,
+    routing_rule: decision.ruleId,
+    escalation_level: decision.escalationLevel,
+    routing_explanation: JSON.stringify(compact),
+    routed_at: new Date(),
+    queue_key: queueKey(row.waiting_since, decision.priority, snap.ruleSet.agingMinutes, due),
+    ...(detectedLanguage ? { language: detectedLanguage } : {}),
+    ...sla,
+  };
+  if (decision.agentId && team?.assignment === 'offer') {
+    const expires = new Date(now.getTime() + team.offerTimeoutSeconds * 1000);
+    timers.push([`offer:${row.id}`, expires]);
+    return {
+      kind: 'offered',
+      update: { ...base, offered_to: decision.agentId, offer_expires_at: expires },
+      events: [
+        event(snap, row.id, 'conversation.offered', { agentId: decision.agentId, expiresAt: expires.toISOString(), routing: compact }),
+      ],
+      timers,
+    };
+  }
+  if (decision.agentId) {
+    return {
+      kind: 'assigned',
+      update: { ...base, assignee_id: decision.agentId, assigned_at: now, declined_by: [] },
+      events: [event(snap, row.id, 'conversation.assigned', { agentId: decision.agentId, by: 'routing', routing: compact })],
+      timers,
+    };
+  }
+  if (decision.nextEscalationAt) timers.push([`escalate:${row.id}`, decision.nextEscalationAt]);
+  // One event when it starts waiting and one per escalation, not one per pass.
+  const changed = row.routing_rule === null || row.escalation_level !== decision.escalationLevel || row.routing_rule !== decision.ruleId;
+  return {
+    kind: 'waiting',
+    update: base,
+    events: changed ? [event(snap, row.id, 'conversation.queued', { routing: compact })] : [],
+    timers,
+  };
 }
 
-function replaceAgent(snap: Snapshot, id: string, fresh: RoutingAgent | null): void {
-  const i = snap.agents.findIndex((a) => a.id === id);
-  if (i < 0) return;
-  if (fresh) snap.agents[i] = fresh;
-  else snap.agents.splice(i, 1);
+/**
+ * The decision's writes in one statement. With an agent, the statement first claims a place with
+ * them: an UPDATE of their profile row that only matches while they are online with room on this
+ * channel and in total. PostgreSQL re-checks that condition on the row's newest version after
+ * waiting for any other transaction holding it, and the load lives on that row (kept by a
+ * trigger), so two nodes cannot both take an agent's last place. If it does not match, nothing
+ * is written and null comes back.
+ */
+async function writeDecision(
+  trx: Kysely<Database>,
+  conversationId: string,
+  plan: WritePlan,
+  agentId: string | null,
+  channel: string,
+  now: Date,
+): Promise<Selectable<ConversationsTable> | null> {
+  if (!agentId) {
+    const row = await trx
+      .updateTable('conversations')
+      .set(plan.update)
+      .where('id', '=', conversationId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (plan.events.length > 0) await appendEvents(trx, plan.events);
+    return row;
+  }
+  let q = trx.with('place', (db) =>
+    db
+      .updateTable('agent_profiles')
+      .set({ last_assigned_at: now })
+      .where('user_id', '=', agentId)
+      .where('status', '=', 'online')
+      .where(sql<boolean>`load_total < capacity_total`)
+      .where(
+        sql<boolean>`((capacity_channels ->> ${channel}) IS NULL OR COALESCE((load_channels ->> ${channel})::int, 0) < (capacity_channels ->> ${channel})::int)`,
+      )
+      .returning('user_id'),
+  );
+  if (plan.events.length > 0) {
+    q = q.with('logged', (db) =>
+      db
+        .insertInto('events')
+        .columns(['workspace_id', 'conversation_id', 'type', 'actor_type', 'actor_id', 'data'])
+        .expression(
+          sql`SELECT * FROM (VALUES ${sql.join(
+            plan.events.map(
+              (e) =>
+                sql`(${e.workspaceId}::uuid, ${e.conversationId}::uuid, ${e.type}, ${e.actor.type}, ${e.actor.id}::uuid, ${JSON.stringify(e.data)}::jsonb)`,
+            ),
+          )}) AS v WHERE EXISTS (SELECT 1 FROM place)`,
+        ),
+    ) as unknown as typeof q;
+  }
+  const row = await q
+    .updateTable('conversations')
+    .set(plan.update)
+    .where('id', '=', conversationId)
+    .where(sql<boolean>`EXISTS (SELECT 1 FROM place)`)
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
 }
 
 function takeLoad(agent: RoutingAgent, channel: string, now: Date): void {

@@ -34,23 +34,16 @@ export interface ClaimedRow {
 
 /**
  * Claims the most urgent waiting conversation nobody else is routing, locking it until the
- * transaction ends. Urgency is priority plus one level per `agingMinutes` waited (so nothing
- * starves), then the earliest SLA deadline, then the longest wait. `before` leaves out what this
- * run already looked at, so a conversation that must wait is not claimed again and again.
+ * transaction ends. Urgency is the queue key (an effective deadline from priority, aging and SLA;
+ * see queueKey), read in index order. `before` leaves out what this run already looked at, so a
+ * conversation that must wait is not claimed again and again.
  */
-export async function claimNext(
-  trx: Kysely<Database>,
-  workspaceId: string,
-  now: Date,
-  agingMinutes: number,
-  before: Date,
-): Promise<ClaimedRow | null> {
+export async function claimNext(trx: Kysely<Database>, workspaceId: string, before: Date): Promise<ClaimedRow | null> {
   const result = await sql<ClaimedRow>`
     WITH claimed AS (
       SELECT id FROM conversations
       WHERE workspace_id = ${workspaceId} AND waiting_since IS NOT NULL AND offered_to IS NULL AND (routed_at IS NULL OR routed_at < ${before})
-      ORDER BY priority + floor(extract(epoch FROM (${now}::timestamptz - waiting_since)) / 60 / ${agingMinutes}) DESC,
-        LEAST(first_response_due_at, next_response_due_at) ASC NULLS LAST, waiting_since, id
+      ORDER BY queue_key, id
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     )

@@ -47,7 +47,8 @@ export function emptyRuleSet(): CompiledRuleSet {
   return defaultRuleSet;
 }
 
-export async function loadAgents(db: Kysely<Database>, workspaceId: string, onlyIds?: string[]): Promise<RoutingAgent[]> {
+/** Agents with their current loads. */
+export async function loadAgents(db: Kysely<Database>, workspaceId: string, options: { only?: string[] } = {}): Promise<RoutingAgent[]> {
   let q = db
     .selectFrom('agent_profiles as p')
     .innerJoin('users as u', (j) => j.onRef('u.id', '=', 'p.user_id').on('u.active', '=', true))
@@ -68,18 +69,14 @@ export async function loadAgents(db: Kysely<Database>, workspaceId: string, only
       >`COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = p.user_id), '{}')`.as(
         'team_ids',
       ),
-      sql<
-        Record<string, number>
-      >`COALESCE((SELECT jsonb_object_agg(l.channel_kind, l.active) FROM agent_loads l WHERE l.user_id = p.user_id AND l.active > 0), '{}')`.as(
-        'loads',
-      ),
+      'p.load_total',
+      'p.load_channels',
     ])
     .where('p.workspace_id', '=', workspaceId)
     .orderBy('p.user_id');
-  if (onlyIds) q = q.where('p.user_id', 'in', onlyIds.length > 0 ? onlyIds : ['00000000-0000-0000-0000-000000000000']);
+  if (options.only) q = q.where('p.user_id', 'in', options.only.length > 0 ? options.only : ['00000000-0000-0000-0000-000000000000']);
   const rows = await q.execute();
   return rows.map((r) => {
-    const channels = r.loads;
     return {
       id: r.user_id,
       name: r.name,
@@ -91,7 +88,7 @@ export async function loadAgents(db: Kysely<Database>, workspaceId: string, only
       timezone: r.timezone,
       schedule: r.schedule ? new CompiledSchedule(r.schedule as Schedule) : null,
       capacity: { total: r.capacity_total, channels: r.capacity_channels },
-      load: { total: Object.values(channels).reduce((a, b) => a + b, 0), channels },
+      load: { total: r.load_total, channels: r.load_channels },
       lastAssignedAt: r.last_assigned_at,
     };
   });

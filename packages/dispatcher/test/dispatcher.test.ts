@@ -70,15 +70,11 @@ describe('dispatcher', () => {
     expect(rows.filter((r) => r.assignee_id === a && r.channel_kind === 'webform')).toHaveLength(2);
     expect(rows.filter((r) => r.assignee_id === a)).toHaveLength(3);
     const loads = await db()
-      .selectFrom('agent_loads')
-      .select(['channel_kind', 'active'])
+      .selectFrom('agent_profiles')
+      .select(['load_total', 'load_channels'])
       .where('user_id', '=', a)
-      .orderBy('channel_kind')
-      .execute();
-    expect(loads).toEqual([
-      { channel_kind: 'email', active: 1 },
-      { channel_kind: 'webform', active: 2 },
-    ]);
+      .executeTakeFirst();
+    expect(loads).toEqual({ load_total: 3, load_channels: { email: 1, webform: 2 } });
     // The third form waits for a web-form place, the second email for any place at all.
     const reasons = rows.filter((r) => r.assignee_id === null).map((r) => [r.channel_kind, r.routing_explanation]);
     expect(reasons).toMatchObject([

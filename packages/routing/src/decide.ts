@@ -15,6 +15,18 @@ import type {
 
 const FALLBACK = { id: 'fallback', name: 'Fallback', index: -1 } as const;
 
+export interface DecideOptions {
+  /**
+   * `full` (the default, for previews) lists every excluded agent with details and ranks every
+   * eligible one; `summary` (what the dispatcher stores) keeps counts and the top three. The
+   * choice is the same either way.
+   */
+  explain?: 'full' | 'summary';
+}
+
+/** How many ranked candidates a summary keeps. */
+const SUMMARY_TOP = 3;
+
 /**
  * Chooses where a conversation goes and why. Pure: the same conversation, agents, rule set and
  * instant always give the same answer, so a preview shows exactly what the dispatcher will do.
@@ -23,7 +35,14 @@ const FALLBACK = { id: 'fallback', name: 'Fallback', index: -1 } as const;
  * passed widen the target; every agent is checked in a fixed order and the first failed check is
  * the reason they were passed over; among the rest the least occupied wins, then the longest idle.
  */
-export function decide(conversation: RoutingConversation, agents: readonly RoutingAgent[], ruleSet: CompiledRuleSet, now: Date): Decision {
+export function decide(
+  conversation: RoutingConversation,
+  agents: readonly RoutingAgent[],
+  ruleSet: CompiledRuleSet,
+  now: Date,
+  options: DecideOptions = {},
+): Decision {
+  const full = options.explain !== 'summary';
   const clock = new LocalClock(now);
   const local = clock.in(conversation.timezone);
   const waitedMinutes = Math.max(0, (now.getTime() - conversation.waitingSince.getTime()) / 60_000);
@@ -64,17 +83,17 @@ export function decide(conversation: RoutingConversation, agents: readonly Routi
   const excludedCounts: Partial<Record<ExclusionReason, number>> = {};
   const eligible: RoutingAgent[] = [];
   for (const agent of agents) {
-    const why = exclusion(agent, conversation, target, teamSet, declined, clock);
+    const why = exclusion(agent, conversation, target, teamSet, declined, clock, full);
     const failed = why ?? (filter && !passesFilter(filter.run, context, agent) ? ({ reason: 'filter' } as const) : null);
     if (failed) {
-      excluded.push({ agentId: agent.id, ...failed });
+      if (full) excluded.push({ agentId: agent.id, ...failed });
       excludedCounts[failed.reason] = (excludedCounts[failed.reason] ?? 0) + 1;
     } else {
       eligible.push(agent);
     }
   }
 
-  const ranking = rank(eligible, conversation.channel, now);
+  const ranking = rank(eligible, conversation.channel, now, full ? Number.POSITIVE_INFINITY : SUMMARY_TOP);
   const best = ranking[0];
   const chosen = best ? eligible.find((a) => a.id === best.agentId) : undefined;
   const teamId = chosen
@@ -156,6 +175,7 @@ function exclusion(
   teams: Set<string>,
   declined: Set<string>,
   clock: LocalClock,
+  details: boolean,
 ): { reason: ExclusionReason; detail?: string } | null {
   if (teams.size > 0 && !agent.teamIds.some((t) => teams.has(t))) return { reason: 'not_in_team' };
   if (agent.status === 'offline') return { reason: 'offline' };
@@ -163,28 +183,43 @@ function exclusion(
   if (agent.schedule) {
     const t = clock.in(agent.schedule.timezone ?? agent.timezone);
     const shift = agent.schedule.covers(t);
-    if (!shift.on) return { reason: 'outside_shift', detail: `${shift.holiday ? 'holiday, ' : ''}local time ${formatMinute(t.minute)}` };
+    if (!shift.on) {
+      return details
+        ? { reason: 'outside_shift', detail: `${shift.holiday ? 'holiday, ' : ''}local time ${formatMinute(t.minute)}` }
+        : OUTSIDE_SHIFT;
+    }
   }
   if (declined.has(agent.id)) return { reason: 'declined' };
   const channelCap = agent.capacity.channels[c.channel];
   const channelLoad = agent.load.channels[c.channel] ?? 0;
-  if (channelCap !== undefined && channelLoad >= channelCap)
-    return { reason: 'channel_capacity', detail: `${channelLoad}/${channelCap} ${c.channel}` };
-  if (agent.load.total >= agent.capacity.total) return { reason: 'total_capacity', detail: `${agent.load.total}/${agent.capacity.total}` };
+  if (channelCap !== undefined && channelLoad >= channelCap) {
+    return details ? { reason: 'channel_capacity', detail: `${channelLoad}/${channelCap} ${c.channel}` } : CHANNEL_CAPACITY;
+  }
+  if (agent.load.total >= agent.capacity.total) {
+    return details ? { reason: 'total_capacity', detail: `${agent.load.total}/${agent.capacity.total}` } : TOTAL_CAPACITY;
+  }
   for (const skill of target.skills) {
     const level = agent.skills[skill.name];
     if (level === undefined || level < skill.minLevel) {
-      return { reason: 'missing_skill', detail: `${skill.name} ${level ?? 0} < ${skill.minLevel}` };
+      return details ? { reason: 'missing_skill', detail: `${skill.name} ${level ?? 0} < ${skill.minLevel}` } : MISSING_SKILL;
     }
   }
   if (target.languages.length > 0 && !target.languages.some((l) => agent.languages.includes(l))) {
-    return { reason: 'missing_language', detail: target.languages.join('/') };
+    return details ? { reason: 'missing_language', detail: target.languages.join('/') } : MISSING_LANGUAGE;
   }
   if (target.regions.length > 0 && !target.regions.some((r) => agent.regions.includes(r))) {
-    return { reason: 'missing_region', detail: target.regions.join('/') };
+    return details ? { reason: 'missing_region', detail: target.regions.join('/') } : MISSING_REGION;
   }
   return null;
 }
+
+// Shared answers for summaries: a decision over a thousand agents allocates nothing per agent.
+const OUTSIDE_SHIFT = { reason: 'outside_shift' } as const;
+const CHANNEL_CAPACITY = { reason: 'channel_capacity' } as const;
+const TOTAL_CAPACITY = { reason: 'total_capacity' } as const;
+const MISSING_SKILL = { reason: 'missing_skill' } as const;
+const MISSING_LANGUAGE = { reason: 'missing_language' } as const;
+const MISSING_REGION = { reason: 'missing_region' } as const;
 
 function passesFilter(run: (ctx: Record<string, unknown>) => unknown, context: Record<string, unknown>, agent: RoutingAgent): boolean {
   try {
@@ -194,9 +229,12 @@ function passesFilter(run: (ctx: Record<string, unknown>) => unknown, context: R
   }
 }
 
-/** Least occupied after taking this conversation first, then the longest idle, then the id. */
-function rank(eligible: RoutingAgent[], channel: string, now: Date): Candidate[] {
-  const candidates = eligible.map((a) => {
+/**
+ * Least occupied after taking this conversation first, then the longest idle, then the id. Keeps
+ * the best `top` (a partial selection, so a summary over many agents does not sort them all).
+ */
+function rank(eligible: RoutingAgent[], channel: string, now: Date, top: number): Candidate[] {
+  const candidate = (a: RoutingAgent): Candidate => {
     const cap = a.capacity.channels[channel];
     return {
       agentId: a.id,
@@ -204,13 +242,29 @@ function rank(eligible: RoutingAgent[], channel: string, now: Date): Candidate[]
       channelOccupancy: cap === undefined ? 0 : round(((a.load.channels[channel] ?? 0) + 1) / cap),
       idleSeconds: a.lastAssignedAt ? Math.max(0, Math.floor((now.getTime() - a.lastAssignedAt.getTime()) / 1000)) : null,
     };
-  });
-  return candidates.sort(
-    (x, y) =>
-      x.occupancy - y.occupancy ||
-      x.channelOccupancy - y.channelOccupancy ||
-      idleRank(y.idleSeconds) - idleRank(x.idleSeconds) ||
-      (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0),
+  };
+  if (top >= eligible.length) return eligible.map(candidate).sort(compareCandidates);
+  const best: Candidate[] = [];
+  for (const a of eligible) {
+    const c = candidate(a);
+    if (best.length >= top) {
+      const last = best[best.length - 1] as Candidate;
+      if (compareCandidates(c, last) >= 0) continue;
+      best.pop();
+    }
+    let i = best.length;
+    while (i > 0 && compareCandidates(c, best[i - 1] as Candidate) < 0) i--;
+    best.splice(i, 0, c);
+  }
+  return best;
+}
+
+function compareCandidates(x: Candidate, y: Candidate): number {
+  return (
+    x.occupancy - y.occupancy ||
+    x.channelOccupancy - y.channelOccupancy ||
+    idleRank(y.idleSeconds) - idleRank(x.idleSeconds) ||
+    (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0)
   );
 }
 

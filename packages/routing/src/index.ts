@@ -1,4 +1,4 @@
-export { compactExplanation, decide } from './decide.ts';
+export { compactExplanation, type DecideOptions, decide } from './decide.ts';
 export { conditionContext, fold, VOCABULARY } from './expressions.ts';
 export { customerTimezone, DEFAULT_LANGUAGES, detectLanguage, type TimezoneSource } from './locale.ts';
 export {
@@ -23,5 +23,5 @@ export {
   scheduleSchema,
   WEEKDAYS,
 } from './schedule.ts';
-export { pickSlaPolicy, type SlaPolicy, type SlaPolicyInput, slaDueAt, slaPolicySchema } from './sla.ts';
+export { DEFAULT_TARGET_MINUTES, pickSlaPolicy, queueKey, type SlaPolicy, type SlaPolicyInput, slaDueAt, slaPolicySchema } from './sla.ts';
 export type * from './types.ts';

@@ -52,3 +52,18 @@ export function slaDueAt(
   if (minutes === null) return null;
   return addBusinessMinutes(from, minutes, policy.businessHours ? team.hours : null, team.timezone);
 }
+
+/** Without an SLA, a conversation is treated as due this long after its wait began. */
+export const DEFAULT_TARGET_MINUTES = 60;
+
+/**
+ * The waiting queue's order, as one instant per conversation (earliest first): its SLA deadline,
+ * or its wait's start plus an hour, moved earlier by `agingMinutes` per priority level. Ordering
+ * by it is ordering by priority with aging (one level per `agingMinutes` waited, so nothing
+ * starves) with deadlines taking precedence as they near, and it is a constant per conversation
+ * that an index can keep sorted.
+ */
+export function queueKey(waitingSince: Date, priority: number, agingMinutes: number, dueAt: Date | null): Date {
+  const byPriority = waitingSince.getTime() + (DEFAULT_TARGET_MINUTES - priority * agingMinutes) * 60_000;
+  return new Date(dueAt ? Math.min(dueAt.getTime(), byPriority) : byPriority);
+}

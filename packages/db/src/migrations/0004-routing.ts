@@ -7,9 +7,11 @@ import { type Kysely, sql } from 'kysely';
  * Two invariants live in triggers rather than in application code, because every path that touches
  * a conversation (ingest, agents' status buttons, the dispatcher, a DBA's UPDATE) must keep them:
  * - waiting_since is set exactly while a conversation is open with nobody assigned (an offer keeps
- *   it: the customer is still waiting, and escalation keeps counting);
- * - agent_loads counts, per agent and channel kind, the open or pending conversations they hold
- *   or are offered, in the same transaction as the change, so capacity checks read exact numbers.
+ *   it: the customer is still waiting, and escalation keeps counting), and with it queue_key, the
+ *   queue order (an effective deadline, see queueKey in the routing package);
+ * - an agent's load (open or pending conversations they hold or are offered, in all and per
+ *   channel kind) changes in the same transaction as the conversation. It lives on the agent's
+ *   profile row, so the dispatcher's lock on that row also returns the load as it is now.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -28,17 +30,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       capacity_total integer NOT NULL DEFAULT 10 CHECK (capacity_total >= 0),
       capacity_channels jsonb NOT NULL DEFAULT '{}',
       last_assigned_at timestamptz,
+      load_total integer NOT NULL DEFAULT 0,
+      load_channels jsonb NOT NULL DEFAULT '{}',
       updated_at timestamptz NOT NULL DEFAULT now()
     );
     CREATE INDEX agent_profiles_workspace_idx ON agent_profiles (workspace_id);
-
-    CREATE TABLE agent_loads (
-      user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-      channel_kind text NOT NULL,
-      workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-      active integer NOT NULL CHECK (active >= 0),
-      PRIMARY KEY (user_id, channel_kind)
-    );
 
     ALTER TABLE teams
       ADD COLUMN timezone text NOT NULL DEFAULT 'UTC',
@@ -82,6 +78,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN channel_kind text,
       ADD COLUMN incident_id uuid,
       ADD COLUMN waiting_since timestamptz,
+      ADD COLUMN queue_key timestamptz,
       ADD COLUMN routed_at timestamptz,
       ADD COLUMN routing_rule text,
       ADD COLUMN routing_explanation jsonb,
@@ -99,15 +96,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD CONSTRAINT conversations_offer_check CHECK ((offered_to IS NULL) = (offer_expires_at IS NULL));
 
     UPDATE conversations c SET channel_kind = a.kind FROM channel_accounts a WHERE a.id = c.channel_account_id;
-    UPDATE conversations SET waiting_since = COALESCE(last_inbound_at, created_at)
+    UPDATE conversations SET waiting_since = COALESCE(last_inbound_at, created_at), queue_key = COALESCE(last_inbound_at, created_at) + interval '60 minutes'
       WHERE status = 'open' AND assignee_id IS NULL;
-    INSERT INTO agent_loads (user_id, channel_kind, workspace_id, active)
-      SELECT assignee_id, channel_kind, workspace_id, count(*) FROM conversations
-      WHERE assignee_id IS NOT NULL AND status IN ('open', 'pending')
-      GROUP BY assignee_id, channel_kind, workspace_id;
 
     -- The dispatcher's queue: small (only waiting conversations), read in priority order.
-    CREATE INDEX conversations_waiting_idx ON conversations (workspace_id, waiting_since) WHERE waiting_since IS NOT NULL AND offered_to IS NULL;
+    CREATE INDEX conversations_waiting_idx ON conversations (workspace_id, queue_key, id) WHERE waiting_since IS NOT NULL AND offered_to IS NULL;
     CREATE INDEX conversations_offers_idx ON conversations (offer_expires_at) WHERE offered_to IS NOT NULL;
     CREATE INDEX conversations_sla_idx ON conversations (workspace_id, first_response_due_at, next_response_due_at)
       WHERE first_response_due_at IS NOT NULL OR next_response_due_at IS NOT NULL;
@@ -116,8 +109,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     BEGIN
       IF NEW.status = 'open' AND NEW.assignee_id IS NULL THEN
         NEW.waiting_since := COALESCE(NEW.waiting_since, now());
+        -- Until routing sets it from priority and SLA, a new wait is due an hour after it began.
+        NEW.queue_key := COALESCE(NEW.queue_key, NEW.waiting_since + interval '60 minutes');
       ELSE
         NEW.waiting_since := NULL;
+        NEW.queue_key := NULL;
       END IF;
       RETURN NEW;
     END $$;
@@ -142,22 +138,38 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       IF old_owner IS NOT DISTINCT FROM new_owner AND (old_owner IS NULL OR old_kind = new_kind) THEN
         RETURN NULL;
       END IF;
+      -- Users without a routing profile have no load to keep; one is computed when it is created.
       IF old_owner IS NOT NULL THEN
-        UPDATE agent_loads SET active = active - 1 WHERE user_id = old_owner AND channel_kind = old_kind;
+        UPDATE agent_profiles SET load_total = GREATEST(load_total - 1, 0),
+          load_channels = jsonb_set(load_channels, ARRAY[old_kind], to_jsonb(GREATEST(COALESCE((load_channels ->> old_kind)::int, 0) - 1, 0)))
+        WHERE user_id = old_owner;
       END IF;
       IF new_owner IS NOT NULL THEN
-        INSERT INTO agent_loads (user_id, channel_kind, workspace_id, active) VALUES (new_owner, new_kind, NEW.workspace_id, 1)
-          ON CONFLICT (user_id, channel_kind) DO UPDATE SET active = agent_loads.active + 1;
+        UPDATE agent_profiles SET load_total = load_total + 1,
+          load_channels = jsonb_set(load_channels, ARRAY[new_kind], to_jsonb(COALESCE((load_channels ->> new_kind)::int, 0) + 1))
+        WHERE user_id = new_owner;
       END IF;
       RETURN NULL;
     END $$;
     CREATE TRIGGER conversations_agent_load AFTER INSERT OR DELETE OR UPDATE OF status, assignee_id, offered_to, channel_kind
       ON conversations FOR EACH ROW EXECUTE FUNCTION centralita_agent_load();
+
+    CREATE FUNCTION centralita_initial_load() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      SELECT COALESCE(sum(n), 0), COALESCE(jsonb_object_agg(kind, n), '{}') INTO NEW.load_total, NEW.load_channels
+      FROM (SELECT COALESCE(channel_kind, 'unknown') AS kind, count(*)::int AS n FROM conversations
+            WHERE COALESCE(assignee_id, offered_to) = NEW.user_id AND status IN ('open', 'pending') GROUP BY 1) s;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER agent_profiles_initial_load BEFORE INSERT ON agent_profiles
+      FOR EACH ROW EXECUTE FUNCTION centralita_initial_load();
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    DROP TRIGGER agent_profiles_initial_load ON agent_profiles;
+    DROP FUNCTION centralita_initial_load();
     DROP TRIGGER conversations_agent_load ON conversations;
     DROP TRIGGER conversations_waiting_since ON conversations;
     DROP FUNCTION centralita_agent_load();
@@ -166,7 +178,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP INDEX conversations_offers_idx;
     DROP INDEX conversations_sla_idx;
     ALTER TABLE conversations DROP CONSTRAINT conversations_offer_check,
-      DROP COLUMN channel_kind, DROP COLUMN incident_id, DROP COLUMN waiting_since, DROP COLUMN routed_at,
+      DROP COLUMN channel_kind, DROP COLUMN incident_id, DROP COLUMN waiting_since, DROP COLUMN queue_key, DROP COLUMN routed_at,
       DROP COLUMN routing_rule, DROP COLUMN routing_explanation, DROP COLUMN escalation_level, DROP COLUMN team_pinned, DROP COLUMN declined_by,
       DROP COLUMN offered_to, DROP COLUMN offer_expires_at, DROP COLUMN assigned_at, DROP COLUMN awaiting_reply_since,
       DROP COLUMN first_responded_at, DROP COLUMN first_response_due_at, DROP COLUMN next_response_due_at, DROP COLUMN sla_breached;
@@ -174,7 +186,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP TABLE routing_rule_sets;
     ALTER TABLE teams DROP COLUMN timezone, DROP COLUMN business_hours, DROP COLUMN assignment,
       DROP COLUMN offer_timeout_seconds, DROP COLUMN reassign_unanswered_minutes, DROP COLUMN reroute_when_unavailable;
-    DROP TABLE agent_loads;
     DROP TABLE agent_profiles;
     ALTER TABLE workspaces DROP COLUMN timezone;
   `.execute(db);
