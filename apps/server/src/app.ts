@@ -21,9 +21,12 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChannelRoutes } from './routes/channel-accounts.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { renderHomePage } from './routes/home.ts';
+import { registerRoutingRoutes } from './routes/routing.ts';
+import { registerTeamRoutes } from './routes/teams.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { Inbox } from './services/inbox.ts';
+import { RoutingService } from './services/routing.ts';
 
 export const VERSION = '0.1.0';
 
@@ -84,7 +87,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   });
   const realtime = createRealtime();
   let baseUrl = options.publicUrl?.replace(/\/$/, '') ?? 'http://127.0.0.1';
-  const ctx: AppContext = {
+  const base: Omit<AppContext, 'routing'> = {
     db: options.db,
     logger: options.logger,
     box,
@@ -99,6 +102,9 @@ export function createCentralita(options: CentralitaOptions): Centralita {
       ...options.settings,
     },
   };
+  // The routing service needs the context and the context offers it: built in two steps.
+  const ctx = base as AppContext;
+  (ctx as { routing: RoutingService }).routing = new RoutingService(ctx);
   const inbox = new Inbox(ctx);
   channels.setSink(inbox);
 
@@ -139,6 +145,8 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerUserRoutes(registry, ctx);
   registerChannelRoutes(registry, ctx);
   registerConversationRoutes(registry, ctx, inbox);
+  registerTeamRoutes(registry, ctx);
+  registerRoutingRoutes(registry, ctx);
   api.get('/openapi.json', (_req, res) => {
     res.json(registry.openapi({ title: 'Centralita API', version: VERSION }));
   });

@@ -3,6 +3,7 @@ import type { ChannelHost } from './channels/host.ts';
 import type { SecretBox } from './crypto.ts';
 import type { AppLogger } from './logger.ts';
 import type { Realtime } from './realtime/realtime.ts';
+import type { RoutingService } from './services/routing.ts';
 
 /** Everything a request handler, job or socket may use; built once by `createCentralita`. */
 export interface AppContext {
@@ -15,6 +16,7 @@ export interface AppContext {
   readonly publicUrl: () => string;
   readonly channels: ChannelHost;
   readonly realtime: Realtime;
+  readonly routing: RoutingService;
   readonly settings: {
     /** How long a customer's conversation link works. */
     portalTokenTtlMs: number;

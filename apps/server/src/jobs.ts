@@ -1,6 +1,7 @@
 import { ConfigError, SendError } from '@centralita/channel-kit';
 import { CentralitaError, SYSTEM_ACTOR } from '@centralita/core';
 import { findMessage, getConversation, recordDelivery } from '@centralita/db';
+import { ROUTING_TIMER_TASK } from '@centralita/dispatcher';
 import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
 import type { AppContext } from './context.ts';
 import type { Inbox } from './services/inbox.ts';
@@ -11,6 +12,8 @@ interface SendPayload {
   /** Attempts made by earlier jobs for this message, when a channel asked to wait before the next. */
   earlierAttempts?: number;
 }
+
+const ROUTING_SWEEP_ALL = 'routing_sweep_all';
 
 /** A channel's "retry after" is honoured up to this; a longer wait is more likely a fault than a plan. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
@@ -103,6 +106,35 @@ function wakeSnoozedTask(inbox: Inbox): Task {
   };
 }
 
+/** A routing timer (an offer's expiry, an escalation step, an SLA deadline): sweep its workspace. */
+function routingTimerTask(ctx: AppContext): Task {
+  return async (raw) => {
+    const { workspaceId } = raw as { workspaceId: string };
+    await ctx.routing.sweep(workspaceId);
+  };
+}
+
+/**
+ * Every minute, each workspace with routing is swept: shifts start and end on the minute, and a
+ * lost timer (a database restored from backup) costs at most a minute.
+ */
+function routingSweepAllTask(ctx: AppContext): Task {
+  return async () => {
+    const rows = await ctx.db.kysely.selectFrom('agent_profiles').select('workspace_id').distinct().execute();
+    for (const { workspace_id } of rows) {
+      try {
+        await ctx.routing.sweep(workspace_id);
+      } catch (error) {
+        // One workspace's trouble must not stop the others' routing.
+        ctx.logger.error(
+          { workspaceId: workspace_id, error: error instanceof Error ? error.message : String(error) },
+          'routing sweep failed',
+        );
+      }
+    }
+  };
+}
+
 /** Starts the job worker in this process (outbound sends and timers). */
 export async function startWorker(ctx: AppContext, inbox: Inbox, options: { concurrency?: number } = {}): Promise<Runner> {
   const logger = new WorkerLogger((scope) => (level, message, meta) => {
@@ -117,6 +149,12 @@ export async function startWorker(ctx: AppContext, inbox: Inbox, options: { conc
     noHandleSignals: true,
     pollInterval: 1_000,
     logger,
-    taskList: { send_message: sendMessageTask(ctx), wake_snoozed: wakeSnoozedTask(inbox) },
+    crontab: `* * * * * ${ROUTING_SWEEP_ALL} ?max=1`,
+    taskList: {
+      send_message: sendMessageTask(ctx),
+      wake_snoozed: wakeSnoozedTask(inbox),
+      [ROUTING_TIMER_TASK]: routingTimerTask(ctx),
+      [ROUTING_SWEEP_ALL]: routingSweepAllTask(ctx),
+    },
   });
 }

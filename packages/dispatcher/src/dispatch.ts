@@ -63,13 +63,19 @@ export class Dispatcher {
     }
     const run = (async () => {
       let total: DispatchResult = { assigned: 0, offered: 0, waiting: 0 };
-      do {
-        this.again.delete(workspaceId);
-        const r = await this.dispatch(workspaceId);
-        total = { assigned: total.assigned + r.assigned, offered: total.offered + r.offered, waiting: total.waiting + r.waiting };
-      } while (this.again.has(workspaceId));
+      try {
+        do {
+          this.again.delete(workspaceId);
+          const r = await this.dispatch(workspaceId);
+          total = { assigned: total.assigned + r.assigned, offered: total.offered + r.offered, waiting: total.waiting + r.waiting };
+        } while (this.again.has(workspaceId));
+      } finally {
+        // In the same tick as the last check: a kick arriving after it starts a new run instead
+        // of being folded into one that has already finished.
+        this.running.delete(workspaceId);
+      }
       return total;
-    })().finally(() => this.running.delete(workspaceId));
+    })();
     this.running.set(workspaceId, run);
     return run;
   }

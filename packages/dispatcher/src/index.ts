@@ -16,6 +16,7 @@ export {
 } from './config-store.ts';
 export { Dispatcher, type DispatcherOptions, type DispatchResult } from './dispatch.ts';
 export { type SweepResult, sweep } from './lifecycle.ts';
+export { type DescribedConversation, type PreviewRules, previewDecision } from './preview.ts';
 export {
   discardDraft,
   getDraft,

@@ -123,7 +123,7 @@ async function release(
 ): Promise<Row[]> {
   const out = await sql<Row>`
     WITH due AS (
-      SELECT id, ${sql.ref(holder)} AS previous_agent FROM conversations WHERE ${where} FOR UPDATE SKIP LOCKED
+      SELECT id, ${sql.ref(holder)} AS previous_agent FROM conversations WHERE ${where} FOR NO KEY UPDATE SKIP LOCKED
     )
     UPDATE conversations c SET ${set}
     FROM due WHERE c.id = due.id

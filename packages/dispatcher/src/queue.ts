@@ -34,7 +34,8 @@ export interface ClaimedRow {
 
 /**
  * Claims the most urgent waiting conversation nobody else is routing, locking it until the
- * transaction ends. Urgency is the queue key (an effective deadline from priority, aging and SLA;
+ * transaction ends. NO KEY UPDATE, not UPDATE: a row that another transaction merely refers to
+ * (a new portal link or event points at it, taking a key-share lock) must not be skipped. Urgency is the queue key (an effective deadline from priority, aging and SLA;
  * see queueKey), read in index order. `before` leaves out what this run already looked at, so a
  * conversation that must wait is not claimed again and again.
  */
@@ -45,7 +46,7 @@ export async function claimNext(trx: Kysely<Database>, workspaceId: string, befo
       WHERE workspace_id = ${workspaceId} AND waiting_since IS NOT NULL AND offered_to IS NULL AND (routed_at IS NULL OR routed_at < ${before})
       ORDER BY queue_key, id
       LIMIT 1
-      FOR UPDATE SKIP LOCKED
+      FOR NO KEY UPDATE SKIP LOCKED
     )
     SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
       c.channel_kind, c.incident_id, c.waiting_since, c.created_at, c.declined_by, c.routing_rule, c.escalation_level,
@@ -104,4 +105,22 @@ export function toRoutingConversation(
       declinedBy: row.declined_by,
     },
   };
+}
+
+/** The routing view of one conversation, read without locking (for previews). */
+export async function readRoutingRow(db: Kysely<Database>, workspaceId: string, conversationId: string): Promise<ClaimedRow | null> {
+  const result = await sql<ClaimedRow>`
+    SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
+      c.channel_kind, c.incident_id, COALESCE(c.waiting_since, c.created_at) AS waiting_since, c.created_at, c.declined_by,
+      c.routing_rule, c.escalation_level, c.awaiting_reply_since, c.first_responded_at, c.first_response_due_at, c.next_response_due_at,
+      ct.country AS contact_country, ct.timezone AS contact_timezone, ct.signals AS contact_signals,
+      m.text AS last_text, m.visibility AS last_visibility
+    FROM conversations c
+    JOIN contacts ct ON ct.id = c.contact_id
+    LEFT JOIN LATERAL (
+      SELECT text, visibility FROM messages
+      WHERE conversation_id = c.id AND direction = 'inbound' ORDER BY created_at DESC LIMIT 1
+    ) m ON true
+    WHERE c.id = ${conversationId} AND c.workspace_id = ${workspaceId}`.execute(db);
+  return result.rows[0] ?? null;
 }

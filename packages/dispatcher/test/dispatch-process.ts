@@ -19,7 +19,7 @@ export async function bareLoop(db: Kysely<Database>, ws: string, agentId: string
     const claimed = await db.transaction().execute(async (trx) => {
       const row = await sql<{ id: string }>`
         SELECT id FROM conversations WHERE workspace_id = ${ws} AND waiting_since IS NOT NULL AND offered_to IS NULL
-        ORDER BY queue_key, id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
+        ORDER BY queue_key, id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED`.execute(trx);
       const id = row.rows[0]?.id;
       if (!id) return false;
       await trx.updateTable('conversations').set({ assignee_id: agentId, assigned_at: new Date() }).where('id', '=', id).execute();

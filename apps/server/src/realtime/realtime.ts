@@ -1,5 +1,6 @@
 import type { Conversation } from '@centralita/core';
 import { findPortalToken, type StoredMessage, teamIdsOf } from '@centralita/db';
+import type { AgentView } from '@centralita/dispatcher';
 import type { Server, Socket } from 'socket.io';
 import type { AppContext } from '../context.ts';
 import { hashToken } from '../crypto.ts';
@@ -10,11 +11,13 @@ import { rooms, roomsFor, roomsOf } from './rooms.ts';
 /**
  * Server-to-console events (documented in docs/realtime.md):
  * `conversation.created`, `conversation.updated` { conversation };
- * `message.created`, `message.updated` { conversationId, message }.
+ * `message.created`, `message.updated` { conversationId, message }; `agent.updated` { agent }.
  * The customer portal namespace `/portal` gets `message.created` { message } without notes.
  */
 export interface Realtime {
   conversation(kind: 'created' | 'updated', conversation: Conversation): void;
+  /** An agent's status, profile or load changed: supervisors and the agent hear it. */
+  agent(workspaceId: string, agent: AgentView): void;
   message(kind: 'created' | 'updated', conversation: Conversation, message: StoredMessage): void;
   portal(conversationId: string, message: PortalMessage): void;
   /**
@@ -31,6 +34,9 @@ export function createRealtime(): Realtime {
   return {
     conversation(kind, conversation) {
       io?.to(roomsOf(conversation)).emit(`conversation.${kind}`, { conversation });
+    },
+    agent(workspaceId, agent) {
+      io?.to([rooms.everything(workspaceId), rooms.user(agent.id)]).emit('agent.updated', { agent });
     },
     message(kind, conversation, message) {
       io?.to(roomsOf(conversation)).emit(`message.${kind}`, { conversationId: conversation.id, message });

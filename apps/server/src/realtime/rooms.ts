@@ -2,7 +2,8 @@ import type { Conversation, Role } from '@centralita/core';
 
 /**
  * Socket rooms. A conversation with a team goes to that team and to supervisors; one without a
- * team goes to everyone in the workspace; its assignee always gets it. Nothing crosses workspaces.
+ * team goes to everyone in the workspace; its assignee (or the agent it is offered to) always gets
+ * it. Nothing crosses workspaces.
  */
 export const rooms = {
   everything: (workspaceId: string) => `ws:${workspaceId}:all`,
@@ -27,8 +28,12 @@ export function roomsFor(
 }
 
 /** Rooms that should hear about a conversation. */
-export function roomsOf(c: Pick<Conversation, 'workspaceId' | 'teamId' | 'assigneeId'>): string[] {
+export function roomsOf(
+  c: Pick<Conversation, 'workspaceId' | 'teamId' | 'assigneeId'> & { routing?: { offeredTo: string | null } },
+): string[] {
   const list = c.teamId ? [rooms.team(c.teamId), rooms.everything(c.workspaceId)] : [rooms.unteamed(c.workspaceId)];
   if (c.assigneeId) list.push(rooms.user(c.assigneeId));
+  // An agent offered a conversation outside their teams still hears about it.
+  if (c.routing?.offeredTo) list.push(rooms.user(c.routing.offeredTo));
   return list;
 }

@@ -1,34 +1,15 @@
-import { type Actor, CentralitaError, type StatusAction } from '@centralita/core';
-import { getConversation, listConversations, listEvents, listMessages, type Principal, teamIdsOf } from '@centralita/db';
+import { CentralitaError, type StatusAction } from '@centralita/core';
+import { listConversations, listEvents, listMessages } from '@centralita/db';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
 import type { Inbox } from '../services/inbox.ts';
+import { actorOf, visibleConversation, visibleTeams } from './access.ts';
 
 const page = {
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 };
-
-/** Teams whose conversations an agent may see (plus unteamed ones); null means all. */
-async function visibleTeams(ctx: AppContext, p: Principal): Promise<string[] | null> {
-  if (p.role !== 'agent') return null;
-  return p.userId ? teamIdsOf(ctx.db.kysely, p.userId) : [];
-}
-
-/** The conversation if the caller may see it, else `not_found` (no hint that it exists). */
-async function visibleConversation(ctx: AppContext, p: Principal, id: string) {
-  const conv = await getConversation(ctx.db.kysely, p.workspaceId, id);
-  const teams = await visibleTeams(ctx, p);
-  if (teams && conv.teamId && !teams.includes(conv.teamId))
-    throw new CentralitaError('not_found', `No conversation ${id} in this workspace.`);
-  return conv;
-}
-
-/** Who did it, for the event log: the signed-in user, or the API token. */
-function actorOf(p: Principal): Actor {
-  return p.kind === 'session' ? { type: 'user', id: p.userId } : { type: 'api_token', id: p.id };
-}
 
 /** Conversations, their messages and events, replies, notes and status changes. */
 export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, inbox: Inbox): void {

@@ -64,6 +64,7 @@ export class Inbox implements ChannelSink {
       if (result.createdConversation) realtime.conversation('created', conv);
       else realtime.conversation('updated', conv);
       realtime.message('created', conv, message);
+      this.ctx.routing.afterInbound(conv);
       this.ctx.logger.info(
         { channelAccountId: account.id, conversationId: conv.id, messageId: result.messageId, thread: result.threadRule ?? 'new' },
         'message received',
@@ -174,6 +175,7 @@ export class Inbox implements ChannelSink {
   async setStatus(workspaceId: string, conversationId: string, action: StatusAction, actor: Actor) {
     const conv = await changeStatus(this.ctx.db.kysely, workspaceId, conversationId, action, actor, this.ctx.clock());
     this.ctx.realtime.conversation('updated', conv);
+    this.ctx.routing.afterStatusChange(conv);
     return conv;
   }
 }

@@ -1,0 +1,112 @@
+import type { Actor, Conversation } from '@centralita/core';
+import {
+  type AgentView,
+  answerOffer,
+  assignManually,
+  Dispatcher,
+  getAgentView,
+  type ProfilePatch,
+  setAgentStatus,
+  sweep,
+  updateAgentProfile,
+} from '@centralita/dispatcher';
+import type { AgentStatus } from '@centralita/routing';
+import type { AppContext } from '../context.ts';
+
+/**
+ * Routing inside the server: runs the dispatcher when something may let a conversation move
+ * (a customer writes, an agent comes online or frees a place, a supervisor changes the rules) and
+ * tells the consoles about every change it makes.
+ */
+export class RoutingService {
+  readonly dispatcher: Dispatcher;
+
+  constructor(private readonly ctx: AppContext) {
+    this.dispatcher = new Dispatcher({
+      db: ctx.db.kysely,
+      clock: ctx.clock,
+      onChange: (c) => ctx.realtime.conversation('updated', c),
+    });
+  }
+
+  /**
+   * Routes the workspace's queue soon, in this process. A failed run is logged and tried again a
+   * little later (the minute sweep is the last resort), so one failure does not leave customers
+   * waiting until something else happens.
+   */
+  kick(workspaceId: string, attempt = 0): void {
+    this.dispatcher.kick(workspaceId).catch((error: unknown) => {
+      this.ctx.logger.error({ workspaceId, attempt, error: error instanceof Error ? error.message : String(error) }, 'routing run failed');
+      if (attempt < 3) setTimeout(() => this.kick(workspaceId, attempt + 1), 500 * 2 ** attempt).unref();
+    });
+  }
+
+  /** Routes the queue and waits for it (timers and tests). */
+  async route(workspaceId: string) {
+    return this.dispatcher.kick(workspaceId);
+  }
+
+  /** Runs everything time makes due in the workspace, then routes (the job queue's timers call this). */
+  async sweep(workspaceId: string) {
+    return sweep(this.dispatcher, workspaceId, (c) => this.ctx.realtime.conversation('updated', c));
+  }
+
+  /** After a customer wrote: a waiting conversation is routed; an assigned one gets its next-response deadline. */
+  afterInbound(conversation: Conversation): void {
+    if (conversation.routing.waitingSince && !conversation.routing.offeredTo) {
+      this.kick(conversation.workspaceId);
+      return;
+    }
+    if (conversation.assigneeId && conversation.status === 'open') {
+      this.dispatcher
+        .refreshSla(conversation.workspaceId, conversation.id)
+        .then((updated) => {
+          if (updated) this.ctx.realtime.conversation('updated', updated);
+        })
+        .catch((error: unknown) => this.ctx.logger.error({ conversationId: conversation.id, error: String(error) }, 'SLA refresh failed'));
+    }
+  }
+
+  /** After a status change: a resolved or snoozed conversation frees a place, a reopened one waits. */
+  afterStatusChange(conversation: Conversation): void {
+    this.kick(conversation.workspaceId);
+  }
+
+  async setStatus(workspaceId: string, userId: string, status: AgentStatus): Promise<AgentView> {
+    await setAgentStatus(this.ctx.db.kysely, workspaceId, userId, status, this.ctx.clock());
+    return this.afterAgentChange(workspaceId, userId, status);
+  }
+
+  async updateProfile(workspaceId: string, userId: string, patch: ProfilePatch): Promise<AgentView> {
+    await updateAgentProfile(this.ctx.db.kysely, workspaceId, userId, patch, this.ctx.clock());
+    return this.afterAgentChange(workspaceId, userId, patch.status);
+  }
+
+  private async afterAgentChange(workspaceId: string, userId: string, status: AgentStatus | undefined): Promise<AgentView> {
+    const view = await getAgentView(this.ctx.db.kysely, workspaceId, userId);
+    this.ctx.realtime.agent(workspaceId, view);
+    // Going offline hands their conversations on at once; any other change may let the queue move.
+    if (status === 'offline') {
+      this.sweep(workspaceId).catch((error: unknown) =>
+        this.ctx.logger.error({ workspaceId, error: String(error) }, 'routing sweep failed'),
+      );
+    } else {
+      this.kick(workspaceId);
+    }
+    return view;
+  }
+
+  async answerOffer(workspaceId: string, conversationId: string, agentId: string, accept: boolean): Promise<Conversation> {
+    const conv = await answerOffer(this.ctx.db.kysely, workspaceId, conversationId, agentId, accept, this.ctx.clock());
+    this.ctx.realtime.conversation('updated', conv);
+    if (!accept) this.kick(workspaceId);
+    return conv;
+  }
+
+  async assign(workspaceId: string, conversationId: string, to: { agentId: string | null; teamId?: string | null }, actor: Actor) {
+    const conv = await assignManually(this.ctx.db.kysely, workspaceId, conversationId, to, actor, this.ctx.clock());
+    this.ctx.realtime.conversation('updated', conv);
+    this.kick(workspaceId);
+    return conv;
+  }
+}
