@@ -90,7 +90,8 @@ describe('the README start command (embedded PostgreSQL)', () => {
     const login = await fetch(`${second.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'agent@demo.centralita.dev', password: 'centralita-demo' }),
+      // A supervisor sees every team's conversations (routing put the demo ones in teams).
+      body: JSON.stringify({ email: 'supervisor@demo.centralita.dev', password: 'centralita-demo' }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const list = await (await fetch(`${second.url}/api/v1/conversations?limit=200`, { headers: { cookie } })).json();

@@ -1,4 +1,5 @@
 import { createChannelAccount, createUser, createWorkspace, findWorkspace } from '@centralita/db';
+import { createSlaPolicy, createTeam, publish, saveDraft, updateAgentProfile } from '@centralita/dispatcher';
 import type { AppContext } from './context.ts';
 import { hashPassword } from './crypto.ts';
 import type { Inbox } from './services/inbox.ts';
@@ -75,6 +76,7 @@ export async function seedDemo(ctx: AppContext, inbox: Inbox): Promise<DemoInfo>
     settings: { title: 'Demo Telecom support', intro: 'Tell us what happened; we answer within the hour.' },
     secretsEncrypted: null,
   });
+  await seedRouting(ctx, ws.id, users);
   const ids: string[] = [];
   for (const [i, s] of SAMPLES.entries()) {
     const result = await inbox.receive(
@@ -120,5 +122,89 @@ export async function seedDemo(ctx: AppContext, inbox: Inbox): Promise<DemoInfo>
       { type: 'user', id: agent.id },
     );
   }
+  // Routing runs as messages arrive; waiting for it here means the inbox is settled when the
+  // command returns (and the CLI does not close the database under a run).
+  await ctx.routing.route(ws.id);
   return { workspaceId: ws.id, formUrl: `${ctx.publicUrl()}/webhooks/${account.id}`, created: true };
+}
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[];
+
+/** Two teams, the demo agents online with profiles, an SLA and a small published rule set. */
+async function seedRouting(ctx: AppContext, workspaceId: string, users: { id: string; role: string }[]): Promise<void> {
+  const db = ctx.db.kysely;
+  const iberia = await createTeam(db, workspaceId, {
+    name: 'Iberia',
+    timezone: 'Europe/Madrid',
+    businessHours: { shifts: [{ days: WEEKDAYS, start: '08:00', end: '20:00' }], holidays: ['2026-12-25', '2027-01-01', '2027-01-06'] },
+  });
+  const global = await createTeam(db, workspaceId, { name: 'Global', timezone: 'UTC' });
+  const now = ctx.clock();
+  for (const u of users) {
+    if (u.role === 'agent') {
+      await updateAgentProfile(
+        db,
+        workspaceId,
+        u.id,
+        {
+          status: 'online',
+          timezone: 'Europe/Madrid',
+          languages: ['es', 'en'],
+          regions: ['ES'],
+          skills: { billing: 6, fibre: 4 },
+          capacity: { total: 8, channels: { webform: 4, email: 6, twitter: 6 } },
+          teamIds: [iberia.id],
+        },
+        now,
+      );
+    } else if (u.role === 'supervisor') {
+      await updateAgentProfile(
+        db,
+        workspaceId,
+        u.id,
+        {
+          status: 'online',
+          timezone: 'Europe/Madrid',
+          languages: ['en', 'es', 'pt'],
+          skills: { billing: 8 },
+          capacity: { total: 5, channels: {} },
+          teamIds: [iberia.id, global.id],
+        },
+        now,
+      );
+    }
+  }
+  await createSlaPolicy(db, workspaceId, {
+    name: 'Standard',
+    teamId: null,
+    minPriority: 0,
+    firstResponseMinutes: 60,
+    nextResponseMinutes: 120,
+    businessHours: true,
+  });
+  await saveDraft(
+    db,
+    workspaceId,
+    {
+      rules: [
+        {
+          id: 'influencers',
+          name: 'People with a large audience first',
+          when: 'contact.followers >= 100000 || contact.verified',
+          target: { teams: ['Global'] },
+          priority: '50 + (contact.followers >= 1000000 ? 30 : 0)',
+        },
+        {
+          id: 'spanish',
+          name: 'Spanish speakers to Iberia',
+          when: 'conversation.language == "es"',
+          target: { teams: ['Iberia'], languages: 'conversation' },
+          escalation: [{ afterMinutes: 10, addTeams: ['Global'], raisePriority: 10 }],
+        },
+      ],
+      fallback: { target: { teams: ['Global'], languages: 'conversation' }, priority: 0 },
+    },
+    null,
+  );
+  await publish(db, workspaceId, { draft: true }, null, 'demo rules');
 }
