@@ -40,25 +40,9 @@ export interface ClaimedRow {
  * conversation that must wait is not claimed again and again.
  */
 export async function claimNext(trx: Kysely<Database>, workspaceId: string, before: Date): Promise<ClaimedRow | null> {
-  const result = await sql<ClaimedRow>`
-    WITH claimed AS (
-      SELECT id FROM conversations
-      WHERE workspace_id = ${workspaceId} AND waiting_since IS NOT NULL AND offered_to IS NULL AND (routed_at IS NULL OR routed_at < ${before})
-      ORDER BY queue_key, id
-      LIMIT 1
-      FOR NO KEY UPDATE SKIP LOCKED
-    )
-    SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
-      c.channel_kind, c.incident_id, c.waiting_since, c.created_at, c.declined_by, c.routing_rule, c.escalation_level,
-      c.awaiting_reply_since, c.first_responded_at, c.first_response_due_at, c.next_response_due_at,
-      ct.country AS contact_country, ct.timezone AS contact_timezone, ct.signals AS contact_signals,
-      m.text AS last_text, m.visibility AS last_visibility
-    FROM claimed JOIN conversations c ON c.id = claimed.id
-    JOIN contacts ct ON ct.id = c.contact_id
-    LEFT JOIN LATERAL (
-      SELECT text, visibility FROM messages
-      WHERE conversation_id = c.id AND direction = 'inbound' ORDER BY created_at DESC LIMIT 1
-    ) m ON true`.execute(trx);
+  // centralita_claim_waiting (migration 0004) selects in queue-key order with
+  // FOR NO KEY UPDATE SKIP LOCKED and joins the contact and the latest inbound message.
+  const result = await sql<ClaimedRow>`SELECT * FROM centralita_claim_waiting(${workspaceId}, ${before})`.execute(trx);
   return result.rows[0] ?? null;
 }
 

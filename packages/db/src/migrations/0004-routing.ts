@@ -154,6 +154,42 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TRIGGER conversations_agent_load AFTER INSERT OR DELETE OR UPDATE OF status, assignee_id, offered_to, channel_kind
       ON conversations FOR EACH ROW EXECUTE FUNCTION centralita_agent_load();
 
+    -- The dispatcher's claim, as a function so PostgreSQL plans it once per connection: planning
+    -- the join took longer than running it, on every conversation routed.
+    CREATE FUNCTION centralita_claim_waiting(p_workspace uuid, p_before timestamptz)
+    RETURNS TABLE (
+      id uuid, workspace_id uuid, status text, priority integer, language text, region text, subject text, tags text[],
+      team_id uuid, team_pinned boolean, channel_kind text, incident_id uuid, waiting_since timestamptz, created_at timestamptz,
+      declined_by uuid[], routing_rule text, escalation_level integer, awaiting_reply_since timestamptz,
+      first_responded_at timestamptz, first_response_due_at timestamptz, next_response_due_at timestamptz,
+      contact_country text, contact_timezone text, contact_signals jsonb, last_text text, last_visibility text
+    ) LANGUAGE plpgsql AS $$
+    DECLARE
+      claimed uuid;
+    BEGIN
+      SELECT w.id INTO claimed FROM conversations w
+      WHERE w.workspace_id = p_workspace AND w.waiting_since IS NOT NULL AND w.offered_to IS NULL
+        AND (w.routed_at IS NULL OR w.routed_at < p_before)
+      ORDER BY w.queue_key, w.id
+      LIMIT 1
+      FOR NO KEY UPDATE SKIP LOCKED;
+      IF claimed IS NULL THEN
+        RETURN;
+      END IF;
+      RETURN QUERY
+        SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
+          c.channel_kind, c.incident_id, c.waiting_since, c.created_at, c.declined_by, c.routing_rule, c.escalation_level,
+          c.awaiting_reply_since, c.first_responded_at, c.first_response_due_at, c.next_response_due_at,
+          ct.country, ct.timezone, ct.signals, m.text, m.visibility
+        FROM conversations c
+        JOIN contacts ct ON ct.id = c.contact_id
+        LEFT JOIN LATERAL (
+          SELECT mm.text, mm.visibility FROM messages mm
+          WHERE mm.conversation_id = c.id AND mm.direction = 'inbound' ORDER BY mm.created_at DESC LIMIT 1
+        ) m ON true
+        WHERE c.id = claimed;
+    END $$;
+
     CREATE FUNCTION centralita_initial_load() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       SELECT COALESCE(sum(n), 0), COALESCE(jsonb_object_agg(kind, n), '{}') INTO NEW.load_total, NEW.load_channels
@@ -168,6 +204,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    DROP FUNCTION centralita_claim_waiting(uuid, timestamptz);
     DROP TRIGGER agent_profiles_initial_load ON agent_profiles;
     DROP FUNCTION centralita_initial_load();
     DROP TRIGGER conversations_agent_load ON conversations;
