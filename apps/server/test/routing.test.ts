@@ -171,6 +171,17 @@ describe('routing through the API', () => {
     expect(versions).toEqual(['3:published', '2:retired', '1:retired']);
   });
 
+  it('refuses to delete or rename a team the published rules name, and says which rules', async () => {
+    const deleted = await admin('DELETE', `/api/v1/teams/${spanish}`);
+    expect(deleted.status).toBe(409);
+    expect(deleted.json.error.message).toMatch(/published rules \(version 3\) name this team in: spanish/);
+    const renamed = await admin('PATCH', `/api/v1/teams/${spanish}`, { name: 'Soporte ES' });
+    expect(renamed.status).toBe(409);
+    expect((await admin('GET', '/api/v1/teams')).json.items.map((x: { name: string }) => x.name)).toContain('Soporte');
+    // Changing anything else is fine.
+    expect((await admin('PATCH', `/api/v1/teams/${spanish}`, { offerTimeoutSeconds: 45 })).json.team.offerTimeoutSeconds).toBe(45);
+  });
+
   it('refuses a profile with an unknown timezone or a malformed schedule, naming the field', async () => {
     const bad = await admin('PATCH', `/api/v1/agents/${f.users.agent.id}`, {
       timezone: 'Europe/Madird',

@@ -2,6 +2,7 @@ import { CentralitaError } from '@centralita/core';
 import type { Database } from '@centralita/db';
 import type { AgentStatus, Schedule, SlaPolicy, SlaPolicyInput } from '@centralita/routing';
 import { type Kysely, sql } from 'kysely';
+import { getPublished, validateRuleSet } from './rulesets.ts';
 
 export interface AgentView {
   id: string;
@@ -207,8 +208,16 @@ export async function createTeam(db: Kysely<Database>, workspaceId: string, inpu
 export async function updateTeam(db: Kysely<Database>, workspaceId: string, teamId: string, input: TeamInput): Promise<TeamView> {
   const cols = teamColumns(input);
   if (Object.keys(cols).length > 0) {
-    const r = await db.updateTable('teams').set(cols).where('id', '=', teamId).where('workspace_id', '=', workspaceId).executeTakeFirst();
-    if (r.numUpdatedRows === 0n) throw new CentralitaError('not_found', 'No team with that id.');
+    await db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('teams')
+        .set(cols)
+        .where('id', '=', teamId)
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new CentralitaError('not_found', 'No team with that id.');
+      if (input.name !== undefined) await assertPublishedRulesStillValid(trx, workspaceId, 'rename');
+    });
   }
   const [view] = await listTeamViews(db, workspaceId, teamId);
   if (!view) throw new CentralitaError('not_found', 'No team with that id.');
@@ -216,8 +225,29 @@ export async function updateTeam(db: Kysely<Database>, workspaceId: string, team
 }
 
 export async function deleteTeam(db: Kysely<Database>, workspaceId: string, teamId: string): Promise<void> {
-  const r = await db.deleteFrom('teams').where('id', '=', teamId).where('workspace_id', '=', workspaceId).executeTakeFirst();
-  if (r.numDeletedRows === 0n) throw new CentralitaError('not_found', 'No team with that id.');
+  await db.transaction().execute(async (trx) => {
+    const r = await trx.deleteFrom('teams').where('id', '=', teamId).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    if (r.numDeletedRows === 0n) throw new CentralitaError('not_found', 'No team with that id.');
+    await assertPublishedRulesStillValid(trx, workspaceId, 'delete');
+  });
+}
+
+/**
+ * A team the published rules name (by name or id) cannot be deleted or renamed: the rules would
+ * stop compiling and routing would fall back to "anyone". The change is rolled back and the
+ * rules that need editing are named.
+ */
+async function assertPublishedRulesStillValid(trx: Kysely<Database>, workspaceId: string, change: 'delete' | 'rename'): Promise<void> {
+  const published = await getPublished(trx, workspaceId);
+  if (!published) return;
+  const out = await validateRuleSet(trx, workspaceId, published.document);
+  if (out.ok) return;
+  const rules = [...new Set(out.issues.map((i) => i.rule))].join(', ');
+  throw new CentralitaError(
+    'conflict',
+    `The published rules (version ${published.version}) name this team in: ${rules}. Publish rules without it first, then ${change} the team.`,
+    { issues: out.issues },
+  );
 }
 
 export async function createSlaPolicy(db: Kysely<Database>, workspaceId: string, p: Required<SlaPolicyInput>): Promise<SlaPolicy> {

@@ -27,8 +27,8 @@ const SUMMARY = { explain: 'summary' } as const;
 const MAX_RETRIES = 3;
 
 /**
- * Applies routing decisions in PostgreSQL. Each conversation is claimed with FOR UPDATE SKIP
- * LOCKED in its own short transaction, so several processes route one workspace at once; the
+ * Applies routing decisions in PostgreSQL. Each conversation is claimed with FOR NO KEY UPDATE
+ * SKIP LOCKED in its own short transaction, so several processes route one workspace at once; the
  * place with the chosen agent is taken by a conditional update of their profile row in the same
  * statement that assigns, so capacity holds even when two nodes decide from stale snapshots.
  */

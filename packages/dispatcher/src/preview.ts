@@ -2,7 +2,7 @@ import { CentralitaError } from '@centralita/core';
 import type { Database } from '@centralita/db';
 import { customerTimezone, type Decision, decide, type RoutingConversation } from '@centralita/routing';
 import type { Kysely } from 'kysely';
-import { readRoutingRow, toRoutingConversation } from './queue.ts';
+import { primaryLanguage, readRoutingRow, toRoutingConversation } from './queue.ts';
 import { getDraft, getVersion, validateRuleSet } from './rulesets.ts';
 import { loadSnapshot } from './snapshot.ts';
 
@@ -76,12 +76,13 @@ export async function previewDecision(
       id: 'preview',
       channel: c.channel,
       public: c.public ?? false,
-      language: c.language?.toLowerCase() ?? null,
+      language: primaryLanguage(c.language),
       country: c.country?.toUpperCase() ?? null,
       region: c.region?.toUpperCase() ?? null,
       timezone: customerTimezone({
         channel: c.timezone ?? null,
-        country: c.country ?? null,
+        // As for real conversations: the contact's country, else the conversation's region.
+        country: c.country ?? c.region ?? null,
         team: team?.timezone ?? null,
         fallback: snap.timezone,
       }).timezone,

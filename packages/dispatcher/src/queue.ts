@@ -71,7 +71,7 @@ export function toRoutingConversation(
       id: row.id,
       channel: row.channel_kind ?? 'unknown',
       public: row.last_visibility === 'public',
-      language: language ? language.toLowerCase() : null,
+      language: primaryLanguage(language),
       country: row.contact_country ? row.contact_country.toUpperCase() : null,
       region: row.region ? row.region.toUpperCase() : null,
       timezone,
@@ -107,4 +107,10 @@ export async function readRoutingRow(db: Kysely<Database>, workspaceId: string, 
     ) m ON true
     WHERE c.id = ${conversationId} AND c.workspace_id = ${workspaceId}`.execute(db);
   return result.rows[0] ?? null;
+}
+
+/** "pt-BR" and "pt_br" are Portuguese to routing: agents list languages, not locales. */
+export function primaryLanguage(tag: string | null | undefined): string | null {
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  return primary ? primary : null;
 }

@@ -129,11 +129,12 @@ export async function loadPublishedRuleSet(
   const cached = compiledCache.get(row.id);
   if (cached) return { ruleSet: cached, version: row.version };
   const out = compileRuleSet(row.document, [...teams.values()]);
-  // A published set compiled when it was published; it can only fail now if a team it names was
-  // deleted since. Route with the default rather than stop routing the workspace.
-  const ruleSet = out.ok ? out.ruleSet : emptyRuleSet();
-  compiledCache.set(row.id, ruleSet);
-  return { ruleSet, version: row.version };
+  // A published set compiled when it was published, and teams it names cannot be deleted or
+  // renamed (see config-store), so this fails only after a change behind the API's back. Route
+  // with the default rather than stop routing the workspace, and try again next time.
+  if (!out.ok) return { ruleSet: emptyRuleSet(), version: row.version };
+  compiledCache.set(row.id, out.ruleSet);
+  return { ruleSet: out.ruleSet, version: row.version };
 }
 
 export async function loadPolicies(db: Kysely<Database>, workspaceId: string): Promise<SlaPolicy[]> {

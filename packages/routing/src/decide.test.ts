@@ -87,7 +87,7 @@ describe('decide', () => {
     const d = decide(madrid, agents, spanish, nineInMadrid);
     expect(d.agentId).toBeNull();
     expect(d.explanation.excludedCounts).toEqual({ outside_shift: 1, away: 1, offline: 1, total_capacity: 1, channel_capacity: 1 });
-    expect(d.explanation.outcome).toMatchObject({ kind: 'wait' });
+    expect(d.explanation.outcome).toMatchObject({ kind: 'wait', reason: expect.stringContaining('1 outside shift') });
     const compact = compactExplanation(d);
     expect(compact).toMatchObject({ outcome: 'wait', rule: 'spanish', agent: null, eligible: 0 });
   });

@@ -96,9 +96,8 @@ export function decide(
   const ranking = rank(eligible, conversation.channel, now, full ? Number.POSITIVE_INFINITY : SUMMARY_TOP);
   const best = ranking[0];
   const chosen = best ? eligible.find((a) => a.id === best.agentId) : undefined;
-  const teamId = chosen
-    ? (chosen.teamIds.find((t) => teamSet.has(t)) ?? target.teamIds[0] ?? null)
-    : (target.teamIds[0] ?? conversation.teamId);
+  // The agent's team among the target's; a target open to any team keeps the conversation's.
+  const teamId = (chosen ? chosen.teamIds.find((t) => teamSet.has(t)) : undefined) ?? target.teamIds[0] ?? conversation.teamId;
   const explanation: Explanation = {
     rule: rule ? { id: rule.id, name: rule.name, index: rule.index } : FALLBACK,
     skipped,
@@ -299,7 +298,7 @@ function waitReason(considered: number, counts: Partial<Record<ExclusionReason, 
   if (considered === 0) return 'no agents';
   const parts = Object.entries(counts)
     .sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0))
-    .map(([reason, n]) => `${n} ${reason.replace('_', ' ')}`);
+    .map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`);
   return `no eligible agent (${parts.join(', ')})`;
 }
 

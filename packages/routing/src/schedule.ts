@@ -6,14 +6,14 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 
-export const shiftSchema = z.object({
+export const shiftSchema = z.strictObject({
   days: z.array(z.enum(WEEKDAYS)).min(1),
   start: hhmm,
   /** An end at or before the start crosses midnight (22:00-06:00); 00:00-00:00 is the whole day. */
   end: hhmm,
 });
 
-export const scheduleSchema = z.object({
+export const scheduleSchema = z.strictObject({
   /** Defaults to the agent's or team's timezone. */
   timezone: z.string().optional(),
   shifts: z.array(shiftSchema).max(50),

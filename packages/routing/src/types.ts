@@ -136,7 +136,10 @@ export interface CompactExplanation {
 
 export interface Decision {
   agentId: string | null;
-  /** Team the conversation belongs to after this decision (first of the target's teams). */
+  /**
+   * Team the conversation belongs to after this decision: the chosen agent's team among the
+   * target's, else the target's first, else (a target open to any team) the one it had.
+   */
   teamId: string | null;
   priority: number;
   effectivePriority: number;
