@@ -21,7 +21,7 @@ export async function answerOffer(
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new CentralitaError('not_found', 'No such conversation.');
-    if (row.offered_to !== agentId || !row.offer_expires_at || row.offer_expires_at <= now) {
+    if (row.status !== 'open' || row.offered_to !== agentId || !row.offer_expires_at || row.offer_expires_at <= now) {
       throw new CentralitaError('conflict', 'This conversation is not on offer to you (the offer was taken back, expired or answered).');
     }
     const updated = await trx
@@ -96,7 +96,8 @@ export async function assignManually(
         offered_to: null,
         offer_expires_at: null,
         declined_by: [],
-        ...(to.agentId ? {} : { waiting_since: now, routed_at: null }),
+        // A conversation already waiting keeps its place and escalation clock; a new wait starts now.
+        ...(to.agentId ? {} : { waiting_since: row.waiting_since ?? now, routed_at: null }),
         ...(to.teamId !== undefined ? { team_id: to.teamId, team_pinned: to.teamId !== null } : {}),
       })
       .where('id', '=', conversationId)

@@ -251,6 +251,15 @@ async function assertPublishedRulesStillValid(trx: Kysely<Database>, workspaceId
 }
 
 export async function createSlaPolicy(db: Kysely<Database>, workspaceId: string, p: Required<SlaPolicyInput>): Promise<SlaPolicy> {
+  if (p.teamId) {
+    const team = await db
+      .selectFrom('teams')
+      .select('id')
+      .where('id', '=', p.teamId)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    if (!team) throw new CentralitaError('validation_failed', 'No team with that id in this workspace.', { field: 'teamId' });
+  }
   const row = await db
     .insertInto('sla_policies')
     .values({

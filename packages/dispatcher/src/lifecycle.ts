@@ -42,28 +42,37 @@ export async function sweep(dispatcher: Dispatcher, workspaceId: string, notify:
 
   const [agents, teams] = await Promise.all([loadAgents(db, workspaceId), loadTeams(db, workspaceId)]);
   const clock = new LocalClock(now);
-  const gone = new Map<string, 'offline' | 'shift_ended'>();
+  const shiftEnded: string[] = [];
   for (const a of agents) {
-    if (a.status === 'offline') gone.set(a.id, 'offline');
-    else if (a.schedule && !a.schedule.covers(clock.in(a.schedule.timezone ?? a.timezone)).on) gone.set(a.id, 'shift_ended');
+    if (a.status === 'offline' || !a.schedule) continue;
+    const t = clock.tryIn(a.schedule.timezone ?? a.timezone);
+    if (t && !a.schedule.covers(t).on) shiftEnded.push(a.id);
   }
   const keep = [...teams.values()].filter((t) => !t.rerouteWhenUnavailable).map((t) => t.id);
   await db.transaction().execute(async (trx) => {
-    if (gone.size > 0) {
-      const released = await release(
-        trx,
-        sql`workspace_id = ${workspaceId} AND status = 'open' AND assignee_id = ANY(${[...gone.keys()]}::uuid[])
-          AND (team_id IS NULL OR NOT (team_id = ANY(${keep}::uuid[])))`,
-        'assignee_id',
-        sql`assignee_id = NULL, assigned_at = NULL, routed_at = NULL, waiting_since = ${now}, declined_by = array_append(c.declined_by, due.previous_agent)`,
-      );
-      await appendEvents(
-        trx,
-        released.map((r) => ev(r, 'conversation.unassigned', { agentId: r.previous_agent, reason: gone.get(r.previous_agent) })),
-      );
-      result.rerouted += released.length;
-      changed.push(...released.map(toConversation));
-    }
+    // Offline (or deactivated) is read in the statement itself, so an agent who came back online
+    // meanwhile keeps their conversations. They are not marked as having declined: once back,
+    // they may get them again.
+    const released = await release(
+      trx,
+      sql`workspace_id = ${workspaceId} AND status = 'open' AND (team_id IS NULL OR NOT (team_id = ANY(${keep}::uuid[])))
+        AND (assignee_id = ANY(${shiftEnded}::uuid[]) OR assignee_id IN (
+          SELECT p.user_id FROM agent_profiles p JOIN users u ON u.id = p.user_id
+          WHERE p.workspace_id = ${workspaceId} AND (p.status = 'offline' OR NOT u.active)))`,
+      'assignee_id',
+      sql`assignee_id = NULL, assigned_at = NULL, routed_at = NULL, waiting_since = ${now}`,
+    );
+    await appendEvents(
+      trx,
+      released.map((r) =>
+        ev(r, 'conversation.unassigned', {
+          agentId: r.previous_agent,
+          reason: shiftEnded.includes(r.previous_agent) ? 'shift_ended' : 'offline',
+        }),
+      ),
+    );
+    result.rerouted += released.length;
+    changed.push(...released.map(toConversation));
     for (const team of teams.values()) {
       if (!team.reassignUnansweredMinutes) continue;
       const cutoff = new Date(now.getTime() - team.reassignUnansweredMinutes * 60_000);

@@ -188,11 +188,17 @@ describe('dispatcher', () => {
     ws.advance(1);
     await runSweep();
     const row = await conversationRow(db(), id);
-    // Both passed on it in this wait: nobody is left, so it waits in the queue.
-    expect([row.offered_to, row.assignee_id, row.declined_by.length]).toEqual([null, null, 2]);
+    // Both passed on it in this wait and nobody else can take it: it goes round again rather than
+    // stall in the queue (with a third agent, that one would get it first).
+    expect([a, b]).toContain(row.offered_to);
+    expect([row.assignee_id, row.declined_by.length]).toEqual([null, 2]);
     const declines = (await eventsOf(db(), id)).filter((e) => e.type === 'conversation.offer_declined').map((e) => e.data.reason);
     expect(declines).toEqual(['rejected', 'timeout']);
     expect(row.waiting_since).not.toBeNull();
+    const third = await ws.agent('Carla', { teamIds: [team] });
+    await answerOffer(db(), ws.id, id, row.offered_to ?? '', false, ws.now());
+    await d.dispatch(ws.id);
+    expect((await conversationRow(db(), id)).offered_to).toBe(third);
   });
 
   it('accepting an offer assigns it; a manual transfer to a team keeps it in that team', async () => {

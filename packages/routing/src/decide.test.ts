@@ -191,6 +191,9 @@ describe('decide', () => {
     );
     expect(d.agentId).toBe('c');
     expect(d.explanation.excludedCounts).toEqual({ declined: 1, filter: 1 });
+    // Someone who passed on it still gets it when nobody else can: it never stalls.
+    const onlyA = decide(conversation({ declinedBy: ['a'] }), [agent('a', { skills: { seniority: 5 } })], rs, new Date());
+    expect(onlyA.agentId).toBe('a');
   });
 
   it('skips a rule whose condition fails at run time instead of failing the decision', () => {

@@ -83,7 +83,7 @@ export function decide(
   const excludedCounts: Partial<Record<ExclusionReason, number>> = {};
   const eligible: RoutingAgent[] = [];
   for (const agent of agents) {
-    const why = exclusion(agent, conversation, target, teamSet, declined, clock, full);
+    const why = exclusion(agent, conversation, target, teamSet, clock, full);
     const failed = why ?? (filter && !passesFilter(filter.run, context, agent) ? ({ reason: 'filter' } as const) : null);
     if (failed) {
       if (full) excluded.push({ agentId: agent.id, ...failed });
@@ -93,6 +93,17 @@ export function decide(
     }
   }
 
+  // Agents who passed on it in this wait (rejected, let an offer lapse, did not answer) come
+  // last: they get it only when nobody else can, so a one-person team never stalls.
+  const fresh = declined.size > 0 ? eligible.filter((a) => !declined.has(a.id)) : eligible;
+  if (fresh.length > 0 && fresh.length < eligible.length) {
+    for (const a of eligible) {
+      if (!declined.has(a.id)) continue;
+      if (full) excluded.push({ agentId: a.id, reason: 'declined' });
+      excludedCounts.declined = (excludedCounts.declined ?? 0) + 1;
+    }
+    eligible.splice(0, eligible.length, ...fresh);
+  }
   const ranking = rank(eligible, conversation.channel, now, full ? Number.POSITIVE_INFINITY : SUMMARY_TOP);
   const best = ranking[0];
   const chosen = best ? eligible.find((a) => a.id === best.agentId) : undefined;
@@ -172,7 +183,6 @@ function exclusion(
   c: RoutingConversation,
   target: ResolvedTarget,
   teams: Set<string>,
-  declined: Set<string>,
   clock: LocalClock,
   details: boolean,
 ): { reason: ExclusionReason; detail?: string } | null {
@@ -180,7 +190,9 @@ function exclusion(
   if (agent.status === 'offline') return { reason: 'offline' };
   if (agent.status === 'away') return { reason: 'away' };
   if (agent.schedule) {
-    const t = clock.in(agent.schedule.timezone ?? agent.timezone);
+    const t = clock.tryIn(agent.schedule.timezone ?? agent.timezone);
+    // One agent's broken zone passes over that agent, never stops routing for everyone.
+    if (!t) return { reason: 'outside_shift', detail: 'unknown timezone in the schedule' };
     const shift = agent.schedule.covers(t);
     if (!shift.on) {
       return details
@@ -188,7 +200,6 @@ function exclusion(
         : OUTSIDE_SHIFT;
     }
   }
-  if (declined.has(agent.id)) return { reason: 'declined' };
   const channelCap = agent.capacity.channels[c.channel];
   const channelLoad = agent.load.channels[c.channel] ?? 0;
   if (channelCap !== undefined && channelLoad >= channelCap) {

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { type CompiledExpression, compileExpression, conditionEnv, filterEnv } from './expressions.ts';
 
 const teamRef = z.string().min(1).max(200);
-const code = z.string().min(2).max(40);
+const languageCode = z.string().regex(/^[a-zA-Z]{2,3}$/, 'a language code such as es (ISO 639-1)');
+const regionCode = z.string().min(2).max(40);
 
 /** `"conversation"` means "the conversation's own language/region", when it is known. */
-const matchList = z.union([z.literal('conversation'), z.array(code).max(50)]);
+const languages = z.union([z.literal('conversation'), z.array(languageCode).max(50)]);
+const regions = z.union([z.literal('conversation'), z.array(regionCode).max(50)]);
 
 export const targetSchema = z.strictObject({
   /** Team names or ids; empty or missing means any agent. */
@@ -14,8 +16,8 @@ export const targetSchema = z.strictObject({
     .array(z.strictObject({ name: z.string().min(1).max(60), minLevel: z.number().int().min(1).max(10).default(1) }))
     .max(20)
     .default([]),
-  languages: matchList.default([]),
-  regions: matchList.default([]),
+  languages: languages.default([]),
+  regions: regions.default([]),
   /** A CEL condition over `agent` (and the conversation) for what the structured fields cannot say. */
   filter: z.string().max(2000).optional(),
 });
@@ -32,7 +34,7 @@ export const escalationStepSchema = z
     dropRegions: z.literal(true).optional(),
     dropFilter: z.literal(true).optional(),
     /** Teams added to the target (the next ring of the bullseye). */
-    addTeams: z.array(teamRef).max(20).optional(),
+    addTeams: z.array(teamRef).min(1).max(20).optional(),
     raisePriority: z.number().int().min(1).max(1000).optional(),
   })
   .refine((s) => Object.keys(s).length > 1, { message: 'an escalation step must change something besides afterMinutes' });

@@ -15,7 +15,10 @@ export const shiftSchema = z.strictObject({
 
 export const scheduleSchema = z.strictObject({
   /** Defaults to the agent's or team's timezone. */
-  timezone: z.string().optional(),
+  timezone: z
+    .string()
+    .refine((tz) => isValidTimezone(tz), 'not a known IANA timezone (for example Europe/Madrid)')
+    .optional(),
   shifts: z.array(shiftSchema).max(50),
   /** Local dates (YYYY-MM-DD) with no work; a shift that starts on one does not happen. */
   holidays: z
@@ -82,12 +85,18 @@ export function localTime(at: Date, tz: string): LocalTime {
  * a date is the slowest step of a decision, so each zone is formatted once per instant.
  */
 export class LocalClock {
-  private readonly cache = new Map<string, LocalTime>();
+  private readonly cache = new Map<string, LocalTime | null>();
   constructor(readonly now: Date) {}
   in(tz: string): LocalTime {
+    const t = this.tryIn(tz);
+    if (!t) throw new RangeError(`Unknown timezone "${tz}"`);
+    return t;
+  }
+  /** Null for a zone the runtime does not know (a profile saved before zones were checked). */
+  tryIn(tz: string): LocalTime | null {
     let t = this.cache.get(tz);
-    if (!t) {
-      t = localTime(this.now, tz);
+    if (t === undefined) {
+      t = isValidTimezone(tz) ? localTime(this.now, tz) : null;
       this.cache.set(tz, t);
     }
     return t;
@@ -164,7 +173,15 @@ export class CompiledSchedule {
       if (s.days & today && !todayOff) out.push([s.start, overnight ? 1440 : s.end]);
       if (overnight && s.days & yesterday && !yesterdayOff && s.end > 0) out.push([0, s.end]);
     }
-    return out.sort((a, b) => a[0] - b[0]);
+    // Overlapping shifts (08-16 and 12-20) are one open stretch, not two to count twice.
+    out.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [from, to] of out) {
+      const last = merged[merged.length - 1];
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else merged.push([from, to]);
+    }
+    return merged;
   }
 }
 

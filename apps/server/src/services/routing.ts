@@ -57,7 +57,8 @@ export class RoutingService {
       this.kick(conversation.workspaceId);
       return;
     }
-    if (conversation.assigneeId && conversation.status === 'open') {
+    // Assigned or on offer: it stays where it is, and gets its next-response deadline.
+    if ((conversation.assigneeId || conversation.routing.offeredTo) && conversation.status === 'open') {
       this.dispatcher
         .refreshSla(conversation.workspaceId, conversation.id)
         .then((updated) => {
@@ -99,7 +100,8 @@ export class RoutingService {
   async answerOffer(workspaceId: string, conversationId: string, agentId: string, accept: boolean): Promise<Conversation> {
     const conv = await answerOffer(this.ctx.db.kysely, workspaceId, conversationId, agentId, accept, this.ctx.clock());
     this.ctx.realtime.conversation('updated', conv);
-    if (!accept) this.kick(workspaceId);
+    if (accept) this.afterInbound(conv);
+    else this.kick(workspaceId);
     return conv;
   }
 

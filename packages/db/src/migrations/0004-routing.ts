@@ -107,6 +107,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     CREATE FUNCTION centralita_waiting_since() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      -- An offer only stands while the conversation is open and unassigned (and a deleted user's
+      -- offer, set to null by the foreign key, takes its expiry with it).
+      IF NEW.status <> 'open' OR NEW.assignee_id IS NOT NULL OR NEW.offered_to IS NULL THEN
+        NEW.offered_to := NULL;
+        NEW.offer_expires_at := NULL;
+      END IF;
       IF NEW.status = 'open' AND NEW.assignee_id IS NULL THEN
         NEW.waiting_since := COALESCE(NEW.waiting_since, now());
         -- Until routing sets it from priority and SLA, a new wait is due an hour after it began.
@@ -193,8 +199,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE FUNCTION centralita_initial_load() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       SELECT COALESCE(sum(n), 0), COALESCE(jsonb_object_agg(kind, n), '{}') INTO NEW.load_total, NEW.load_channels
-      FROM (SELECT COALESCE(channel_kind, 'unknown') AS kind, count(*)::int AS n FROM conversations
-            WHERE COALESCE(assignee_id, offered_to) = NEW.user_id AND status IN ('open', 'pending') GROUP BY 1) s;
+      FROM (SELECT COALESCE(channel_kind, 'unknown') AS kind, count(*)::int AS n FROM (
+              -- Two index-friendly halves rather than COALESCE(assignee_id, offered_to), which scans.
+              SELECT channel_kind FROM conversations
+              WHERE workspace_id = NEW.workspace_id AND assignee_id = NEW.user_id AND status IN ('open', 'pending')
+              UNION ALL
+              SELECT channel_kind FROM conversations
+              WHERE offered_to = NEW.user_id AND assignee_id IS NULL AND status IN ('open', 'pending')
+            ) held GROUP BY 1) s;
       RETURN NEW;
     END $$;
     CREATE TRIGGER agent_profiles_initial_load BEFORE INSERT ON agent_profiles
