@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { type Conversation, SYSTEM_ACTOR } from '@centralita/core';
 import { appendEvents, type ConversationsTable, type Database, type NewEvent, toConversation } from '@centralita/db';
 import { compactExplanation, type Decision, decide, pickSlaPolicy, queueKey, type RoutingAgent, slaDueAt } from '@centralita/routing';
@@ -102,7 +103,7 @@ export class Dispatcher {
       }
       if (!outcome) break;
       result[outcome.kind] += 1;
-      this.onChange(outcome.conversation);
+      if (outcome.conversation) this.onChange(outcome.conversation);
     }
     return result;
   }
@@ -111,7 +112,7 @@ export class Dispatcher {
     trx: Kysely<Database>,
     snap: Snapshot,
     runStart: Date,
-  ): Promise<{ kind: keyof DispatchResult; conversation: Conversation } | null> {
+  ): Promise<{ kind: keyof DispatchResult; conversation: Conversation | null } | null> {
     const now = this.clock();
     const row = await claimNext(trx, snap.workspaceId, runStart);
     if (!row) return null;
@@ -119,6 +120,12 @@ export class Dispatcher {
     let decision = decide(conversation, snap.agents, snap.ruleSet, now, SUMMARY);
     for (let attempt = 1; ; attempt++) {
       const plan = planWrite(row, snap, decision, detectedLanguage, now);
+      if (plan.kind === 'waiting' && unchanged(row, plan)) {
+        // Still waiting for the same reason: mark it seen for this run, tell nobody. Every run
+        // looks at every waiting conversation, so this is the common case under load.
+        await trx.updateTable('conversations').set({ routed_at: new Date() }).where('id', '=', row.id).execute();
+        return { kind: 'waiting', conversation: null };
+      }
       const updated = await writeDecision(trx, row.id, plan, decision.agentId, conversation.channel, now);
       if (updated) {
         for (const [key, at] of plan.timers) await scheduleTimer(trx, snap.workspaceId, key, at);
@@ -191,6 +198,22 @@ function slaDeadlines(
     return due ? { next_response_due_at: due } : {};
   }
   return {};
+}
+
+/** A wait decision that changes nothing a console shows (same explanation, order and clocks). */
+function unchanged(row: ClaimedRow, plan: WritePlan): boolean {
+  const u = plan.update;
+  // The escalation timer is left out: with the same level and wait it is the one already set.
+  return (
+    plan.events.length === 0 &&
+    u.first_response_due_at === undefined &&
+    u.next_response_due_at === undefined &&
+    u.language === undefined &&
+    u.team_id === row.team_id &&
+    u.priority === row.priority &&
+    (u.queue_key as Date | undefined)?.getTime() === row.queue_key?.getTime() &&
+    isDeepStrictEqual(JSON.parse(String(u.routing_explanation)), row.routing_explanation)
+  );
 }
 
 interface WritePlan {

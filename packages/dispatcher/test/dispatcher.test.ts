@@ -272,3 +272,22 @@ describe('dispatcher', () => {
     expect(unassigned?.data).toMatchObject({ agentId: a, reason: 'no_answer' });
   });
 });
+
+describe('a run that changes nothing', () => {
+  it('tells nobody about conversations still waiting for the same reason', async () => {
+    const ws = await workspace(db(), 'quiet');
+    await ws.agent('Busy', { capacity: { total: 1, channels: {} } });
+    const { d, changes } = dispatcherFor(ws);
+    await ws.customer('first');
+    ws.advance(1);
+    const waiting = await ws.customer('second');
+    await d.dispatch(ws.id);
+    expect(changes.map((c) => c.id)).toContain(waiting);
+    const before = (await eventsOf(db(), waiting)).length;
+    changes.length = 0;
+
+    expect(await d.dispatch(ws.id)).toEqual({ assigned: 0, offered: 0, waiting: 1 });
+    expect(changes).toEqual([]);
+    expect((await eventsOf(db(), waiting)).length).toBe(before);
+  });
+});

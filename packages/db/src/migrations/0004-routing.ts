@@ -168,6 +168,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       team_id uuid, team_pinned boolean, channel_kind text, incident_id uuid, waiting_since timestamptz, created_at timestamptz,
       declined_by uuid[], routing_rule text, escalation_level integer, awaiting_reply_since timestamptz,
       first_responded_at timestamptz, first_response_due_at timestamptz, next_response_due_at timestamptz,
+      queue_key timestamptz, routing_explanation jsonb,
       contact_country text, contact_timezone text, contact_signals jsonb, last_text text, last_visibility text
     ) LANGUAGE plpgsql AS $$
     DECLARE
@@ -186,6 +187,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
           c.channel_kind, c.incident_id, c.waiting_since, c.created_at, c.declined_by, c.routing_rule, c.escalation_level,
           c.awaiting_reply_since, c.first_responded_at, c.first_response_due_at, c.next_response_due_at,
+          c.queue_key, c.routing_explanation,
           ct.country, ct.timezone, ct.signals, m.text, m.visibility
         FROM conversations c
         JOIN contacts ct ON ct.id = c.contact_id
