@@ -159,6 +159,20 @@ describe('routing through the API', () => {
     expect(events.filter((e: string) => e === 'conversation.transferred').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('lets an agent mark a priority that routing keeps as a floor and rules can read', async () => {
+    const id = await conversationOf('urgente@example.com', 'Mi madre depende de la teleasistencia y no hay línea');
+    await waitFor(async () => (await conversation(id)).routing.rule !== null, { what: 'the first decision' });
+    const marked = await call(t.url, 'POST', `/api/v1/conversations/${id}/priority`, {
+      cookie: await login(t.url, f.users.supervisor.email),
+      body: { priority: 90 },
+    });
+    expect(marked.json.conversation).toMatchObject({ priority: 90, routing: { requestedPriority: 90 } });
+    const preview = await admin('POST', '/api/v1/routing/preview', { conversationId: id });
+    expect(preview.json.explanation.priority).toMatchObject({ requested: 90, effective: 90 });
+    const events = (await admin('GET', `/api/v1/conversations/${id}/events`)).json.items;
+    expect(events.find((e: { type: string }) => e.type === 'conversation.priority_set').data).toEqual({ from: null, to: 90 });
+  });
+
   it('rolls back to an earlier version as a new version', async () => {
     await admin('PUT', '/api/v1/routing/rules/draft', { document: { rules: [{ id: 'everyone', target: {} }] } });
     expect((await admin('POST', '/api/v1/routing/rules/publish', {})).json.published.version).toBe(2);

@@ -10,6 +10,7 @@ export type ConversationEventType =
   | 'conversation.queued'
   | 'conversation.transferred'
   | 'conversation.sla_breached'
+  | 'conversation.priority_set'
   | 'conversation.customer_link_issued'
   | 'message.received'
   | 'message.queued'

@@ -121,6 +121,8 @@ export interface ConversationRouting {
   assignedAt: Date | null;
   rule: string | null;
   escalationLevel: number;
+  /** Priority set by a person or integration (routing never goes below it), or null. */
+  requestedPriority: number | null;
   /** The compact explanation of the latest routing decision. */
   explanation: unknown;
   awaitingReplySince: Date | null;

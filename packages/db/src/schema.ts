@@ -178,6 +178,8 @@ export interface ConversationsTable {
   waiting_since: NullableTimestamp;
   /** Queue order while waiting: an effective deadline (see queueKey in the routing package). */
   queue_key: NullableTimestamp;
+  /** Priority set by a person or integration: a floor for routing's own, and what conditions see. */
+  requested_priority: number | null;
   routed_at: NullableTimestamp;
   routing_rule: string | null;
   routing_explanation: ColumnType<unknown | null, string | null | undefined, string | null>;

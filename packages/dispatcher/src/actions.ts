@@ -133,3 +133,45 @@ export async function setAgentStatus(
     .onConflict((oc) => oc.column('user_id').doUpdateSet({ status, status_changed_at: now, updated_at: now }))
     .execute();
 }
+
+/**
+ * Marks a conversation's priority by hand (or clears the mark with null): routing never goes
+ * below it, and rules see it as conversation.priority. The queue reorders at the next run.
+ */
+export async function setRequestedPriority(
+  db: Kysely<Database>,
+  workspaceId: string,
+  conversationId: string,
+  priority: number | null,
+  actor: Actor,
+): Promise<Conversation> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('conversations')
+      .select(['requested_priority', 'priority'])
+      .where('id', '=', conversationId)
+      .where('workspace_id', '=', workspaceId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new CentralitaError('not_found', 'No conversation with that id.');
+    const updated = await trx
+      .updateTable('conversations')
+      .set({
+        requested_priority: priority,
+        ...(priority !== null ? { priority: Math.max(row.priority, priority) } : {}),
+        // Moved to the front of its rank at once; the next decision sets the exact key.
+        routed_at: null,
+      })
+      .where('id', '=', conversationId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendEvent(trx, {
+      workspaceId,
+      conversationId,
+      type: 'conversation.priority_set',
+      actor,
+      data: { from: row.requested_priority, to: priority },
+    });
+    return toConversation(updated);
+  });
+}

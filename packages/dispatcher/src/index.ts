@@ -1,4 +1,4 @@
-export { answerOffer, assignManually, setAgentStatus } from './actions.ts';
+export { answerOffer, assignManually, setAgentStatus, setRequestedPriority } from './actions.ts';
 export {
   type AgentView,
   createSlaPolicy,

@@ -27,6 +27,7 @@ export interface ClaimedRow {
   next_response_due_at: Date | null;
   queue_key: Date | null;
   routing_explanation: unknown;
+  requested_priority: number | null;
   contact_country: string | null;
   contact_timezone: string | null;
   contact_signals: { followers?: number; verified?: boolean };
@@ -80,7 +81,7 @@ export function toRoutingConversation(
       text,
       subject: row.subject,
       tags: row.tags,
-      priority: row.priority,
+      priority: row.requested_priority ?? 0,
       followers: row.contact_signals.followers ?? 0,
       verified: row.contact_signals.verified ?? false,
       incidentId: row.incident_id,
@@ -99,7 +100,7 @@ export async function readRoutingRow(db: Kysely<Database>, workspaceId: string, 
     SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
       c.channel_kind, c.incident_id, COALESCE(c.waiting_since, c.created_at) AS waiting_since, c.created_at, c.declined_by,
       c.routing_rule, c.escalation_level, c.awaiting_reply_since, c.first_responded_at, c.first_response_due_at, c.next_response_due_at,
-      c.queue_key, c.routing_explanation,
+      c.queue_key, c.routing_explanation, c.requested_priority,
       ct.country AS contact_country, ct.timezone AS contact_timezone, ct.signals AS contact_signals,
       m.text AS last_text, m.visibility AS last_visibility
     FROM conversations c

@@ -156,7 +156,9 @@ describe('decide', () => {
     const rs = ruleSet({ rules: [], agingMinutes: 10 });
     const since = new Date('2026-03-02T09:00:00Z');
     const d = decide(conversation({ waitingSince: since }), [], rs, new Date(since.getTime() + 35 * 60_000));
-    expect(d.explanation.priority).toEqual({ base: 0, raisedBy: 0, aging: 3, effective: 3 });
+    expect(d.explanation.priority).toEqual({ base: 0, requested: 0, raisedBy: 0, aging: 3, effective: 3 });
+    const marked = decide(conversation({ waitingSince: since, priority: 40 }), [], rs, since);
+    expect(marked.explanation.priority).toEqual({ base: 0, requested: 40, raisedBy: 0, aging: 0, effective: 40 });
   });
 
   it('computes priority from contact signals and matches tags, incidents and local time', () => {

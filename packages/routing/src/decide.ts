@@ -74,7 +74,8 @@ export function decide(
   const target = resolveTarget(rule ? rule.target : ruleSet.fallback.target, applied, conversation);
   const raisedBy = applied.reduce((sum, s) => sum + (s.raisePriority ?? 0), 0);
   const aging = Math.floor(waitedMinutes / ruleSet.agingMinutes);
-  const priority = base + raisedBy;
+  // A priority set by a person or an integration is a floor the rules cannot lower.
+  const priority = Math.max(base, conversation.priority) + raisedBy;
 
   const teamSet = new Set(target.teamIds);
   const declined = new Set(conversation.declinedBy);
@@ -125,7 +126,7 @@ export function decide(
       applied: applied.map((s) => s.label),
       nextAt: next ? new Date(conversation.waitingSince.getTime() + next.afterMinutes * 60_000).toISOString() : null,
     },
-    priority: { base, raisedBy, aging, effective: priority + aging },
+    priority: { base, requested: conversation.priority, raisedBy, aging, effective: priority + aging },
     agents: { considered: agents.length, eligible: eligible.length },
     excluded,
     excludedCounts,

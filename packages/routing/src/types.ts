@@ -49,7 +49,11 @@ export interface RoutingConversation {
   text: string;
   subject: string | null;
   tags: string[];
-  /** Priority currently stored on the conversation (before this decision). */
+  /**
+   * Priority set on the conversation by a person or an integration (0 when none): conditions see
+   * it as conversation.priority, and the decision never goes below it. Routing's own result is
+   * not fed back, so a formula cannot ratchet on every pass.
+   */
   priority: number;
   followers: number;
   verified: boolean;
@@ -111,7 +115,8 @@ export interface Explanation {
   customer: { timezone: string; localTime: string; weekday: number; language: string | null };
   target: ResolvedTarget;
   escalation: { level: number; waitedMinutes: number; applied: string[]; nextAt: string | null };
-  priority: { base: number; raisedBy: number; aging: number; effective: number };
+  /** base from the rule, requested set on the conversation by a person (a floor), raisedBy escalation. */
+  priority: { base: number; requested: number; raisedBy: number; aging: number; effective: number };
   agents: { considered: number; eligible: number };
   excluded: Exclusion[];
   excludedCounts: Partial<Record<ExclusionReason, number>>;

@@ -229,6 +229,19 @@ export function registerRoutingRoutes(api: ApiRegistry, ctx: AppContext): void {
     },
   });
 
+  api.add({
+    method: 'post',
+    path: '/conversations/:id/priority',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'Marks the priority by hand (null clears it): routing never goes below it and rules see it as conversation.priority.',
+    body: z.strictObject({ priority: z.number().int().min(-1000).max(1000).nullable() }),
+    async handler({ principal, params, body }) {
+      const conv = await visibleConversation(ctx, principal, params.id as string);
+      return { conversation: await ctx.routing.setPriority(principal.workspaceId, conv.id, body.priority, actorOf(principal)) };
+    },
+  });
+
   for (const answer of ['accept', 'reject'] as const) {
     api.add({
       method: 'post',

@@ -7,6 +7,7 @@ import {
   getAgentView,
   type ProfilePatch,
   setAgentStatus,
+  setRequestedPriority,
   sweep,
   updateAgentProfile,
 } from '@centralita/dispatcher';
@@ -102,6 +103,13 @@ export class RoutingService {
     this.ctx.realtime.conversation('updated', conv);
     if (accept) this.afterInbound(conv);
     else this.kick(workspaceId);
+    return conv;
+  }
+
+  async setPriority(workspaceId: string, conversationId: string, priority: number | null, actor: Actor): Promise<Conversation> {
+    const conv = await setRequestedPriority(this.ctx.db.kysely, workspaceId, conversationId, priority, actor);
+    this.ctx.realtime.conversation('updated', conv);
+    this.kick(workspaceId);
     return conv;
   }
 

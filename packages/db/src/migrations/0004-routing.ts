@@ -79,6 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN incident_id uuid,
       ADD COLUMN waiting_since timestamptz,
       ADD COLUMN queue_key timestamptz,
+      ADD COLUMN requested_priority integer CHECK (requested_priority BETWEEN -1000 AND 1000),
       ADD COLUMN routed_at timestamptz,
       ADD COLUMN routing_rule text,
       ADD COLUMN routing_explanation jsonb,
@@ -168,7 +169,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       team_id uuid, team_pinned boolean, channel_kind text, incident_id uuid, waiting_since timestamptz, created_at timestamptz,
       declined_by uuid[], routing_rule text, escalation_level integer, awaiting_reply_since timestamptz,
       first_responded_at timestamptz, first_response_due_at timestamptz, next_response_due_at timestamptz,
-      queue_key timestamptz, routing_explanation jsonb,
+      queue_key timestamptz, routing_explanation jsonb, requested_priority integer,
       contact_country text, contact_timezone text, contact_signals jsonb, last_text text, last_visibility text
     ) LANGUAGE plpgsql AS $$
     DECLARE
@@ -187,7 +188,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
           c.channel_kind, c.incident_id, c.waiting_since, c.created_at, c.declined_by, c.routing_rule, c.escalation_level,
           c.awaiting_reply_since, c.first_responded_at, c.first_response_due_at, c.next_response_due_at,
-          c.queue_key, c.routing_explanation,
+          c.queue_key, c.routing_explanation, c.requested_priority,
           ct.country, ct.timezone, ct.signals, m.text, m.visibility
         FROM conversations c
         JOIN contacts ct ON ct.id = c.contact_id
@@ -229,7 +230,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP INDEX conversations_offers_idx;
     DROP INDEX conversations_sla_idx;
     ALTER TABLE conversations DROP CONSTRAINT conversations_offer_check,
-      DROP COLUMN channel_kind, DROP COLUMN incident_id, DROP COLUMN waiting_since, DROP COLUMN queue_key, DROP COLUMN routed_at,
+      DROP COLUMN channel_kind, DROP COLUMN incident_id, DROP COLUMN waiting_since, DROP COLUMN queue_key, DROP COLUMN requested_priority, DROP COLUMN routed_at,
       DROP COLUMN routing_rule, DROP COLUMN routing_explanation, DROP COLUMN escalation_level, DROP COLUMN team_pinned, DROP COLUMN declined_by,
       DROP COLUMN offered_to, DROP COLUMN offer_expires_at, DROP COLUMN assigned_at, DROP COLUMN awaiting_reply_since,
       DROP COLUMN first_responded_at, DROP COLUMN first_response_due_at, DROP COLUMN next_response_due_at, DROP COLUMN sla_breached;

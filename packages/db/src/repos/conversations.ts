@@ -39,6 +39,7 @@ export function toConversation(r: Selectable<ConversationsTable>): Conversation 
       assignedAt: r.assigned_at,
       rule: r.routing_rule,
       escalationLevel: r.escalation_level,
+      requestedPriority: r.requested_priority,
       explanation: r.routing_explanation,
       awaitingReplySince: r.awaiting_reply_since,
       firstRespondedAt: r.first_responded_at,
