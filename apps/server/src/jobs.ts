@@ -108,9 +108,9 @@ function wakeSnoozedTask(inbox: Inbox): Task {
 
 /** A routing timer (an offer's expiry, an escalation step, an SLA deadline): sweep its workspace. */
 function routingTimerTask(ctx: AppContext): Task {
-  return async (raw) => {
+  return async (raw, helpers) => {
     const { workspaceId } = raw as { workspaceId: string };
-    await ctx.routing.sweep(workspaceId);
+    await ctx.routing.sweep(workspaceId, new Date(helpers.job.run_at));
   };
 }
 

@@ -19,11 +19,19 @@ type Row = Selectable<ConversationsTable> & { previous_agent: string };
  * answer in the team's time, go back to the queue; passed SLA deadlines become breach events.
  * Then the queue is routed. Idempotent: a timer that fires twice does nothing the second time.
  */
-export async function sweep(dispatcher: Dispatcher, workspaceId: string, notify: (c: Conversation) => void): Promise<SweepResult> {
+export async function sweep(
+  dispatcher: Dispatcher,
+  workspaceId: string,
+  notify: (c: Conversation, previousHolder: string | null) => void,
+  options: { dueAt?: Date } = {},
+): Promise<SweepResult> {
   const db = dispatcher.db;
-  const now = dispatcher.now();
+  // A timer fires by the database's clock; a node whose clock is a little behind must still treat
+  // what the timer was for as due, or it would wait for the next sweep.
+  const clockNow = dispatcher.now();
+  const now = options.dueAt && options.dueAt > clockNow ? options.dueAt : clockNow;
   const result: SweepResult = { offersExpired: 0, rerouted: 0, breaches: 0 };
-  const changed: Conversation[] = [];
+  const changed: [Conversation, string | null][] = [];
 
   await db.transaction().execute(async (trx) => {
     const expired = await release(
@@ -37,7 +45,7 @@ export async function sweep(dispatcher: Dispatcher, workspaceId: string, notify:
       expired.map((r) => ev(r, 'conversation.offer_declined', { agentId: r.previous_agent, reason: 'timeout' })),
     );
     result.offersExpired = expired.length;
-    changed.push(...expired.map(toConversation));
+    changed.push(...expired.map((r): [Conversation, string] => [toConversation(r), r.previous_agent]));
   });
 
   const [agents, teams] = await Promise.all([loadAgents(db, workspaceId), loadTeams(db, workspaceId)]);
@@ -72,7 +80,7 @@ export async function sweep(dispatcher: Dispatcher, workspaceId: string, notify:
       ),
     );
     result.rerouted += released.length;
-    changed.push(...released.map(toConversation));
+    changed.push(...released.map((r): [Conversation, string] => [toConversation(r), r.previous_agent]));
     for (const team of teams.values()) {
       if (!team.reassignUnansweredMinutes) continue;
       const cutoff = new Date(now.getTime() - team.reassignUnansweredMinutes * 60_000);
@@ -90,7 +98,7 @@ export async function sweep(dispatcher: Dispatcher, workspaceId: string, notify:
         ),
       );
       result.rerouted += released.length;
-      changed.push(...released.map(toConversation));
+      changed.push(...released.map((r): [Conversation, string] => [toConversation(r), r.previous_agent]));
     }
   });
 
@@ -112,10 +120,10 @@ export async function sweep(dispatcher: Dispatcher, workspaceId: string, notify:
       ...next.rows.map((r) => ev(r, 'conversation.sla_breached', { kind: 'next_response', dueAt: r.next_response_due_at?.toISOString() })),
     ]);
     result.breaches = first.rows.length + next.rows.length;
-    changed.push(...first.rows.map(toConversation), ...next.rows.map(toConversation));
+    changed.push(...[...first.rows, ...next.rows].map((r): [Conversation, null] => [toConversation(r), null]));
   });
 
-  for (const c of changed) notify(c);
+  for (const [c, previous] of changed) notify(c, previous);
   await dispatcher.kick(workspaceId);
   return result;
 }

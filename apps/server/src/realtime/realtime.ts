@@ -15,7 +15,8 @@ import { rooms, roomsFor, roomsOf } from './rooms.ts';
  * The customer portal namespace `/portal` gets `message.created` { message } without notes.
  */
 export interface Realtime {
-  conversation(kind: 'created' | 'updated', conversation: Conversation): void;
+  /** `alsoUser`: someone who just lost it (their offer expired, it was moved), so their console drops it. */
+  conversation(kind: 'created' | 'updated', conversation: Conversation, alsoUser?: string | null): void;
   /** An agent's status, profile or load changed: supervisors and the agent hear it. */
   agent(workspaceId: string, agent: AgentView): void;
   message(kind: 'created' | 'updated', conversation: Conversation, message: StoredMessage): void;
@@ -32,8 +33,10 @@ export interface Realtime {
 export function createRealtime(): Realtime {
   let io: Server | null = null;
   return {
-    conversation(kind, conversation) {
-      io?.to(roomsOf(conversation)).emit(`conversation.${kind}`, { conversation });
+    conversation(kind, conversation, alsoUser) {
+      const list = roomsOf(conversation);
+      if (alsoUser) list.push(rooms.user(alsoUser));
+      io?.to(list).emit(`conversation.${kind}`, { conversation });
     },
     agent(workspaceId, agent) {
       io?.to([rooms.everything(workspaceId), rooms.user(agent.id)]).emit('agent.updated', { agent });

@@ -225,7 +225,8 @@ export function registerRoutingRoutes(api: ApiRegistry, ctx: AppContext): void {
         }
       }
       const to = { agentId: body.agentId, ...(body.teamId !== undefined ? { teamId: body.teamId } : {}) };
-      return { conversation: await ctx.routing.assign(principal.workspaceId, conv.id, to, actorOf(principal)) };
+      const previous = conv.assigneeId ?? conv.routing.offeredTo;
+      return { conversation: await ctx.routing.assign(principal.workspaceId, conv.id, to, actorOf(principal), previous) };
     },
   });
 

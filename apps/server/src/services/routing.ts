@@ -48,8 +48,13 @@ export class RoutingService {
   }
 
   /** Runs everything time makes due in the workspace, then routes (the job queue's timers call this). */
-  async sweep(workspaceId: string) {
-    return sweep(this.dispatcher, workspaceId, (c) => this.ctx.realtime.conversation('updated', c));
+  async sweep(workspaceId: string, dueAt?: Date) {
+    return sweep(
+      this.dispatcher,
+      workspaceId,
+      (c, previous) => this.ctx.realtime.conversation('updated', c, previous),
+      dueAt ? { dueAt } : {},
+    );
   }
 
   /** After a customer wrote: a waiting conversation is routed; an assigned one gets its next-response deadline. */
@@ -100,7 +105,7 @@ export class RoutingService {
 
   async answerOffer(workspaceId: string, conversationId: string, agentId: string, accept: boolean): Promise<Conversation> {
     const conv = await answerOffer(this.ctx.db.kysely, workspaceId, conversationId, agentId, accept, this.ctx.clock());
-    this.ctx.realtime.conversation('updated', conv);
+    this.ctx.realtime.conversation('updated', conv, agentId);
     if (accept) this.afterInbound(conv);
     else this.kick(workspaceId);
     return conv;
@@ -113,9 +118,15 @@ export class RoutingService {
     return conv;
   }
 
-  async assign(workspaceId: string, conversationId: string, to: { agentId: string | null; teamId?: string | null }, actor: Actor) {
+  async assign(
+    workspaceId: string,
+    conversationId: string,
+    to: { agentId: string | null; teamId?: string | null },
+    actor: Actor,
+    previousHolder: string | null = null,
+  ) {
     const conv = await assignManually(this.ctx.db.kysely, workspaceId, conversationId, to, actor, this.ctx.clock());
-    this.ctx.realtime.conversation('updated', conv);
+    this.ctx.realtime.conversation('updated', conv, previousHolder);
     this.kick(workspaceId);
     return conv;
   }
