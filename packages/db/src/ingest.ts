@@ -271,11 +271,19 @@ async function findThreadCandidates(
     if (row) return [toCandidate('in_reply_to', row)];
   }
   if (event.thread.contactThread) {
+    // The sender's identity first, then their conversations by index. Written as a join, the
+    // planner (on a young table whose statistics lag) walked every conversation of the workspace:
+    // 8 ms per message at 3,000 conversations, growing.
     const row = await base
-      .innerJoin('identities as i', 'i.contact_id', 'c.contact_id')
-      .where('i.kind', '=', event.sender.kind)
-      .where('i.external_id', '=', senderId)
-      .where('i.verified', '=', true)
+      .where('c.contact_id', 'in', (eb) =>
+        eb
+          .selectFrom('identities as i')
+          .select('i.contact_id')
+          .where('i.workspace_id', '=', target.workspaceId)
+          .where('i.kind', '=', event.sender.kind)
+          .where('i.external_id', '=', senderId)
+          .where('i.verified', '=', true),
+      )
       .where('c.channel_account_id', '=', target.channelAccountId)
       .orderBy('c.created_at', 'desc')
       .executeTakeFirst();
