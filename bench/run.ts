@@ -21,6 +21,19 @@ async function main() {
       `start, embedded PostgreSQL: first start ${fmt(start.firstMs / 1000, 2)} s (initdb, migrate, demo seed), restart ${fmt(start.restartMs / 1000, 2)} s`,
     );
 
+    // Pure CPU first, while the heap is small: later HTTP runs leave garbage whose collection
+    // would land in these percentiles.
+    for (const [agents, explain] of [
+      [100, 'summary'],
+      [1_000, 'summary'],
+      [1_000, 'full'],
+    ] as const) {
+      const r = benchDecide(agents, 100, quick ? 2_000 : 20_000, explain);
+      say(
+        `routing decide(), ${agents} agents x 100 rules, ${explain} explanation: p50 ${fmt(r.p50 * 1000, 0)} µs, p99 ${fmt(r.p99 * 1000, 0)} µs, max ${fmt(r.max, 2)} ms, ${fmt(r.perSecond, 0)} decisions/s (${fmt(r.assignedShare * 100, 0)}% assigned)`,
+      );
+    }
+
     const db1 = await createTestDatabase(server.adminUrl, server.template);
     try {
       const total = quick ? 300 : 3_000;
@@ -44,22 +57,21 @@ async function main() {
     } finally {
       await db2.drop();
     }
-    for (const [agents, explain] of [
-      [100, 'summary'],
-      [1_000, 'summary'],
-      [1_000, 'full'],
-    ] as const) {
-      const r = benchDecide(agents, 100, quick ? 2_000 : 20_000, explain);
-      say(
-        `routing decide(), ${agents} agents x 100 rules, ${explain} explanation: p50 ${fmt(r.p50 * 1000, 0)} µs, p99 ${fmt(r.p99 * 1000, 0)} µs, max ${fmt(r.max, 2)} ms, ${fmt(r.perSecond, 0)} decisions/s (${fmt(r.assignedShare * 100, 0)}% assigned)`,
-      );
-    }
     const queued = quick ? 500 : 2_000;
+    // Best of two (one in quick mode), each on a fresh desk, bare and routed taking turns: one run
+    // can be slowed by the machine's other work, which is not the cost of routing.
+    const rounds = quick ? 1 : 2;
     for (const processes of [1, 2]) {
-      const bare = await benchDispatch(server, queued, processes, 'bare');
-      const routed = await benchDispatch(server, queued, processes, 'route');
+      let bare = { perSecond: 0 };
+      let routed = { perSecond: 0 };
+      for (let r = 0; r < rounds; r++) {
+        const b = await benchDispatch(server, queued, processes, 'bare');
+        const d = await benchDispatch(server, queued, processes, 'route');
+        if (b.perSecond > bare.perSecond) bare = b;
+        if (d.perSecond > routed.perSecond) routed = d;
+      }
       say(
-        `dispatcher, ${processes} process(es), ${queued} waiting, 100 agents x 100 rules: ${fmt(routed.perSecond, 0)} conversations/s routed vs ${fmt(bare.perSecond, 0)}/s bare claim loop (cost of routing x${fmt(bare.perSecond / routed.perSecond, 2)})`,
+        `dispatcher, ${processes} process(es), ${queued} waiting, 100 agents x 100 rules: ${fmt(routed.perSecond, 0)} conversations/s routed vs ${fmt(bare.perSecond, 0)}/s bare claim loop (cost of routing x${fmt(bare.perSecond / routed.perSecond, 2)}, best of ${rounds})`,
       );
     }
 

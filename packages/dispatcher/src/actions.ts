@@ -1,5 +1,5 @@
 import { type Actor, CentralitaError, type Conversation } from '@centralita/core';
-import { appendEvent, type Database, toConversation } from '@centralita/db';
+import { appendEvent, type Database, lockConversation, toConversation } from '@centralita/db';
 import type { AgentStatus } from '@centralita/routing';
 import type { Kysely } from 'kysely';
 
@@ -13,14 +13,7 @@ export async function answerOffer(
   now: Date,
 ): Promise<Conversation> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('conversations')
-      .selectAll()
-      .where('id', '=', conversationId)
-      .where('workspace_id', '=', workspaceId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new CentralitaError('not_found', 'No such conversation.');
+    const row = await lockConversation(trx, workspaceId, conversationId);
     if (row.status !== 'open' || row.offered_to !== agentId || !row.offer_expires_at || row.offer_expires_at <= now) {
       throw new CentralitaError('conflict', 'This conversation is not on offer to you (the offer was taken back, expired or answered).');
     }
@@ -60,14 +53,7 @@ export async function assignManually(
   now: Date,
 ): Promise<Conversation> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('conversations')
-      .selectAll()
-      .where('id', '=', conversationId)
-      .where('workspace_id', '=', workspaceId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new CentralitaError('not_found', 'No such conversation.');
+    const row = await lockConversation(trx, workspaceId, conversationId);
     if (to.agentId) {
       const user = await trx
         .selectFrom('users')
@@ -146,14 +132,7 @@ export async function setRequestedPriority(
   actor: Actor,
 ): Promise<Conversation> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('conversations')
-      .select(['requested_priority', 'priority'])
-      .where('id', '=', conversationId)
-      .where('workspace_id', '=', workspaceId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new CentralitaError('not_found', 'No conversation with that id.');
+    const row = await lockConversation(trx, workspaceId, conversationId);
     const updated = await trx
       .updateTable('conversations')
       .set({

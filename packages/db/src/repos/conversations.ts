@@ -108,6 +108,22 @@ export async function getConversation(db: Kysely<Database>, workspaceId: string,
 }
 
 /**
+ * The conversation's row, locked until the transaction ends (so concurrent changes to it queue
+ * up), or `not_found` if it is not in this workspace.
+ */
+export async function lockConversation(trx: Kysely<Database>, workspaceId: string, id: string): Promise<Selectable<ConversationsTable>> {
+  const row = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new CentralitaError('not_found', `No conversation ${id} in this workspace.`);
+  return row;
+}
+
+/**
  * Changes a conversation's status under a row lock, so two agents pressing "resolve" at once get
  * one change and one clear refusal. Returns the updated conversation.
  */
@@ -120,14 +136,7 @@ export async function changeStatus(
   now: Date,
 ): Promise<Conversation> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('conversations')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new CentralitaError('not_found', `No conversation ${id} in this workspace.`);
+    const row = await lockConversation(trx, workspaceId, id);
     const patch = applyStatusAction({ status: row.status, snoozedUntil: row.snoozed_until, resolvedAt: row.resolved_at }, action, now);
     const updated = await trx
       .updateTable('conversations')
