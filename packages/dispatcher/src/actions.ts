@@ -2,6 +2,7 @@ import { type Actor, CentralitaError, type Conversation } from '@centralita/core
 import { appendEvent, type Database, lockConversation, toConversation } from '@centralita/db';
 import type { AgentStatus } from '@centralita/routing';
 import type { Kysely } from 'kysely';
+import { assertTeamInWorkspace } from './config-store.ts';
 
 /** An agent answers an offer: accepting assigns it, rejecting passes it to the next agent. */
 export async function answerOffer(
@@ -64,15 +65,7 @@ export async function assignManually(
       if (!user?.active)
         throw new CentralitaError('validation_failed', 'No active user with that id in this workspace.', { field: 'agentId' });
     }
-    if (to.teamId) {
-      const team = await trx
-        .selectFrom('teams')
-        .select('id')
-        .where('id', '=', to.teamId)
-        .where('workspace_id', '=', workspaceId)
-        .executeTakeFirst();
-      if (!team) throw new CentralitaError('validation_failed', 'No team with that id in this workspace.', { field: 'teamId' });
-    }
+    if (to.teamId) await assertTeamInWorkspace(trx, workspaceId, to.teamId);
     const teamChange = to.teamId !== undefined && to.teamId !== row.team_id;
     const updated = await trx
       .updateTable('conversations')

@@ -3,6 +3,7 @@ import type { Database } from '@centralita/db';
 import type { AgentStatus, Schedule, SlaPolicy, SlaPolicyInput } from '@centralita/routing';
 import { type Kysely, sql } from 'kysely';
 import { getPublished, validateRuleSet } from './rulesets.ts';
+import { teamIdsOf } from './snapshot.ts';
 
 export interface AgentView {
   id: string;
@@ -55,9 +56,7 @@ export async function listAgentViews(db: Kysely<Database>, workspaceId: string, 
       'p.capacity_total',
       'p.capacity_channels',
       'p.last_assigned_at',
-      sql<string[]>`COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = u.id), '{}')`.as(
-        'team_ids',
-      ),
+      teamIdsOf('u.id'),
       'p.load_total',
       'p.load_channels',
     ])
@@ -287,4 +286,15 @@ export async function createSlaPolicy(db: Kysely<Database>, workspaceId: string,
 export async function deleteSlaPolicy(db: Kysely<Database>, workspaceId: string, id: string): Promise<void> {
   const r = await db.deleteFrom('sla_policies').where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
   if (r.numDeletedRows === 0n) throw new CentralitaError('not_found', 'No SLA policy with that id.');
+}
+
+/** Refuses a team id from another workspace (or none), naming the field. */
+export async function assertTeamInWorkspace(db: Kysely<Database>, workspaceId: string, teamId: string, field = 'teamId'): Promise<void> {
+  const team = await db
+    .selectFrom('teams')
+    .select('id')
+    .where('id', '=', teamId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  if (!team) throw new CentralitaError('validation_failed', 'No team with that id in this workspace.', { field });
 }

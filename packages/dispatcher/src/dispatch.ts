@@ -4,7 +4,7 @@ import { appendEvents, type ConversationsTable, type Database, type NewEvent, to
 import { compactExplanation, type Decision, decide, pickSlaPolicy, queueKey, type RoutingAgent, slaDueAt } from '@centralita/routing';
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import { type ClaimedRow, claimNext, toRoutingConversation } from './queue.ts';
-import { loadAgents, loadSnapshot, type Snapshot, type TeamRouting } from './snapshot.ts';
+import { loadAgents, loadSlaContext, loadSnapshot, type Snapshot, type TeamRouting } from './snapshot.ts';
 import { scheduleTimer } from './timers.ts';
 
 export interface DispatcherOptions {
@@ -146,7 +146,8 @@ export class Dispatcher {
 
   /** Fills in response deadlines a conversation lacks (a customer wrote on an assigned one). */
   async refreshSla(workspaceId: string, conversationId: string): Promise<Conversation | null> {
-    const snap = await loadSnapshot(this.db, workspaceId);
+    // On every customer message to an assigned conversation: teams and policies only, no agents.
+    const snap = await loadSlaContext(this.db, workspaceId);
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).forUpdate().executeTakeFirst();
       if (row?.status !== 'open') return null;
@@ -181,7 +182,7 @@ function slaDeadlines(
     next_response_due_at: Date | null;
     created_at: Date;
   },
-  snap: Snapshot,
+  snap: Pick<Snapshot, 'policies' | 'timezone'>,
   team: TeamRouting | undefined,
   decision: Pick<Decision, 'priority' | 'teamId'>,
 ): { first_response_due_at?: Date; next_response_due_at?: Date } {

@@ -34,6 +34,15 @@ export interface Snapshot {
   loadedAt: number;
 }
 
+/** The user's team ids, sorted, as a select column `team_ids` (for agent lists and snapshots). */
+export function teamIdsOf(userIdColumn: 'p.user_id' | 'u.id') {
+  return sql<
+    string[]
+  >`COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = ${sql.ref(userIdColumn)}), '{}')`.as(
+    'team_ids',
+  );
+}
+
 const compiledCache = new Map<string, CompiledRuleSet>();
 let defaultRuleSet: CompiledRuleSet | null = null;
 
@@ -64,11 +73,7 @@ export async function loadAgents(db: Kysely<Database>, workspaceId: string, opti
       'p.capacity_total',
       'p.capacity_channels',
       'p.last_assigned_at',
-      sql<
-        string[]
-      >`COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = p.user_id), '{}')`.as(
-        'team_ids',
-      ),
+      teamIdsOf('p.user_id'),
       'p.load_total',
       'p.load_channels',
     ])
@@ -148,6 +153,19 @@ export async function loadPolicies(db: Kysely<Database>, workspaceId: string): P
     nextResponseMinutes: r.next_response_minutes,
     businessHours: r.business_hours,
   }));
+}
+
+/** What SLA deadlines need: teams (hours), policies and the workspace's zone; no agents, no rules. */
+export async function loadSlaContext(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<Pick<Snapshot, 'teams' | 'policies' | 'timezone'>> {
+  const [teams, policies, ws] = await Promise.all([
+    loadTeams(db, workspaceId),
+    loadPolicies(db, workspaceId),
+    db.selectFrom('workspaces').select('timezone').where('id', '=', workspaceId).executeTakeFirst(),
+  ]);
+  return { teams, policies, timezone: ws?.timezone ?? 'UTC' };
 }
 
 export async function loadSnapshot(db: Kysely<Database>, workspaceId: string): Promise<Snapshot> {

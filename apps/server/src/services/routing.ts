@@ -81,16 +81,15 @@ export class RoutingService {
 
   async setStatus(workspaceId: string, userId: string, status: AgentStatus): Promise<AgentView> {
     await setAgentStatus(this.ctx.db.kysely, workspaceId, userId, status, this.ctx.clock());
-    return this.afterAgentChange(workspaceId, userId, status);
+    return this.afterAgentChange(workspaceId, await getAgentView(this.ctx.db.kysely, workspaceId, userId), status);
   }
 
   async updateProfile(workspaceId: string, userId: string, patch: ProfilePatch): Promise<AgentView> {
-    await updateAgentProfile(this.ctx.db.kysely, workspaceId, userId, patch, this.ctx.clock());
-    return this.afterAgentChange(workspaceId, userId, patch.status);
+    const view = await updateAgentProfile(this.ctx.db.kysely, workspaceId, userId, patch, this.ctx.clock());
+    return this.afterAgentChange(workspaceId, view, patch.status);
   }
 
-  private async afterAgentChange(workspaceId: string, userId: string, status: AgentStatus | undefined): Promise<AgentView> {
-    const view = await getAgentView(this.ctx.db.kysely, workspaceId, userId);
+  private afterAgentChange(workspaceId: string, view: AgentView, status: AgentStatus | undefined): AgentView {
     this.ctx.realtime.agent(workspaceId, view);
     // Going offline hands their conversations on at once; any other change may let the queue move.
     if (status === 'offline') {
