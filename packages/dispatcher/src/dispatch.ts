@@ -83,9 +83,9 @@ export class Dispatcher {
 
   /** Routes every waiting conversation of a workspace once, most urgent first. */
   async dispatch(workspaceId: string, options: { limit?: number } = {}): Promise<DispatchResult> {
-    // Bookkeeping in real time, not the routing clock: "looked at in this run" must hold even
-    // when a test freezes the clock.
-    const runStart = new Date();
+    // "Looked at in this run" is the database's clock, not the routing clock (a test may freeze
+    // that) nor this node's (several nodes' clocks differ; one ahead would hide rows from others).
+    const runStart = await databaseNow(this.db);
     const result: DispatchResult = { assigned: 0, offered: 0, waiting: 0 };
     let snap = await loadSnapshot(this.db, workspaceId);
     let conflicts = 0;
@@ -123,7 +123,7 @@ export class Dispatcher {
       if (plan.kind === 'waiting' && unchanged(row, plan)) {
         // Still waiting for the same reason: mark it seen for this run, tell nobody. Every run
         // looks at every waiting conversation, so this is the common case under load.
-        await trx.updateTable('conversations').set({ routed_at: new Date() }).where('id', '=', row.id).execute();
+        await trx.updateTable('conversations').set({ routed_at: DB_NOW }).where('id', '=', row.id).execute();
         return { kind: 'waiting', conversation: null };
       }
       const updated = await writeDecision(trx, row.id, plan, decision.agentId, conversation.channel, now);
@@ -159,6 +159,13 @@ export class Dispatcher {
       return toConversation(updated);
     });
   }
+}
+
+const DB_NOW = sql<Date>`clock_timestamp()`;
+
+async function databaseNow(db: Kysely<Database>): Promise<Date> {
+  const r = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(db);
+  return r.rows[0]?.now ?? new Date();
 }
 
 function isConflict(error: unknown): boolean {
@@ -238,7 +245,6 @@ function planWrite(row: ClaimedRow, snap: Snapshot, decision: Decision, detected
     routing_rule: decision.ruleId,
     escalation_level: decision.escalationLevel,
     routing_explanation: JSON.stringify(compact),
-    routed_at: new Date(),
     queue_key: queueKey(row.waiting_since, decision.priority, snap.ruleSet.agingMinutes, due),
     ...(detectedLanguage ? { language: detectedLanguage } : {}),
     ...sla,
@@ -293,7 +299,7 @@ async function writeDecision(
   if (!agentId) {
     const row = await trx
       .updateTable('conversations')
-      .set(plan.update)
+      .set({ ...plan.update, routed_at: DB_NOW })
       .where('id', '=', conversationId)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -329,7 +335,7 @@ async function writeDecision(
   }
   const row = await q
     .updateTable('conversations')
-    .set(plan.update)
+    .set({ ...plan.update, routed_at: DB_NOW })
     .where('id', '=', conversationId)
     .where(sql<boolean>`EXISTS (SELECT 1 FROM place)`)
     .returningAll()
