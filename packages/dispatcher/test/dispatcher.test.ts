@@ -1,7 +1,8 @@
 import type { Conversation } from '@centralita/core';
+import { createUser } from '@centralita/db';
 import { useTestDatabase } from '@centralita/testing';
 import { describe, expect, it } from 'vitest';
-import { answerOffer, assignManually, createSlaPolicy, Dispatcher, setAgentStatus, sweep } from '../src/index.ts';
+import { answerOffer, assignManually, createSlaPolicy, Dispatcher, setAgentStatus, sweep, updateAgentProfile } from '../src/index.ts';
 import { conversationRow, eventsOf, workspace } from './fixture.ts';
 
 const database = useTestDatabase();
@@ -289,5 +290,45 @@ describe('a run that changes nothing', () => {
     expect(await d.dispatch(ws.id)).toEqual({ assigned: 0, offered: 0, waiting: 1 });
     expect(changes).toEqual([]);
     expect((await eventsOf(db(), waiting)).length).toBe(before);
+  });
+});
+
+describe('manual moves at the same instant', () => {
+  it('two transfers in opposite directions both succeed and the loads stay exact', async () => {
+    const ws = await workspace(db(), 'swap');
+    const a = await ws.agent('Ana', {});
+    const b = await ws.agent('Bea', {});
+    const one = await ws.customer('one');
+    const two = await ws.customer('two');
+    const admin = { type: 'system', id: null } as const;
+    await assignManually(db(), ws.id, one, { agentId: a }, admin, ws.now());
+    await assignManually(db(), ws.id, two, { agentId: b }, admin, ws.now());
+    for (let i = 0; i < 15; i++) {
+      const [x, y] = i % 2 === 0 ? [b, a] : [a, b];
+      await Promise.all([
+        assignManually(db(), ws.id, one, { agentId: x }, admin, ws.now()),
+        assignManually(db(), ws.id, two, { agentId: y }, admin, ws.now()),
+      ]);
+    }
+    const loads = await db().selectFrom('agent_profiles').select(['user_id', 'load_total']).where('workspace_id', '=', ws.id).execute();
+    expect(loads.map((l) => l.load_total)).toEqual([1, 1]);
+  });
+
+  it('a profile created while a conversation is assigned to that user counts it', async () => {
+    const ws = await workspace(db(), 'newprofile');
+    const user = await createUser(db(), {
+      workspaceId: ws.id,
+      email: 'late@newprofile.test',
+      name: 'Late',
+      role: 'supervisor',
+      passwordHash: null,
+    });
+    const ids = [await ws.customer('x'), await ws.customer('y'), await ws.customer('z')];
+    await Promise.all([
+      ...ids.map((id) => assignManually(db(), ws.id, id, { agentId: user.id }, { type: 'system', id: null }, ws.now())),
+      updateAgentProfile(db(), ws.id, user.id, { status: 'online' }, ws.now()),
+    ]);
+    const row = await db().selectFrom('agent_profiles').select('load_total').where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    expect(row.load_total).toBe(3);
   });
 });

@@ -127,6 +127,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TRIGGER conversations_waiting_since BEFORE INSERT OR UPDATE ON conversations
       FOR EACH ROW EXECUTE FUNCTION centralita_waiting_since();
 
+    CREATE FUNCTION centralita_add_load(p_user uuid, p_kind text, p_delta integer) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE agent_profiles SET load_total = GREATEST(load_total + p_delta, 0),
+        load_channels = jsonb_set(load_channels, ARRAY[p_kind], to_jsonb(GREATEST(COALESCE((load_channels ->> p_kind)::int, 0) + p_delta, 0)))
+      WHERE user_id = p_user;
+      IF NOT FOUND THEN
+        -- No profile, or one being created this instant: its creation counts the user's
+        -- conversations under this lock, so wait for it and apply the change if it now exists.
+        -- Users who never get a profile have no load to keep.
+        PERFORM pg_advisory_xact_lock(hashtextextended('load:' || p_user::text, 0));
+        UPDATE agent_profiles SET load_total = GREATEST(load_total + p_delta, 0),
+          load_channels = jsonb_set(load_channels, ARRAY[p_kind], to_jsonb(GREATEST(COALESCE((load_channels ->> p_kind)::int, 0) + p_delta, 0)))
+        WHERE user_id = p_user;
+      END IF;
+    END $$;
+
     CREATE FUNCTION centralita_agent_load() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
       old_owner uuid;
@@ -145,16 +161,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       IF old_owner IS NOT DISTINCT FROM new_owner AND (old_owner IS NULL OR old_kind = new_kind) THEN
         RETURN NULL;
       END IF;
-      -- Users without a routing profile have no load to keep; one is computed when it is created.
-      IF old_owner IS NOT NULL THEN
-        UPDATE agent_profiles SET load_total = GREATEST(load_total - 1, 0),
-          load_channels = jsonb_set(load_channels, ARRAY[old_kind], to_jsonb(GREATEST(COALESCE((load_channels ->> old_kind)::int, 0) - 1, 0)))
-        WHERE user_id = old_owner;
-      END IF;
-      IF new_owner IS NOT NULL THEN
-        UPDATE agent_profiles SET load_total = load_total + 1,
-          load_channels = jsonb_set(load_channels, ARRAY[new_kind], to_jsonb(COALESCE((load_channels ->> new_kind)::int, 0) + 1))
-        WHERE user_id = new_owner;
+      -- Two agents' rows are always changed in the order of their ids, so two transfers in
+      -- opposite directions at once cannot deadlock.
+      IF old_owner IS NOT NULL AND new_owner IS NOT NULL AND new_owner < old_owner THEN
+        PERFORM centralita_add_load(new_owner, new_kind, 1);
+        PERFORM centralita_add_load(old_owner, old_kind, -1);
+      ELSE
+        IF old_owner IS NOT NULL THEN
+          PERFORM centralita_add_load(old_owner, old_kind, -1);
+        END IF;
+        IF new_owner IS NOT NULL THEN
+          PERFORM centralita_add_load(new_owner, new_kind, 1);
+        END IF;
       END IF;
       RETURN NULL;
     END $$;
@@ -201,6 +219,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     CREATE FUNCTION centralita_initial_load() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      -- See centralita_add_load: a change to this user's conversations committing meanwhile is
+      -- either counted here or applied after this row exists, never lost.
+      PERFORM pg_advisory_xact_lock(hashtextextended('load:' || NEW.user_id::text, 0));
       SELECT COALESCE(sum(n), 0), COALESCE(jsonb_object_agg(kind, n), '{}') INTO NEW.load_total, NEW.load_channels
       FROM (SELECT COALESCE(channel_kind, 'unknown') AS kind, count(*)::int AS n FROM (
               -- Two index-friendly halves rather than COALESCE(assignee_id, offered_to), which scans.
@@ -225,6 +246,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP TRIGGER conversations_agent_load ON conversations;
     DROP TRIGGER conversations_waiting_since ON conversations;
     DROP FUNCTION centralita_agent_load();
+    DROP FUNCTION centralita_add_load(uuid, text, integer);
     DROP FUNCTION centralita_waiting_since();
     DROP INDEX conversations_waiting_idx;
     DROP INDEX conversations_offers_idx;
