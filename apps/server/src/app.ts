@@ -184,6 +184,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
       const addr = http.address() as AddressInfo;
       const local = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
       if (!options.publicUrl) baseUrl = local;
+      await ctx.routing.start();
       if (options.worker !== false) worker = await startWorker(ctx, inbox);
       channels.startPullListeners();
       return local;
@@ -200,6 +201,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
       await io.close().catch(() => undefined);
       clearTimeout(grace);
       await worker?.stop();
+      await ctx.routing.stop();
       await channels.stop();
     },
   };

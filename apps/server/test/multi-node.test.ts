@@ -75,3 +75,21 @@ describe('two stateless nodes on one PostgreSQL', () => {
     expect((await call(b.url, 'GET', `/webhooks/${f.formAccountId}`)).status).toBe(404);
   });
 });
+
+describe('routing across nodes', () => {
+  it('asks the other nodes to route when an agent comes online on one', async () => {
+    const [, b] = bothNodes();
+    const routingA = nodes[0]?.node.ctx.routing;
+    if (!routingA) throw new Error('node A should be running');
+    const asked: string[] = [];
+    const kick = routingA.kick.bind(routingA);
+    routingA.kick = (workspaceId: string) => {
+      asked.push(workspaceId);
+      kick(workspaceId);
+    };
+    const cookie = await login(b.url, f.users.agent.email);
+    const res = await call(b.url, 'POST', '/api/v1/me/status', { cookie, body: { status: 'online' } });
+    expect(res.json.agent.status).toBe('online');
+    await waitFor(() => asked.includes(f.workspaceId), { what: 'node A to be asked to route the workspace' });
+  });
+});

@@ -111,7 +111,7 @@ export function registerRoutingRoutes(api: ApiRegistry, ctx: AppContext): void {
     body: z.strictObject({ note: z.string().max(500).optional() }),
     async handler({ principal, body }) {
       const version = await publish(db, principal.workspaceId, { draft: true }, principal.userId, body.note ?? null);
-      ctx.routing.kick(principal.workspaceId);
+      ctx.routing.kickEverywhere(principal.workspaceId);
       return { published: version };
     },
   });
@@ -146,7 +146,7 @@ export function registerRoutingRoutes(api: ApiRegistry, ctx: AppContext): void {
     summary: 'Rolls back: publishes an earlier version again, as a new version.',
     async handler({ principal, params }) {
       const version = await publish(db, principal.workspaceId, { version: versionOf(params.version) }, principal.userId, null);
-      ctx.routing.kick(principal.workspaceId);
+      ctx.routing.kickEverywhere(principal.workspaceId);
       return { published: version };
     },
   });

@@ -125,7 +125,7 @@ export function registerTeamRoutes(api: ApiRegistry, ctx: AppContext): void {
     body: team.partial(),
     async handler({ principal, params, body }) {
       const view = await updateTeam(db, principal.workspaceId, params.id as string, stripUndefined(body));
-      ctx.routing.kick(principal.workspaceId);
+      ctx.routing.kickEverywhere(principal.workspaceId);
       return { team: view };
     },
   });

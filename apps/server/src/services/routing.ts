@@ -13,6 +13,7 @@ import {
 } from '@centralita/dispatcher';
 import type { AgentStatus } from '@centralita/routing';
 import type { AppContext } from '../context.ts';
+import { RoutingBus } from './routing-bus.ts';
 
 /**
  * Routing inside the server: runs the dispatcher when something may let a conversation move
@@ -21,12 +22,38 @@ import type { AppContext } from '../context.ts';
  */
 export class RoutingService {
   readonly dispatcher: Dispatcher;
+  private readonly bus: RoutingBus;
 
   constructor(private readonly ctx: AppContext) {
     this.dispatcher = new Dispatcher({
       db: ctx.db.kysely,
       clock: ctx.clock,
       onChange: (c) => ctx.realtime.conversation('updated', c),
+    });
+    this.bus = new RoutingBus(ctx.db.url, ctx.logger, (workspaceId) => this.kick(workspaceId));
+  }
+
+  /** Starts hearing other nodes' requests to route (when the node starts listening). */
+  start(): Promise<void> {
+    return this.bus.start();
+  }
+
+  stop(): Promise<void> {
+    return this.bus.stop();
+  }
+
+  /**
+   * Routes here and asks the other nodes to route too: for changes that free capacity or bring
+   * an agent, which a node deciding from a slightly older snapshot would otherwise miss until its
+   * next run.
+   */
+  kickEverywhere(workspaceId: string): void {
+    this.kick(workspaceId);
+    this.bus.publish(this.ctx.db.pool, workspaceId).catch((error: unknown) => {
+      this.ctx.logger.warn(
+        { workspaceId, error: error instanceof Error ? error.message : String(error) },
+        'could not tell other nodes to route',
+      );
     });
   }
 
@@ -76,7 +103,7 @@ export class RoutingService {
 
   /** After a status change: a resolved or snoozed conversation frees a place, a reopened one waits. */
   afterStatusChange(conversation: Conversation): void {
-    this.kick(conversation.workspaceId);
+    this.kickEverywhere(conversation.workspaceId);
   }
 
   async setStatus(workspaceId: string, userId: string, status: AgentStatus): Promise<AgentView> {
@@ -97,7 +124,7 @@ export class RoutingService {
         this.ctx.logger.error({ workspaceId, error: String(error) }, 'routing sweep failed'),
       );
     } else {
-      this.kick(workspaceId);
+      this.kickEverywhere(workspaceId);
     }
     return view;
   }
@@ -126,7 +153,7 @@ export class RoutingService {
   ) {
     const conv = await assignManually(this.ctx.db.kysely, workspaceId, conversationId, to, actor, this.ctx.clock());
     this.ctx.realtime.conversation('updated', conv, previousHolder);
-    this.kick(workspaceId);
+    this.kickEverywhere(workspaceId);
     return conv;
   }
 }
