@@ -38,5 +38,24 @@ describe('schedules', () => {
     expect(addBusinessMinutes(new Date('2026-03-27T16:00:00Z'), 120, office, 'UTC')?.toISOString()).toBe('2026-03-30T08:00:00.000Z');
     expect(addBusinessMinutes(new Date('2026-03-27T16:00:00Z'), 120, null, 'UTC')?.toISOString()).toBe('2026-03-27T18:00:00.000Z');
     expect(addBusinessMinutes(new Date(), 10, new CompiledSchedule({ shifts: [], holidays: [] }), 'UTC')).toBeNull();
+    // A 24-hour desk: 120 minutes from 01:30 on the night clocks go forward is 120 real minutes
+    // (04:30 summer time), not 03:30.
+    const allDay = new CompiledSchedule({
+      timezone: 'Europe/Madrid',
+      shifts: [{ days: ['sun'], start: '00:00', end: '00:00' }],
+      holidays: [],
+    });
+    expect(addBusinessMinutes(new Date('2026-03-29T00:30:00Z'), 120, allDay, 'UTC')?.toISOString()).toBe('2026-03-29T02:30:00.000Z');
+    // Overlapping shifts are one stretch: 08-16 and 12-20 give 12 hours, not 16.
+    const overlap = new CompiledSchedule({
+      shifts: [
+        { days: ['mon'], start: '08:00', end: '16:00' },
+        { days: ['mon'], start: '12:00', end: '20:00' },
+      ],
+      holidays: [],
+    });
+    expect(addBusinessMinutes(new Date('2026-03-02T08:00:00Z'), 600, overlap, 'UTC')?.toISOString()).toBe('2026-03-02T18:00:00.000Z');
+    // Seconds of the starting instant carry over.
+    expect(addBusinessMinutes(new Date('2026-03-04T10:00:30Z'), 1, office, 'UTC')?.toISOString()).toBe('2026-03-04T10:01:30.000Z');
   });
 });

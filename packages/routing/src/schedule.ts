@@ -193,27 +193,26 @@ export class CompiledSchedule {
 export function addBusinessMinutes(start: Date, minutes: number, schedule: CompiledSchedule | null, tz: string): Date | null {
   if (!schedule) return new Date(start.getTime() + minutes * 60_000);
   const zone = schedule.timezone ?? tz;
-  const local = DateTime.fromJSDate(start, { zone });
-  let day = local.startOf('day');
-  let remaining = minutes;
+  let day = DateTime.fromJSDate(start, { zone }).startOf('day');
+  let remaining = minutes * 60_000;
   for (let i = 0; i < 366; i++) {
-    const date = day.toISODate() ?? '';
-    const startMinute = i === 0 ? local.hour * 60 + local.minute : 0;
-    for (const [from, to] of schedule.intervalsOn(date, day.weekday)) {
-      const begin = Math.max(from, startMinute);
-      if (begin >= to) continue;
-      const available = to - begin;
-      if (remaining <= available) {
-        // Wall-clock arithmetic, so a day that changes to or from summer time still ends at 18:00.
-        const wall = begin + remaining;
-        const at = wall >= 1440 ? day.plus({ days: 1 }).startOf('day') : day.set({ hour: Math.floor(wall / 60), minute: wall % 60 });
-        // Seconds of the starting instant carry over within the first open minute.
-        const carry = i === 0 && begin === startMinute ? start.getTime() % 60_000 : 0;
-        return new Date(at.toMillis() + carry);
-      }
-      remaining -= available;
+    for (const [from, to] of schedule.intervalsOn(day.toISODate() ?? '', day.weekday)) {
+      // Each open stretch's ends are wall-clock times turned into instants, and time is counted
+      // between instants: a day that changes to or from summer time still closes at 18:00, and a
+      // 24-hour desk's night of the change is an hour shorter or longer, as it really is.
+      const begin = Math.max(at(day, from), start.getTime());
+      const end = at(day, to);
+      if (begin >= end) continue;
+      if (remaining <= end - begin) return new Date(begin + remaining);
+      remaining -= end - begin;
     }
     day = day.plus({ days: 1 });
   }
   return null;
+}
+
+/** The instant of a local wall-clock minute of a day (1440 is the next midnight). */
+function at(day: DateTime, minute: number): number {
+  if (minute >= 1440) return day.plus({ days: 1 }).startOf('day').toMillis();
+  return day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
 }
