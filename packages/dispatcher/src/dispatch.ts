@@ -3,7 +3,7 @@ import { type Conversation, SYSTEM_ACTOR } from '@centralita/core';
 import { appendEvents, type ConversationsTable, type Database, type NewEvent, toConversation } from '@centralita/db';
 import { compactExplanation, type Decision, decide, pickSlaPolicy, queueKey, type RoutingAgent, slaDueAt } from '@centralita/routing';
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
-import { type ClaimedRow, claimNext, toRoutingConversation } from './queue.ts';
+import { type ClaimedRow, claimNext, readRoutingRow, toRoutingConversation } from './queue.ts';
 import { loadAgents, loadSlaContext, loadSnapshot, type Snapshot, type TeamRouting } from './snapshot.ts';
 import { scheduleTimer } from './timers.ts';
 
@@ -93,7 +93,9 @@ export class Dispatcher {
       if (Date.now() - snap.loadedAt > this.maxAgeMs) snap = await loadSnapshot(this.db, workspaceId);
       let outcome: Awaited<ReturnType<Dispatcher['routeOne']>>;
       try {
-        outcome = await this.db.transaction().execute(async (trx) => this.routeOne(trx, snap, runStart));
+        outcome = await this.db
+          .transaction()
+          .execute(async (trx) => this.routeOne(trx, snap, await claimNext(trx, snap.workspaceId, runStart)));
       } catch (error) {
         // Two nodes that each hold an agent the other wants: PostgreSQL aborts one. Its
         // conversation is still waiting and is claimed again with a fresh snapshot.
@@ -108,13 +110,31 @@ export class Dispatcher {
     return result;
   }
 
+  /**
+   * Routes one conversation now (a customer just wrote and it waits), without a pass over the
+   * whole queue: during a surge of thousands waiting, a new message is placed at once instead of
+   * after a full pass. Returns null when it is not waiting or another run holds it.
+   */
+  async routeConversation(workspaceId: string, conversationId: string): Promise<keyof DispatchResult | null> {
+    const snap = await loadSnapshot(this.db, workspaceId);
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const locked = await sql<{ id: string }>`
+        SELECT id FROM conversations
+        WHERE id = ${conversationId} AND workspace_id = ${workspaceId} AND waiting_since IS NOT NULL AND offered_to IS NULL
+        FOR NO KEY UPDATE SKIP LOCKED`.execute(trx);
+      if (locked.rows.length === 0) return null;
+      return this.routeOne(trx, snap, await readRoutingRow(trx, workspaceId, conversationId));
+    });
+    if (outcome?.conversation) this.onChange(outcome.conversation);
+    return outcome?.kind ?? null;
+  }
+
   private async routeOne(
     trx: Kysely<Database>,
     snap: Snapshot,
-    runStart: Date,
+    row: ClaimedRow | null,
   ): Promise<{ kind: keyof DispatchResult; conversation: Conversation | null } | null> {
     const now = this.clock();
-    const row = await claimNext(trx, snap.workspaceId, runStart);
     if (!row) return null;
     const { conversation, detectedLanguage } = toRoutingConversation(row, snap);
     let decision = decide(conversation, snap.agents, snap.ruleSet, now, SUMMARY);

@@ -332,3 +332,20 @@ describe('manual moves at the same instant', () => {
     expect(row.load_total).toBe(3);
   });
 });
+
+describe('routing one conversation', () => {
+  it('places the conversation a customer just wrote on, without a pass over the queue', async () => {
+    const ws = await workspace(db(), 'single');
+    const { d, changes } = dispatcherFor(ws);
+    const older = await ws.customer('waiting since before anyone came');
+    ws.advance(1);
+    const fresh = await ws.customer('just wrote');
+    const agentId = await ws.agent('Nora', {});
+    expect(await d.routeConversation(ws.id, fresh)).toBe('assigned');
+    expect((await conversationRow(db(), fresh)).assignee_id).toBe(agentId);
+    expect((await conversationRow(db(), older)).routing_rule).toBeNull();
+    expect(changes.map((c) => c.id)).toEqual([fresh]);
+    // Not waiting any more: nothing to do.
+    expect(await d.routeConversation(ws.id, fresh)).toBeNull();
+  });
+});

@@ -87,7 +87,15 @@ export class RoutingService {
   /** After a customer wrote: a waiting conversation is routed; an assigned one gets its next-response deadline. */
   afterInbound(conversation: Conversation): void {
     if (conversation.routing.waitingSince && !conversation.routing.offeredTo) {
-      this.kick(conversation.workspaceId);
+      // Just this conversation, not a pass over the whole queue; a run under way may hold it,
+      // in which case that run places it.
+      this.dispatcher.routeConversation(conversation.workspaceId, conversation.id).catch((error: unknown) => {
+        this.ctx.logger.error(
+          { conversationId: conversation.id, error: error instanceof Error ? error.message : String(error) },
+          'routing failed',
+        );
+        this.kick(conversation.workspaceId);
+      });
       return;
     }
     // Assigned or on offer: it stays where it is, and gets its next-response deadline.
