@@ -40,6 +40,7 @@ export class Dispatcher {
   private readonly maxAgeMs: number;
   private readonly running = new Map<string, Promise<DispatchResult>>();
   private readonly again = new Set<string>();
+  private readonly snapshots = new Map<string, Snapshot>();
 
   constructor(options: DispatcherOptions) {
     this.db = options.db;
@@ -50,6 +51,32 @@ export class Dispatcher {
 
   now(): Date {
     return this.clock();
+  }
+
+  /**
+   * Forgets the workspace's cached snapshot: call it when agents, teams or rules change, so the
+   * next single-conversation decision does not use what was true before.
+   */
+  invalidate(workspaceId: string): void {
+    this.snapshots.delete(workspaceId);
+  }
+
+  private async freshSnapshot(workspaceId: string): Promise<Snapshot> {
+    const snap = await loadSnapshot(this.db, workspaceId);
+    this.snapshots.set(workspaceId, snap);
+    return snap;
+  }
+
+  /**
+   * For routing one conversation at a time (every customer message): a snapshot up to
+   * `snapshotMaxAgeMs` old saves reading every agent per message. A stale load cannot overfill
+   * an agent (the place is taken in the assigning statement); a missed arrival is caught by the
+   * pass that the agent's change starts.
+   */
+  private async recentSnapshot(workspaceId: string): Promise<Snapshot> {
+    const cached = this.snapshots.get(workspaceId);
+    if (cached && Date.now() - cached.loadedAt <= this.maxAgeMs) return cached;
+    return this.freshSnapshot(workspaceId);
   }
 
   /**
@@ -87,10 +114,10 @@ export class Dispatcher {
     // that) nor this node's (several nodes' clocks differ; one ahead would hide rows from others).
     const runStart = await databaseNow(this.db);
     const result: DispatchResult = { assigned: 0, offered: 0, waiting: 0 };
-    let snap = await loadSnapshot(this.db, workspaceId);
+    let snap = await this.freshSnapshot(workspaceId);
     let conflicts = 0;
     for (let n = 0; n < (options.limit ?? Number.POSITIVE_INFINITY); n++) {
-      if (Date.now() - snap.loadedAt > this.maxAgeMs) snap = await loadSnapshot(this.db, workspaceId);
+      if (Date.now() - snap.loadedAt > this.maxAgeMs) snap = await this.freshSnapshot(workspaceId);
       let outcome: Awaited<ReturnType<Dispatcher['routeOne']>>;
       try {
         outcome = await this.db
@@ -100,7 +127,7 @@ export class Dispatcher {
         // Two nodes that each hold an agent the other wants: PostgreSQL aborts one. Its
         // conversation is still waiting and is claimed again with a fresh snapshot.
         if (!isConflict(error) || ++conflicts > 20) throw error;
-        snap = await loadSnapshot(this.db, workspaceId);
+        snap = await this.freshSnapshot(workspaceId);
         continue;
       }
       if (!outcome) break;
@@ -116,14 +143,16 @@ export class Dispatcher {
    * after a full pass. Returns null when it is not waiting or another run holds it.
    */
   async routeConversation(workspaceId: string, conversationId: string): Promise<keyof DispatchResult | null> {
-    const snap = await loadSnapshot(this.db, workspaceId);
+    const snap = await this.recentSnapshot(workspaceId);
     const outcome = await this.db.transaction().execute(async (trx) => {
       const locked = await sql<{ id: string }>`
         SELECT id FROM conversations
         WHERE id = ${conversationId} AND workspace_id = ${workspaceId} AND waiting_since IS NOT NULL AND offered_to IS NULL
         FOR NO KEY UPDATE SKIP LOCKED`.execute(trx);
       if (locked.rows.length === 0) return null;
-      return this.routeOne(trx, snap, await readRoutingRow(trx, workspaceId, conversationId));
+      // Not marked as seen: a pass running beside this one still looks at it, in case this
+      // decision used a snapshot from just before an agent arrived.
+      return this.routeOne(trx, snap, await readRoutingRow(trx, workspaceId, conversationId), false);
     });
     if (outcome?.conversation) this.onChange(outcome.conversation);
     return outcome?.kind ?? null;
@@ -133,6 +162,7 @@ export class Dispatcher {
     trx: Kysely<Database>,
     snap: Snapshot,
     row: ClaimedRow | null,
+    markSeen = true,
   ): Promise<{ kind: keyof DispatchResult; conversation: Conversation | null } | null> {
     const now = this.clock();
     if (!row) return null;
@@ -143,10 +173,10 @@ export class Dispatcher {
       if (plan.kind === 'waiting' && unchanged(row, plan)) {
         // Still waiting for the same reason: mark it seen for this run, tell nobody. Every run
         // looks at every waiting conversation, so this is the common case under load.
-        await trx.updateTable('conversations').set({ routed_at: DB_NOW }).where('id', '=', row.id).execute();
+        if (markSeen) await trx.updateTable('conversations').set({ routed_at: DB_NOW }).where('id', '=', row.id).execute();
         return { kind: 'waiting', conversation: null };
       }
-      const updated = await writeDecision(trx, row.id, plan, decision.agentId, conversation.channel, now);
+      const updated = await writeDecision(trx, row.id, plan, decision.agentId, conversation.channel, now, markSeen);
       if (updated) {
         for (const [key, at] of plan.timers) await scheduleTimer(trx, snap.workspaceId, key, at);
         const agent = decision.agentId ? snap.agents.find((a) => a.id === decision.agentId) : undefined;
@@ -315,11 +345,13 @@ async function writeDecision(
   agentId: string | null,
   channel: string,
   now: Date,
+  markSeen: boolean,
 ): Promise<Selectable<ConversationsTable> | null> {
+  const seen = markSeen ? { routed_at: DB_NOW } : {};
   if (!agentId) {
     const row = await trx
       .updateTable('conversations')
-      .set({ ...plan.update, routed_at: DB_NOW })
+      .set({ ...plan.update, ...seen })
       .where('id', '=', conversationId)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -355,7 +387,7 @@ async function writeDecision(
   }
   const row = await q
     .updateTable('conversations')
-    .set({ ...plan.update, routed_at: DB_NOW })
+    .set({ ...plan.update, ...seen })
     .where('id', '=', conversationId)
     .where(sql<boolean>`EXISTS (SELECT 1 FROM place)`)
     .returningAll()

@@ -349,3 +349,20 @@ describe('routing one conversation', () => {
     expect(await d.routeConversation(ws.id, fresh)).toBeNull();
   });
 });
+
+describe('the snapshot kept for single decisions', () => {
+  it('is refreshed when told agents changed, and a wait it decides leaves the conversation to the next pass', async () => {
+    const ws = await workspace(db(), 'cache');
+    const { d } = dispatcherFor(ws);
+    const first = await ws.customer('nobody is here yet');
+    expect(await d.routeConversation(ws.id, first)).toBe('waiting');
+    expect((await conversationRow(db(), first)).routed_at).toBeNull();
+
+    const agentId = await ws.agent('Olga', {});
+    const second = await ws.customer('someone now?');
+    d.invalidate(ws.id);
+    expect(await d.routeConversation(ws.id, second)).toBe('assigned');
+    expect(await d.dispatch(ws.id)).toMatchObject({ assigned: 1 });
+    expect((await conversationRow(db(), first)).assignee_id).toBe(agentId);
+  });
+});

@@ -63,6 +63,8 @@ export class RoutingService {
    * waiting until something else happens.
    */
   kick(workspaceId: string, attempt = 0): void {
+    // Something changed (an agent, the rules, capacity, another node's news): decide afresh.
+    this.dispatcher.invalidate(workspaceId);
     this.dispatcher.kick(workspaceId).catch((error: unknown) => {
       this.ctx.logger.error({ workspaceId, attempt, error: error instanceof Error ? error.message : String(error) }, 'routing run failed');
       if (attempt < 3) setTimeout(() => this.kick(workspaceId, attempt + 1), 500 * 2 ** attempt).unref();
