@@ -43,12 +43,47 @@ export interface OutboundMessage {
   inReplyTo: string[];
   /** The agent allowed splitting a text that is over the channel's limit. */
   allowSplit: boolean;
+  /** The conversation's subject (email). */
+  subject?: string | null;
+  /** Who wrote it, for channels that show a sender name (email's From). */
+  author?: { name: string } | null;
+  /** Other people kept on the reply (email CC). */
+  cc?: string[];
+  attachments?: OutboundAttachment[];
+  /**
+   * Sent by Centralita itself, not typed by an agent (a customer's conversation link): channels
+   * mark it as such (email's Auto-Submitted) so autoresponders do not answer it.
+   */
+  automatic?: boolean;
+}
+
+export interface OutboundAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
 }
 
 /** What a successful send produced: one external id per part sent. */
 export interface SendResult {
   externalIds: string[];
   state: 'sent' | 'delivered';
+  /**
+   * Keys the customer's answer will carry (an email reply token): the host files them under the
+   * conversation, and hands them back as `thread.replyToken` hints.
+   */
+  replyTokens?: string[];
+}
+
+/** One step of a connection test (DNS, TLS, login, mailbox...) and what it found. */
+export interface ConnectionCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ConnectionReport {
+  ok: boolean;
+  checks: ConnectionCheck[];
 }
 
 /** Everything an adapter may touch. Adapters never see the database, globals or process.env. */
@@ -128,4 +163,9 @@ export interface ChannelAdapter<Config = unknown> {
   /** The channel's own length count (X: a URL is 23, an emoji 2). */
   measureText(text: string): number;
   connect(account: AdapterAccount<Config>, ctx: ChannelContext): ChannelConnection;
+  /**
+   * Tries a configuration without saving it or touching any conversation, and says step by step
+   * what worked and what failed, so a wrong port reads differently from a wrong password.
+   */
+  testConnection?(config: Config): Promise<ConnectionReport>;
 }

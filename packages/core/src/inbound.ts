@@ -16,14 +16,19 @@ export interface InboundSender {
 }
 
 /**
- * How an adapter says which thread a message belongs to. Rules are tried in this order:
- * `externalThreadId` (a thread the channel names: a web-form submission, an X conversation id),
- * `inReplyTo` (external ids of earlier messages: email References, a tweet replied to),
- * `contactThread` (one running thread per contact on this account: WhatsApp, DMs).
+ * How an adapter says which thread a message belongs to. Rules are tried in this order, the most
+ * specific first: `inReplyTo` (external ids of earlier messages: email References, a tweet
+ * replied to), `externalThreadId` (a thread the channel names: a web-form submission, an X
+ * conversation id), `replyToken` (a token Centralita put on its own outgoing message: an email's
+ * reply address or subject tag), `subject` (the same contact's conversation with the same
+ * normalised subject, recently active), `contactThread` (one running thread per contact on this
+ * account: WhatsApp, DMs).
  */
 export interface ThreadHints {
-  externalThreadId?: string;
   inReplyTo?: string[];
+  externalThreadId?: string;
+  replyToken?: string;
+  subject?: { key: string; windowMinutes: number };
   contactThread?: boolean;
 }
 
@@ -32,7 +37,18 @@ export interface InboundAttachment {
   contentType: string;
   size: number;
   content?: Uint8Array;
+  /** Shown inside the body (an email's `cid:` image) rather than listed. */
+  inline?: boolean;
+  /** The id an HTML body refers to it by (`cid:...`), without angle brackets. */
+  contentId?: string;
 }
+
+/**
+ * A message no person wrote (an out-of-office, a delivery failure report). It is kept in its
+ * thread but never reopens, wakes or re-queues a conversation, never starts a first-response
+ * clock and is never answered automatically.
+ */
+export type AutomatedKind = 'auto_reply' | 'bounce';
 
 /** A message that arrived on a channel, as an adapter reports it. */
 export interface MessageReceivedEvent {
@@ -41,9 +57,15 @@ export interface MessageReceivedEvent {
   externalMessageId: string;
   occurredAt: Date;
   sender: InboundSender;
+  /** What the conversation view shows: for email, the new text with quotes and signature trimmed. */
   text: string;
+  /** The whole original text, when `text` is a trimmed version of it. */
+  fullText?: string;
+  /** Sanitised HTML (no scripts, no handlers, remote images held back), for channels that have it. */
+  html?: string;
   subject?: string;
   visibility: Visibility;
+  automated?: AutomatedKind;
   thread: ThreadHints;
   attachments?: InboundAttachment[];
   /** Channel-specific extras kept with the message (never secrets). */

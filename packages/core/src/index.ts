@@ -8,6 +8,7 @@ export {
 } from './events.ts';
 export { type IdentityPlan, normaliseExternalId, planIdentity } from './identity.ts';
 export type {
+  AutomatedKind,
   DeliveryUpdatedEvent,
   InboundAttachment,
   InboundEvent,

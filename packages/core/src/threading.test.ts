@@ -59,3 +59,21 @@ describe('planThreading on the customer page', () => {
     expect(plan).toMatchObject({ action: 'join', conversationId: 'c1', reopen: true });
   });
 });
+
+describe('automated messages', () => {
+  it('join a resolved conversation long after the reopen window without reopening it', () => {
+    const plan = planThreading(
+      [{ rule: 'in_reply_to', conversation: { id: 'c1', status: 'resolved', resolvedAt: new Date('2026-01-01T00:00:00Z') } }],
+      now,
+      60,
+      { automated: true },
+    );
+    expect(plan).toEqual({ action: 'join', conversationId: 'c1', rule: 'in_reply_to', reopen: false, wake: false });
+  });
+  it('never wake a snoozed conversation', () => {
+    const plan = planThreading([{ rule: 'subject', conversation: { id: 'c2', status: 'snoozed', resolvedAt: null } }], now, 60, {
+      automated: true,
+    });
+    expect(plan).toMatchObject({ action: 'join', wake: false, reopen: false });
+  });
+});

@@ -1,7 +1,7 @@
 import type { Conversation } from './model.ts';
 
 /** Which rule found the conversation a message joined; recorded with the message. */
-export type ThreadRule = 'portal' | 'external_thread' | 'in_reply_to' | 'contact_thread';
+export type ThreadRule = 'portal' | 'in_reply_to' | 'external_thread' | 'reply_token' | 'subject' | 'contact_thread';
 
 /** A conversation the repository found for one thread rule, in the order the rules are tried. */
 export interface ThreadCandidate {
@@ -17,12 +17,20 @@ export type ThreadPlan =
  * Decides where an inbound message goes: the first candidate wins. A live conversation (open,
  * pending, snoozed) is joined; a resolved one is reopened if it was resolved within
  * `reopenWindowMinutes` (or the customer answered on its own page); otherwise a new
- * conversation starts and remembers the old one.
+ * conversation starts and remembers the old one. An automated message (out-of-office, bounce)
+ * joins its thread whatever its status and changes nothing.
  */
-export function planThreading(candidates: readonly ThreadCandidate[], now: Date, reopenWindowMinutes: number): ThreadPlan {
+export function planThreading(
+  candidates: readonly ThreadCandidate[],
+  now: Date,
+  reopenWindowMinutes: number,
+  options: { automated?: boolean } = {},
+): ThreadPlan {
   const first = candidates[0];
   if (!first) return { action: 'new', previousConversationId: null, rule: null };
   const { conversation, rule } = first;
+  // An out-of-office or a bounce belongs to its thread but is no reason to look at it again.
+  if (options.automated) return { action: 'join', conversationId: conversation.id, rule, reopen: false, wake: false };
   if (conversation.status !== 'resolved') {
     return {
       action: 'join',

@@ -3,6 +3,7 @@ export { type EmbeddedDatabase, type EmbeddedOptions, startEmbeddedPostgres } fr
 export { type IngestOptions, type IngestResult, type IngestTarget, ingestMessage } from './ingest.ts';
 export { type MigrateResult, migrate } from './migrate.ts';
 export * from './repos/admin.ts';
+export * from './repos/attachments.ts';
 export * from './repos/auth-store.ts';
 export * from './repos/channel-accounts.ts';
 export * from './repos/channel-store.ts';

@@ -5,14 +5,15 @@ import {
   normaliseExternalId,
   planIdentity,
   planThreading,
-  type ThreadCandidate,
   truncate,
 } from '@centralita/core';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { attachmentKey } from './repos/attachments.ts';
 import { toConversation } from './repos/conversations.ts';
 import { appendEvents, type NewEvent } from './repos/events.ts';
 import { type StoredMessage, toMessage } from './repos/messages.ts';
 import type { ConversationsTable, Database } from './schema.ts';
+import { findThreadCandidates } from './thread-lookup.ts';
 
 export interface IngestTarget {
   workspaceId: string;
@@ -88,7 +89,8 @@ export async function ingestMessage(
       : await resolveContact(trx, target, event, senderId);
     // Threading by contact only makes sense for the contact we just resolved.
     const usable = candidates.filter((c) => c.rule !== 'contact_thread' || c.contactId === contactId);
-    const plan = planThreading(usable, options.now, target.reopenWindowMinutes);
+    const automated = event.automated ?? null;
+    const plan = planThreading(usable, options.now, target.reopenWindowMinutes, { automated: automated !== null });
     const actor: Actor = { type: 'contact', id: contactId };
     // Written together at the end: one round trip instead of one per event.
     const events: NewEvent[] = [];
@@ -119,6 +121,7 @@ export async function ingestMessage(
           channel_account_id: target.channelAccountId,
           status: 'open',
           subject: event.subject ? truncate(event.subject, 200) : null,
+          subject_key: event.thread.subject?.key || null,
           language: event.sender.locale ?? null,
           region: event.sender.country ?? null,
           previous_conversation_id: plan.previousConversationId,
@@ -126,7 +129,8 @@ export async function ingestMessage(
           last_inbound_at: options.now,
           channel_kind: sql<string>`(SELECT kind FROM channel_accounts WHERE id = ${target.channelAccountId})`,
           waiting_since: options.now,
-          awaiting_reply_since: options.now,
+          // Nobody owes an out-of-office an answer.
+          awaiting_reply_since: automated ? null : options.now,
           created_at: options.now,
         })
         .returningAll()
@@ -171,10 +175,31 @@ export async function ingestMessage(
         thread_rule: plan.action === 'join' ? plan.rule : null,
         delivery_state: 'received',
         metadata: JSON.stringify(event.metadata ?? {}),
+        html: event.html ?? null,
+        full_text: event.fullText !== undefined && event.fullText !== event.text ? event.fullText : null,
+        automated,
         created_at: options.now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (event.attachments?.length) {
+      // The bytes were stored under their hash before this transaction (see AttachmentStorage).
+      await trx
+        .insertInto('attachments')
+        .values(
+          event.attachments.map((a) => ({
+            workspace_id: target.workspaceId,
+            message_id: message.id,
+            filename: truncate(a.filename || 'attachment', 255),
+            content_type: a.contentType || 'application/octet-stream',
+            size: a.size,
+            inline: a.inline === true,
+            content_id: a.contentId ?? null,
+            storage_key: a.content ? attachmentKey(a.content) : 'none',
+          })),
+        )
+        .execute();
+    }
 
     const conversation =
       created ??
@@ -182,10 +207,15 @@ export async function ingestMessage(
         .updateTable('conversations')
         .set({
           last_message_at: options.now,
-          last_inbound_at: options.now,
-          // Capacity counts against the channel the customer last wrote on.
-          channel_kind: sql<string>`(SELECT kind FROM channel_accounts WHERE id = ${target.channelAccountId})`,
-          awaiting_reply_since: sql<Date>`COALESCE(awaiting_reply_since, ${options.now})`,
+          // An automated message is kept in the thread but is not the customer speaking.
+          ...(automated
+            ? {}
+            : {
+                last_inbound_at: options.now,
+                // Capacity counts against the channel the customer last wrote on.
+                channel_kind: sql<string>`(SELECT kind FROM channel_accounts WHERE id = ${target.channelAccountId})`,
+                awaiting_reply_since: sql<Date>`COALESCE(awaiting_reply_since, ${options.now})`,
+              }),
           // A fresh wait (the trigger keeps it only if nobody holds the conversation).
           ...(reopens
             ? { status: 'open' as const, snoozed_until: null, resolved_at: null, waiting_since: options.now, declined_by: [] }
@@ -214,82 +244,6 @@ export async function ingestMessage(
       threadRule: plan.action === 'join' ? plan.rule : null,
     };
   });
-}
-
-type Candidate = ThreadCandidate & { contactId: string };
-
-async function findThreadCandidates(
-  trx: Transaction<Database>,
-  target: IngestTarget,
-  event: MessageReceivedEvent,
-  senderId: string,
-  options: IngestOptions,
-): Promise<Candidate[]> {
-  const base = trx
-    .selectFrom('conversations as c')
-    .select(['c.id', 'c.status', 'c.resolved_at', 'c.contact_id'])
-    .where('c.workspace_id', '=', target.workspaceId)
-    // Locked, so an agent resolving it at this instant waits, and the plan sees the final status.
-    .forUpdate('c');
-  const toCandidate = (
-    rule: Candidate['rule'],
-    row: { id: string; status: Candidate['conversation']['status']; resolved_at: Date | null; contact_id: string },
-  ): Candidate => ({
-    rule,
-    contactId: row.contact_id,
-    conversation: { id: row.id, status: row.status, resolvedAt: row.resolved_at },
-  });
-
-  if (options.conversationId) {
-    const row = await base.where('c.id', '=', options.conversationId).executeTakeFirst();
-    if (row) return [toCandidate('portal', row)];
-  }
-  if (event.thread.externalThreadId) {
-    const row = await base
-      .innerJoin('conversation_threads as t', 't.conversation_id', 'c.id')
-      .where('t.channel_account_id', '=', target.channelAccountId)
-      .where('t.external_thread_id', '=', event.thread.externalThreadId)
-      .executeTakeFirst();
-    if (row) return [toCandidate('external_thread', row)];
-  }
-  const replyTo = event.thread.inReplyTo?.filter((id) => id.length > 0) ?? [];
-  if (replyTo.length > 0) {
-    const row =
-      (await base
-        .innerJoin('messages as m', 'm.conversation_id', 'c.id')
-        .where('m.workspace_id', '=', target.workspaceId)
-        .where('m.external_id', 'in', replyTo)
-        .orderBy('m.created_at', 'desc')
-        .executeTakeFirst()) ??
-      // An answer to the second or later part of a split reply.
-      (await base
-        .innerJoin('messages as m', 'm.conversation_id', 'c.id')
-        .innerJoin('message_parts as p', 'p.message_id', 'm.id')
-        .where('p.workspace_id', '=', target.workspaceId)
-        .where('p.external_id', 'in', replyTo)
-        .executeTakeFirst());
-    if (row) return [toCandidate('in_reply_to', row)];
-  }
-  if (event.thread.contactThread) {
-    // The sender's identity first, then their conversations by index. Written as a join, the
-    // planner (on a young table whose statistics lag) walked every conversation of the workspace:
-    // 8 ms per message at 3,000 conversations, growing.
-    const row = await base
-      .where('c.contact_id', 'in', (eb) =>
-        eb
-          .selectFrom('identities as i')
-          .select('i.contact_id')
-          .where('i.workspace_id', '=', target.workspaceId)
-          .where('i.kind', '=', event.sender.kind)
-          .where('i.external_id', '=', senderId)
-          .where('i.verified', '=', true),
-      )
-      .where('c.channel_account_id', '=', target.channelAccountId)
-      .orderBy('c.created_at', 'desc')
-      .executeTakeFirst();
-    if (row) return [toCandidate('contact_thread', row)];
-  }
-  return [];
 }
 
 async function resolveContact(

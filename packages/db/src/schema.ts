@@ -195,6 +195,8 @@ export interface ConversationsTable {
   first_response_due_at: NullableTimestamp;
   next_response_due_at: NullableTimestamp;
   sla_breached: Generated<string[]>;
+  /** Normalised subject (no Re:/Fwd:, case or spacing) for threading replies that lost their headers. */
+  subject_key: string | null;
 }
 
 export interface ConversationThreadsTable {
@@ -221,6 +223,31 @@ export interface MessagesTable {
   failure_reason: string | null;
   idempotency_key: string | null;
   metadata: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  /** Sanitised HTML body (email). */
+  html: string | null;
+  /** The whole original text when `text` was trimmed of quotes and signature. */
+  full_text: string | null;
+  automated: 'auto_reply' | 'bounce' | null;
+}
+
+export interface AttachmentBlobsTable {
+  workspace_id: string;
+  key: string;
+  data: Buffer;
+  created_at: Generated<Date>;
+}
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  message_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  inline: Generated<boolean>;
+  content_id: string | null;
+  storage_key: string;
   created_at: Generated<Date>;
 }
 
@@ -286,6 +313,8 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_threads: ConversationThreadsTable;
   messages: MessagesTable;
+  attachments: AttachmentsTable;
+  attachment_blobs: AttachmentBlobsTable;
   message_parts: MessagePartsTable;
   events: EventsTable;
   channel_cursors: ChannelCursorsTable;

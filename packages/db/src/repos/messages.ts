@@ -1,6 +1,7 @@
 import { type Actor, CentralitaError, type Conversation, type DeliveryState, type Message } from '@centralita/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, MessagesTable } from '../schema.ts';
+import { type AttachmentInfo, listAttachments } from './attachments.ts';
 import { toConversation } from './conversations.ts';
 import { decodeCursor, type Page, toPage } from './cursor.ts';
 import { appendEvent } from './events.ts';
@@ -10,6 +11,13 @@ export interface StoredMessage extends Message {
   subject: string | null;
   threadRule: string | null;
   metadata: Record<string, unknown>;
+  /** Sanitised HTML (email); remote images are held back until an agent allows them. */
+  html: string | null;
+  /** The whole original text, when `text` is trimmed of quoted history and signature. */
+  fullText: string | null;
+  /** Set for out-of-office replies and bounces, which never reopen or re-queue anything. */
+  automated: 'auto_reply' | 'bounce' | null;
+  attachments: AttachmentInfo[];
 }
 
 /** Maps a row to the API's message shape. */
@@ -30,6 +38,10 @@ export function toMessage(r: Selectable<MessagesTable>): StoredMessage {
     deliveryState: r.delivery_state,
     failureReason: r.failure_reason,
     metadata: r.metadata,
+    html: r.html,
+    fullText: r.full_text,
+    automated: r.automated,
+    attachments: [],
     createdAt: r.created_at,
   };
 }
@@ -51,7 +63,16 @@ export async function listMessages(
     .orderBy('id', 'asc')
     .limit(page.limit + 1)
     .execute();
-  return toPage(rows, page.limit, toMessage, (m) => m.createdAt);
+  const result = toPage(rows, page.limit, toMessage, (m) => m.createdAt);
+  const files = await listAttachments(
+    db,
+    workspaceId,
+    result.items.map((m) => m.id),
+  );
+  for (const m of result.items) {
+    m.attachments = files.filter((f) => f.messageId === m.id).map(({ storageKey: _key, ...info }) => info);
+  }
+  return result;
 }
 
 export interface NewAgentMessage {

@@ -1,0 +1,205 @@
+import type { ChannelContext } from '@centralita/channel-kit';
+import { ImapFlow } from 'imapflow';
+import type { EmailConfig } from './config.ts';
+import { toEvents } from './events.ts';
+import { parseEmail } from './parse.ts';
+
+/** Where reading stopped: a UID is only meaningful with the UIDVALIDITY it was read under. */
+export interface Checkpoint {
+  uidValidity: string;
+  lastUid: number;
+}
+
+/** A message that fails to be stored this many times in a row is recorded by its headers and skipped. */
+const MAX_ATTEMPTS = 3;
+
+export function checkpointKey(mailbox: string): string {
+  return `imap:${mailbox}`;
+}
+
+/** The IMAP client for an account, with the TLS mode it asks for. */
+export function imapClient(config: EmailConfig, options: { autoIdleDelay?: number } = {}): ImapFlow {
+  return new ImapFlow({
+    host: config.imapHost,
+    port: config.imapPort,
+    secure: config.imapTls === 'implicit',
+    // `starttls` insists on the upgrade; `none` never tries it.
+    doSTARTTLS: config.imapTls === 'starttls' ? true : config.imapTls === 'none' ? false : undefined,
+    auth: { user: config.imapUser, pass: config.imapPassword },
+    tls: { rejectUnauthorized: config.verifyCertificates },
+    logger: false,
+    // IDLE as soon as a pass over the mailbox ends, so new mail is announced at once.
+    autoIdleDelay: options.autoIdleDelay ?? 200,
+    // Renew IDLE well within the 30 minutes servers allow and NAT boxes forget.
+    maxIdleTime: 5 * 60_000,
+    connectionTimeout: 20_000,
+    greetingTimeout: 15_000,
+  });
+}
+
+/**
+ * One IMAP connection's life: open the mailbox, read everything after the checkpoint, then wait in
+ * IDLE (or poll) for more. Each message is emitted and the checkpoint moved past it before the
+ * next one, so a drop or a restart neither skips nor repeats a message. Resolves when `signal`
+ * aborts; rejects when the connection drops, and the caller reconnects with backoff.
+ */
+export async function imapSession(config: EmailConfig, ctx: ChannelContext, signal: AbortSignal): Promise<void> {
+  const client = imapClient(config);
+  const failures = new Map<number, number>();
+  let wake: (() => void) | null = null;
+  let closed: ((err: Error) => void) | null = null;
+  let pending = true;
+  const closedPromise = new Promise<never>((_, reject) => {
+    closed = reject;
+  });
+  closedPromise.catch(() => undefined);
+  client.on('error', (err: Error) => ctx.logger.warn({ error: err.message }, 'IMAP connection error'));
+  client.on('close', () => closed?.(new Error('the IMAP connection closed')));
+  client.on('exists', () => {
+    pending = true;
+    wake?.();
+  });
+  const onAbort = () => {
+    wake?.();
+    client.close();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await client.connect();
+    const mailbox = await client.mailboxOpen(config.mailbox);
+    const key = checkpointKey(config.mailbox);
+    const uidValidity = String(mailbox.uidValidity);
+    let checkpoint = parseCheckpoint(await ctx.store.getCursor(key));
+    if (!checkpoint || checkpoint.uidValidity !== uidValidity) {
+      if (checkpoint) {
+        // The server renumbered the mailbox: read it again; Message-IDs keep every message once.
+        ctx.logger.warn(
+          { mailbox: config.mailbox, was: checkpoint.uidValidity, now: uidValidity },
+          'UIDVALIDITY changed; re-reading the mailbox',
+        );
+      }
+      const lastUid = !checkpoint && !config.importExisting ? Math.max(0, (mailbox.uidNext ?? 1) - 1) : 0;
+      checkpoint = { uidValidity, lastUid };
+      await ctx.store.setCursor(key, JSON.stringify(checkpoint));
+    }
+    ctx.logger.info({ mailbox: config.mailbox, idle: client.capabilities.has('IDLE'), lastUid: checkpoint.lastUid }, 'IMAP mailbox open');
+    while (!signal.aborted) {
+      if (pending) {
+        pending = false;
+        checkpoint = await drain(client, config, ctx, checkpoint, failures, signal);
+        continue;
+      }
+      // IDLE runs by itself between commands; the timer is the fallback for servers without it
+      // (and a safety net for a missed notification).
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, config.pollSeconds * 1000).unref();
+        }),
+        closedPromise,
+      ]);
+      wake = null;
+      pending = true;
+      if (signal.aborted) return;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    client.removeAllListeners('close');
+    if (client.usable) await client.logout().catch(() => client.close());
+    else client.close();
+  }
+}
+
+function parseCheckpoint(value: string | null): Checkpoint | null {
+  if (!value) return null;
+  try {
+    const c = JSON.parse(value) as Checkpoint;
+    return typeof c.uidValidity === 'string' && Number.isInteger(c.lastUid) ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads every message after the checkpoint, oldest first, and returns the new checkpoint. */
+async function drain(
+  client: ImapFlow,
+  config: EmailConfig,
+  ctx: ChannelContext,
+  start: Checkpoint,
+  failures: Map<number, number>,
+  signal: AbortSignal,
+): Promise<Checkpoint> {
+  const key = checkpointKey(config.mailbox);
+  let checkpoint = start;
+  // `N:*` also matches the highest UID when it is below N, hence the filter.
+  const sizes = new Map<number, number>();
+  for await (const m of client.fetch(`${start.lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
+    if (m.uid > start.lastUid) sizes.set(m.uid, m.size ?? 0);
+  }
+  const uids = [...sizes.keys()].sort((a, b) => a - b);
+  const done: number[] = [];
+  for (const uid of uids) {
+    if (signal.aborted) break;
+    const size = sizes.get(uid) ?? 0;
+    const tooLarge = size > config.maxMessageBytes;
+    const fetched = await client.fetchOne(String(uid), tooLarge ? { uid: true, headers: true } : { uid: true, source: true }, {
+      uid: true,
+    });
+    if (!fetched) continue;
+    const raw = tooLarge
+      ? Buffer.concat([
+          fetched.headers ?? Buffer.alloc(0),
+          Buffer.from(
+            `\r\n[This message is ${(size / 1024 / 1024).toFixed(1)} MB, over this account's limit of ${(config.maxMessageBytes / 1024 / 1024).toFixed(0)} MB. Only its headers were stored; the whole message is still in the mailbox.]\r\n`,
+          ),
+        ])
+      : (fetched.source ?? Buffer.alloc(0));
+    try {
+      await store(raw, config, ctx);
+      failures.delete(uid);
+    } catch (err) {
+      const attempts = (failures.get(uid) ?? 0) + 1;
+      failures.set(uid, attempts);
+      if (attempts < MAX_ATTEMPTS) throw err;
+      // One message the host keeps refusing must not hold back everything behind it.
+      ctx.logger.error(
+        { uid, attempts, error: err instanceof Error ? err.message : String(err) },
+        'skipping a message that cannot be stored',
+      );
+      await storeHeadersOnly(raw, config, ctx, err).catch(() => undefined);
+      failures.delete(uid);
+    }
+    checkpoint = { uidValidity: checkpoint.uidValidity, lastUid: uid };
+    await ctx.store.setCursor(key, JSON.stringify(checkpoint));
+    done.push(uid);
+  }
+  if (done.length > 0 && config.afterProcessing !== 'none') await afterProcessing(client, config, ctx, done);
+  return checkpoint;
+}
+
+async function store(raw: Buffer, config: EmailConfig, ctx: ChannelContext): Promise<void> {
+  const parsed = await parseEmail(raw);
+  for (const event of toEvents(parsed, config, ctx.now())) await ctx.emit(event);
+}
+
+/** The last resort for a message that cannot be stored whole: its headers and the reason. */
+async function storeHeadersOnly(raw: Buffer, config: EmailConfig, ctx: ChannelContext, cause: unknown): Promise<void> {
+  const end = raw.indexOf('\r\n\r\n');
+  const headers = end > 0 ? raw.subarray(0, end) : raw.subarray(0, Math.min(raw.length, 16_384));
+  const note = `\r\n\r\n[This message could not be stored (${cause instanceof Error ? cause.message : String(cause)}). It is still in the mailbox.]\r\n`;
+  await store(Buffer.concat([headers, Buffer.from(note)]), config, ctx);
+}
+
+async function afterProcessing(client: ImapFlow, config: EmailConfig, ctx: ChannelContext, uids: number[]): Promise<void> {
+  const range = uids.join(',');
+  try {
+    if (config.afterProcessing === 'flag') await client.messageFlagsAdd(range, ['\\Seen'], { uid: true });
+    else await client.messageMove(range, config.moveTo, { uid: true });
+  } catch (err) {
+    // Mail stays where it was; reading is unaffected because the checkpoint already moved on.
+    ctx.logger.warn(
+      { error: err instanceof Error ? err.message : String(err), action: config.afterProcessing },
+      'could not flag or move processed mail',
+    );
+  }
+}
