@@ -1,7 +1,8 @@
+import { createEmailAdapter } from '@centralita/channel-email';
 import type { ChannelAdapter } from '@centralita/channel-kit';
 import { createWebformAdapter } from '@centralita/channel-webform';
 
 /** The channels this server offers. Adding a channel is one line here (see docs/adapters/). */
 export function installedAdapters(): ChannelAdapter[] {
-  return [createWebformAdapter() as ChannelAdapter];
+  return [createWebformAdapter() as ChannelAdapter, createEmailAdapter() as ChannelAdapter];
 }

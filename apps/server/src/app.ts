@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChannelAdapter } from '@centralita/channel-kit';
-import { type Db, ping } from '@centralita/db';
+import { type AttachmentStorage, type Db, ping, postgresAttachmentStorage } from '@centralita/db';
 import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import express, { json, Router } from 'express';
 import type { Runner } from 'graphile-worker';
@@ -48,6 +48,8 @@ export interface CentralitaOptions {
   trustProxy?: number;
   /** How often a node tries to take over pull accounts nobody runs. @default 5000 */
   pullLockRetryMs?: number;
+  /** Where attachment bytes go. @default PostgreSQL (`attachment_blobs`) */
+  attachments?: AttachmentStorage;
   settings?: Partial<AppContext['settings']>;
 }
 
@@ -94,6 +96,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     clock,
     publicUrl: () => baseUrl,
     channels,
+    attachments: options.attachments ?? postgresAttachmentStorage(options.db.kysely),
     realtime,
     settings: {
       portalTokenTtlMs: 30 * 24 * 60 * 60_000,

@@ -1,4 +1,4 @@
-import type { Db } from '@centralita/db';
+import type { AttachmentStorage, Db } from '@centralita/db';
 import type { ChannelHost } from './channels/host.ts';
 import type { SecretBox } from './crypto.ts';
 import type { AppLogger } from './logger.ts';
@@ -15,6 +15,8 @@ export interface AppContext {
   /** Base URL for links given to customers (portal pages, form pages). */
   readonly publicUrl: () => string;
   readonly channels: ChannelHost;
+  /** Where attachment bytes are kept (PostgreSQL unless the composition root says otherwise). */
+  readonly attachments: AttachmentStorage;
   readonly realtime: Realtime;
   readonly routing: RoutingService;
   readonly settings: {

@@ -1,10 +1,12 @@
 import { ConfigError, SendError } from '@centralita/channel-kit';
 import { CentralitaError, SYSTEM_ACTOR } from '@centralita/core';
-import { findMessage, getConversation, recordDelivery } from '@centralita/db';
+import { fileReplyTokens, findMessage, getConversation, recordDelivery } from '@centralita/db';
 import { ROUTING_TIMER_TASK } from '@centralita/dispatcher';
 import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
 import type { AppContext } from './context.ts';
+import { EMAIL_FOLLOW_UP_TASK, type FollowUpPayload, scheduleCopyByEmail, sendFollowUp } from './services/email-follow-up.ts';
 import type { Inbox } from './services/inbox.ts';
+import { buildOutbound } from './services/outbound.ts';
 
 interface SendPayload {
   messageId: string;
@@ -40,37 +42,21 @@ function sendMessageTask(ctx: AppContext): Task {
     try {
       const live = await ctx.channels.connection(message.channelAccountId);
       if (!live) return await fail('The channel account is inactive or its channel is not installed on this server.');
-      const recipient = await ctx.db.kysely
-        .selectFrom('identities')
-        .select(['kind', 'external_id'])
-        .where('contact_id', '=', conv.contactId)
-        .where('kind', '=', live.adapter.kind)
-        .orderBy('verified', 'desc')
-        .executeTakeFirst();
-      const inReplyTo = await ctx.db.kysely
-        .selectFrom('messages')
-        .select('external_id')
-        .where('conversation_id', '=', conv.id)
-        .where('direction', '=', 'inbound')
-        .where('external_id', 'is not', null)
-        .orderBy('created_at', 'desc')
-        .limit(10)
-        .execute();
-      const result = await live.connection.send({
-        messageId,
-        conversationId: conv.id,
-        text: message.text,
-        visibility: message.visibility,
-        recipient: recipient ? { kind: recipient.kind, externalId: recipient.external_id } : null,
-        inReplyTo: inReplyTo.map((r) => r.external_id as string).reverse(),
-        allowSplit: message.metadata.allowSplit === true,
-      });
+      const outbound = await buildOutbound(ctx, conv, message, live.adapter.kind);
+      const result = await live.connection.send(outbound);
+      await fileReplyTokens(
+        ctx.db.kysely,
+        { workspaceId, channelAccountId: message.channelAccountId, conversationId: conv.id },
+        result.replyTokens ?? [],
+      );
       const updated = await recordDelivery(
         ctx.db.kysely,
         { workspaceId, messageId },
         { state: result.state, externalIds: result.externalIds },
       );
       if (updated) ctx.realtime.message('updated', conv, updated);
+      // A web-form customer reads replies on their page, and gets a copy by email too.
+      if (live.adapter.capabilities.customerPortal) await scheduleCopyByEmail(ctx, conv, messageId);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if ((err instanceof SendError && !err.retryable) || err instanceof ConfigError) return fail(reason);
@@ -153,6 +139,10 @@ export async function startWorker(ctx: AppContext, inbox: Inbox, options: { conc
     taskList: {
       send_message: sendMessageTask(ctx),
       wake_snoozed: wakeSnoozedTask(inbox),
+      [EMAIL_FOLLOW_UP_TASK]: async (raw) => {
+        const payload = raw as FollowUpPayload;
+        await sendFollowUp(ctx, payload, () => inbox.customerLink(payload.workspaceId, payload.conversationId));
+      },
       [ROUTING_TIMER_TASK]: routingTimerTask(ctx),
       [ROUTING_SWEEP_ALL]: routingSweepAllTask(ctx),
     },

@@ -20,7 +20,7 @@ export interface TestNode {
 }
 
 /** Starts a Centralita node for this test file on a fresh database; stops it afterwards. */
-export function useServer(options: { adapters?: ChannelAdapter[]; worker?: boolean; clock?: () => Date } = {}) {
+export function useServer(options: { adapters?: ChannelAdapter[]; worker?: boolean; clock?: () => Date; pullLockRetryMs?: number } = {}) {
   const database = useTestDatabase();
   const holder = {} as TestNode & { db: typeof database };
   holder.db = database;
@@ -39,6 +39,7 @@ export function useServer(options: { adapters?: ChannelAdapter[]; worker?: boole
       adapters: [...installedAdapters(), ...(options.adapters ?? [])],
       worker: options.worker ?? true,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.pullLockRetryMs ? { pullLockRetryMs: options.pullLockRetryMs } : {}),
     });
     holder.node = node;
     holder.logs = logs;

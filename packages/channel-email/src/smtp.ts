@@ -62,7 +62,10 @@ export async function sendEmail(
     references.length > 0 || /^re:/i.test(message.subject ?? '')
       ? replySubject(message.subject, token)
       : `${(message.subject ?? '').trim() || 'Your conversation with us'} [#${token}]`;
-  const name = config.fromName.replaceAll('{agent}', message.author?.name ?? accountName).replaceAll('{account}', accountName);
+  // Mail Centralita sends on its own (a link, an integration's message) comes from the account.
+  const name = message.author
+    ? config.fromName.replaceAll('{agent}', message.author.name).replaceAll('{account}', accountName)
+    : accountName;
   const cc = (message.cc ?? []).filter((a) => a.toLowerCase() !== to.toLowerCase());
   try {
     const info = await transport.sendMail({

@@ -1,6 +1,6 @@
 import { runConformanceSuite } from '@centralita/channel-kit/conformance';
-import { createEmailAdapter } from '../src/index.ts';
-import { openMailPeer } from './peer.ts';
+import { openMailPeer } from '@centralita/testing';
+import { createEmailAdapter, type EmailConfig } from '../src/index.ts';
 
 // Against a real Dovecot (IMAP with STARTTLS and IDLE, mail delivered over LMTP) and a real SMTP
 // listener; dropped connections are cut by a TCP proxy in front of Dovecot.
@@ -10,7 +10,7 @@ runConformanceSuite({
   async setup() {
     const peer = await openMailPeer();
     return {
-      config: peer.config,
+      config: peer.config satisfies EmailConfig,
       peer: {
         async inbound({ from, text, replyTo }) {
           await peer.send({ from, text, ...(replyTo ? { inReplyTo: replyTo.externalMessageId } : {}) });

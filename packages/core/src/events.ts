@@ -12,9 +12,12 @@ export type ConversationEventType =
   | 'conversation.sla_breached'
   | 'conversation.priority_set'
   | 'conversation.customer_link_issued'
+  | 'conversation.link_emailed'
+  | 'conversation.email_follow_up_failed'
   | 'message.received'
   | 'message.queued'
   | 'message.delivery_updated'
+  | 'message.copied_by_email'
   | 'note.added';
 
 export type ActorType = 'contact' | 'user' | 'api_token' | 'system';

@@ -14,3 +14,4 @@ export * from './repos/messages.ts';
 export * from './repos/portal.ts';
 export * from './repos/workspaces.ts';
 export type { ConversationsTable, Database } from './schema.ts';
+export { fileReplyTokens, recordCopy, replyTokenKey } from './thread-lookup.ts';

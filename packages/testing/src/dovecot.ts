@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const DOVECOT = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => existsSync(p)) ?? null;
 
 /** Every mailbox user logs in with this password (a static passdb: tests make users by name). */
-export const MAIL_PASSWORD = 'secret';
+export const MAIL_PASSWORD = 'dovecot-test-password-7f3a';
 
 export interface MailServer {
   host: string;

@@ -136,4 +136,46 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
       return present(ctx, updated);
     },
   });
+
+  api.add({
+    method: 'post',
+    path: '/channel-accounts/test',
+    tag: 'channels',
+    role: 'admin',
+    summary:
+      'Tries a configuration without saving it: step by step (DNS, connection and TLS, login, mailbox) what worked and what failed. ' +
+      'Give accountId to test an existing account with some settings changed; its stored secrets fill what is omitted.',
+    body: z.object({
+      kind: z.string().min(1).max(50).optional(),
+      accountId: z.uuid().optional(),
+      config: z.record(z.string(), z.unknown()).default({}),
+    }),
+    async handler({ principal, body }) {
+      let kind = body.kind;
+      let stored: Record<string, unknown> = {};
+      if (body.accountId) {
+        const current = await findChannelAccount(db, body.accountId);
+        if (!current || current.workspaceId !== principal.workspaceId)
+          throw new CentralitaError('not_found', `No channel account ${body.accountId} in this workspace.`);
+        kind = current.kind;
+        stored = { ...current.settings, ...(current.secretsEncrypted ? ctx.box.open(current.secretsEncrypted) : {}) };
+      }
+      if (!kind) throw new CentralitaError('validation_failed', 'Give the channel kind, or the accountId of an existing account.');
+      const adapter = ctx.channels.adapter(kind);
+      if (!adapter) throw new CentralitaError('validation_failed', `Unknown channel kind "${kind}".`);
+      if (!adapter.testConnection) {
+        throw new CentralitaError('validation_failed', `${adapter.displayName} accounts have no connection to test.`);
+      }
+      let config: unknown;
+      try {
+        config = adapter.config.parse({ ...adapter.config.generate?.(), ...stored, ...body.config });
+      } catch (err) {
+        if (err instanceof ConfigError) throw new CentralitaError('validation_failed', err.message, err.issues);
+        throw err;
+      }
+      const report = await adapter.testConnection(config);
+      ctx.logger.info({ channel: kind, ok: report.ok, failed: report.checks.filter((c) => !c.ok).map((c) => c.name) }, 'connection tested');
+      return report;
+    },
+  });
 }

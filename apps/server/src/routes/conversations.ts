@@ -1,5 +1,5 @@
 import { CentralitaError, type StatusAction } from '@centralita/core';
-import { listConversations, listEvents, listMessages } from '@centralita/db';
+import { findAttachment, listConversations, listEvents, listMessages } from '@centralita/db';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
@@ -175,6 +175,34 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
       await visibleConversation(ctx, principal, params.id as string);
       const action: StatusAction = body.action === 'snooze' ? { type: 'snooze', until: new Date(body.until) } : { type: body.action };
       return { conversation: await inbox.setStatus(principal.workspaceId, params.id as string, action, actorOf(principal)) };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/attachments/:id',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'Downloads a file a message carried. Always served as a download, never rendered by the browser.',
+    async handler({ principal, params, res }) {
+      const file = await findAttachment(db, principal.workspaceId, params.id as string);
+      const owner = file
+        ? await db.selectFrom('messages').select('conversation_id').where('id', '=', file.messageId).executeTakeFirst()
+        : undefined;
+      if (!file || !owner) throw new CentralitaError('not_found', `No attachment ${params.id} in this workspace.`);
+      await visibleConversation(ctx, principal, owner.conversation_id);
+      const data = await ctx.attachments.get(principal.workspaceId, file.storageKey);
+      if (!data)
+        throw new CentralitaError('not_found', `The file of attachment ${params.id} was not stored (it was too large or unreadable).`);
+      // Whatever the sender called it, the browser gets bytes to save: an HTML or SVG file from a
+      // stranger must never run in the console's origin.
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      res.setHeader('X-Attachment-Content-Type', file.contentType);
+      res.status(200).end(data);
+      return undefined;
     },
   });
 }

@@ -2,6 +2,7 @@ import type { EmitResult } from '@centralita/channel-kit';
 import { type Actor, CentralitaError, type InboundEvent, type StatusAction } from '@centralita/core';
 import {
   appendEvent,
+  attachmentKey,
   type ChannelAccountRecord,
   changeStatus,
   createAgentMessage,
@@ -18,6 +19,7 @@ import type { Kysely } from 'kysely';
 import type { ChannelSink } from '../channels/host.ts';
 import type { AppContext } from '../context.ts';
 import { hashToken, newToken } from '../crypto.ts';
+import { scheduleLinkByEmail } from './email-follow-up.ts';
 
 /**
  * The inbox: every change to conversations goes through here so it is stored first and
@@ -51,6 +53,11 @@ export class Inbox implements ChannelSink {
         message: updated,
       };
     }
+    // Bytes first, under their hash: a crash between the two leaves an unreferenced blob, never a
+    // message whose file is missing, and a redelivery writes nothing twice.
+    for (const file of event.attachments ?? []) {
+      if (file.content) await this.ctx.attachments.put(account.workspaceId, attachmentKey(file.content), file.content);
+    }
     const ws = await findWorkspace(db.kysely, { id: account.workspaceId });
     const result = await ingestMessage(
       db.kysely,
@@ -74,6 +81,8 @@ export class Inbox implements ChannelSink {
     let customerLink: string | null = null;
     if (options.wantCustomerLink && adapter?.capabilities.customerPortal) {
       customerLink = await this.customerLink(account.workspaceId, conv.id);
+      // Customers who left an address also get the link by email, to come back from their inbox.
+      if (result.createdConversation) await scheduleLinkByEmail(this.ctx, conv, customerLink);
     }
     return { duplicate: result.duplicate, conversationId: conv.id, messageId: result.messageId, customerLink, message: result.message };
   }

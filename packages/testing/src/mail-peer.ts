@@ -1,26 +1,61 @@
 import { randomUUID } from 'node:crypto';
-import { deliver, newMailbox, SmtpListener, TcpProxy, type TestMailbox } from '@centralita/testing';
 import { simpleParser } from 'mailparser';
-import type { EmailConfig } from '../src/index.ts';
+import { deliver, newMailbox, type TestMailbox } from './mail.ts';
+import { SmtpListener } from './smtp-listener.ts';
+import { TcpProxy } from './tcp-proxy.ts';
 
-/** A real mailbox on the run's Dovecot behind a proxy that can cut connections, and an SMTP listener. */
+/**
+ * The settings of an email account reading this peer's mailbox and sending to its listener, as
+ * the email adapter's config takes them (the adapter package checks the shape).
+ */
+export interface MailPeerConfig {
+  address: string;
+  imapHost: string;
+  imapPort: number;
+  imapTls: 'starttls';
+  imapUser: string;
+  imapPassword: string;
+  mailbox: string;
+  smtpHost: string;
+  smtpPort: number;
+  smtpTls: 'none';
+  smtpUser: string;
+  smtpPassword: string;
+  verifyCertificates: boolean;
+  fromName: string;
+  afterProcessing: 'none' | 'flag' | 'move';
+  moveTo: string;
+  importExisting: boolean;
+  plusAddressing: boolean;
+  subjectWindowDays: number;
+  pollSeconds: number;
+  maxMessageBytes: number;
+  tokenSecret: string;
+}
+
+/**
+ * An email customer's world for tests: a real mailbox on the run's Dovecot, reached through a proxy
+ * that can cut connections, and an SMTP listener catching what we send.
+ */
 export interface MailPeer {
   mailbox: TestMailbox;
   proxy: TcpProxy;
   smtp: SmtpListener;
-  config: EmailConfig;
+  config: MailPeerConfig;
   /** Puts a plain message from `from` into the mailbox; returns its Message-ID. */
   send(msg: { from: string; text: string; subject?: string; inReplyTo?: string; headers?: Record<string, string> }): Promise<string>;
+  /** Puts raw bytes into the mailbox (a corpus file). */
+  deliverRaw(raw: Buffer | string, from?: string): Promise<void>;
   /** The texts (and parsed mails) our SMTP listener received, in order. */
   sentTexts(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function openMailPeer(overrides: Partial<EmailConfig> = {}): Promise<MailPeer> {
+export async function openMailPeer(overrides: Partial<MailPeerConfig> = {}): Promise<MailPeer> {
   const mailbox = newMailbox();
   const proxy = await new TcpProxy({ host: mailbox.host, port: mailbox.imapPort }).listen();
   const smtp = await new SmtpListener().listen();
-  const config: EmailConfig = {
+  const config: MailPeerConfig = {
     address: mailbox.address,
     imapHost: '127.0.0.1',
     imapPort: proxy.port,
@@ -70,6 +105,7 @@ export async function openMailPeer(overrides: Partial<EmailConfig> = {}): Promis
       await deliver(mailbox, lines.join('\r\n'), from);
       return id;
     },
+    deliverRaw: (raw, from) => deliver(mailbox, raw, from),
     async sentTexts() {
       const parsed = await Promise.all(smtp.received.map((m) => simpleParser(m.raw)));
       return parsed.map((p) => (p.text ?? '').trim());

@@ -1,0 +1,78 @@
+import type { OutboundAttachment, OutboundMessage } from '@centralita/channel-kit';
+import type { Conversation } from '@centralita/core';
+import { listAttachments, type StoredMessage } from '@centralita/db';
+import type { AppContext } from '../context.ts';
+
+/**
+ * Everything a channel needs to deliver one reply, read from the conversation: who receives it
+ * (the address the customer asked replies to go to, else their identity on this channel), the
+ * earlier external ids on this account (email References; the newest last), the agent's name,
+ * the people kept in copy, and the files.
+ */
+export async function buildOutbound(
+  ctx: AppContext,
+  conv: Conversation,
+  message: StoredMessage,
+  channelKind: string,
+): Promise<OutboundMessage> {
+  const db = ctx.db.kysely;
+  const [identity, history, latestInbound, author, files] = await Promise.all([
+    db
+      .selectFrom('identities')
+      .select(['kind', 'external_id'])
+      .where('contact_id', '=', conv.contactId)
+      .where('kind', '=', channelKind)
+      .orderBy('verified', 'desc')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst(),
+    db
+      .selectFrom('messages')
+      .select('external_id')
+      .where('conversation_id', '=', conv.id)
+      .where('channel_account_id', '=', message.channelAccountId)
+      .where('external_id', 'is not', null)
+      .where('id', '!=', message.id)
+      .orderBy('created_at', 'desc')
+      .limit(20)
+      .execute(),
+    db
+      .selectFrom('messages')
+      .select('metadata')
+      .where('conversation_id', '=', conv.id)
+      .where('channel_account_id', '=', message.channelAccountId)
+      .where('direction', '=', 'inbound')
+      .where('automated', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst(),
+    message.authorId && message.authorType === 'agent'
+      ? db.selectFrom('users').select('name').where('id', '=', message.authorId).executeTakeFirst()
+      : Promise.resolve(undefined),
+    listAttachments(db, message.workspaceId, [message.id]),
+  ]);
+  const meta = (latestInbound?.metadata ?? {}) as { replyTo?: string[]; cc?: string[] };
+  const replyTo = meta.replyTo?.[0];
+  const recipient = replyTo
+    ? { kind: channelKind, externalId: replyTo }
+    : identity
+      ? { kind: identity.kind, externalId: identity.external_id }
+      : null;
+  const keepCc = message.metadata.keepCc !== false;
+  const attachments: OutboundAttachment[] = [];
+  for (const f of files) {
+    const content = await ctx.attachments.get(message.workspaceId, f.storageKey);
+    if (content) attachments.push({ filename: f.filename, contentType: f.contentType, content });
+  }
+  return {
+    messageId: message.id,
+    conversationId: conv.id,
+    text: message.text,
+    visibility: message.visibility,
+    recipient,
+    inReplyTo: history.map((r) => r.external_id as string).reverse(),
+    allowSplit: message.metadata.allowSplit === true,
+    subject: conv.subject,
+    author: author ? { name: author.name } : null,
+    cc: keepCc ? (meta.cc ?? []) : [],
+    attachments,
+  };
+}
