@@ -43,7 +43,7 @@ export function toEvents(mail: ParsedEmail, config: EmailConfig, receivedAt: Dat
     thread: {
       ...(inReplyTo.length > 0 ? { inReplyTo } : {}),
       ...(token ? { replyToken: token } : {}),
-      ...(subjectKey && !mail.forwarded ? { subject: { key: subjectKey, windowMinutes: config.subjectWindowDays * 24 * 60 } } : {}),
+      ...(subjectKey ? { subject: { key: subjectKey, windowMinutes: config.subjectWindowDays * 24 * 60 } } : {}),
     },
     ...(mail.automated ? { automated: mail.automated } : {}),
     attachments: mail.attachments.map((a) => ({

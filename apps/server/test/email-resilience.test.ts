@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { waitFor } from '@centralita/channel-kit/conformance';
+import { createApiToken, createUser, createWorkspace } from '@centralita/db';
+import { type MailPeer, openMailPeer, useTestDatabase } from '@centralita/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installedAdapters } from '../src/adapters.ts';
+import { type Centralita, createCentralita } from '../src/app.ts';
+import { hashToken } from '../src/crypto.ts';
+import { createLogger } from '../src/logger.ts';
+import { call } from './harness.ts';
+
+// A mailbox read through cuts and a restart: the IMAP connection is killed twice mid-stream, then
+// the node reading it stops and another takes over from the checkpoint.
+const database = useTestDatabase();
+const key = randomBytes(32);
+const nodes: Centralita[] = [];
+let peer: MailPeer;
+let accountId = '';
+const TOTAL = 300;
+
+const urls: string[] = [];
+
+async function startNode(): Promise<Centralita> {
+  const node = createCentralita({
+    db: database.current.db,
+    logger: createLogger('silent'),
+    secretKey: key,
+    adapters: installedAdapters(),
+    worker: false,
+    pullLockRetryMs: 100,
+  });
+  nodes.push(node);
+  urls.push(await node.listen(0, '127.0.0.1'));
+  return node;
+}
+
+async function storedIds(): Promise<string[]> {
+  const rows = await database.current.db.kysely
+    .selectFrom('messages')
+    .select('external_id')
+    .where('channel_account_id', '=', accountId)
+    .execute();
+  return rows.map((r) => r.external_id as string);
+}
+
+beforeAll(async () => {
+  peer = await openMailPeer();
+  for (let i = 0; i < TOTAL; i++)
+    await peer.send({ from: `cliente${i % 17}@example.com`, subject: `Consulta ${i}`, text: `Mensaje número ${i}` });
+  const db = database.current.db.kysely;
+  const ws = await createWorkspace(db, { slug: 'mail', name: 'Mail' });
+  const admin = await createUser(db, { workspaceId: ws.id, email: 'admin@mail.test', name: 'Admin', role: 'admin', passwordHash: null });
+  const token = `ctk_${randomBytes(24).toString('base64url')}`;
+  await createApiToken(db, {
+    workspaceId: ws.id,
+    name: 't',
+    role: 'admin',
+    tokenHash: hashToken(token),
+    createdBy: admin.id,
+    expiresAt: null,
+  });
+  await startNode();
+  const res = await call(urls[0] as string, 'POST', '/api/v1/channel-accounts', {
+    token,
+    body: { kind: 'email', name: 'Soporte', config: peer.config },
+  });
+  expect(res.status, res.text).toBe(201);
+  accountId = res.json.id;
+}, 120_000);
+
+afterAll(async () => {
+  for (const n of nodes) await n.stop();
+  await peer?.close();
+});
+
+describe('an email mailbox under connection drops and a restart', () => {
+  it('stores every message exactly once and resumes from the checkpoint', async () => {
+    await waitFor(async () => (await storedIds()).length >= 30, { timeoutMs: 30_000, what: '30 messages read' });
+    peer.proxy.dropAll();
+    await waitFor(async () => (await storedIds()).length >= 120, { timeoutMs: 30_000, what: '120 messages read' });
+    peer.proxy.dropAll();
+    await waitFor(async () => (await storedIds()).length >= 180, { timeoutMs: 30_000, what: '180 messages read' });
+    // The reading node stops mid-mailbox; a fresh one must carry on where the checkpoint says.
+    await nodes[0]?.stop();
+    const atStop = (await storedIds()).length;
+    await startNode();
+    await waitFor(async () => (await storedIds()).length >= TOTAL, { timeoutMs: 60_000, what: `all ${TOTAL} messages` });
+    const ids = await storedIds();
+    expect(ids).toHaveLength(TOTAL);
+    expect(new Set(ids).size).toBe(TOTAL);
+    expect(atStop).toBeLessThan(TOTAL);
+    // Two cuts and a restart: at least four connections were made to the mailbox.
+    expect(peer.proxy.connections).toBeGreaterThanOrEqual(4);
+    const cursor = await database.current.db.kysely
+      .selectFrom('channel_cursors')
+      .select('value')
+      .where('channel_account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(cursor.value).lastUid).toBe(TOTAL);
+    const texts = await database.current.db.kysely
+      .selectFrom('messages')
+      .select('text')
+      .where('channel_account_id', '=', accountId)
+      .execute();
+    expect(new Set(texts.map((r) => r.text)).size).toBe(TOTAL);
+  });
+});
