@@ -1,4 +1,5 @@
 import { createTestDatabase, prepareTestServer } from '@centralita/testing';
+import { benchEmail } from './email.ts';
 import { benchDecide, benchDispatch } from './routing.ts';
 import { benchStartup } from './startup.ts';
 import { fmt } from './stats.ts';
@@ -57,6 +58,18 @@ async function main() {
     } finally {
       await db2.drop();
     }
+    const db3 = await createTestDatabase(server.adminUrl, server.template);
+    try {
+      const total = quick ? 500 : 5_000;
+      const r = await benchEmail(db3.db, total, quick ? 5 : 20);
+      say(
+        `email, a mailbox holding ${total} messages read over IMAP (fetch, parse, sanitise, thread, store): ${fmt(r.perSecond, 0)} messages/s (${fmt(r.seconds, 1)} s)`,
+      );
+      say(`email, delivery to stored conversation with the reader in IDLE: p50 ${fmt(r.idleP50)} ms, max ${fmt(r.idleMax)} ms`);
+    } finally {
+      await db3.drop();
+    }
+
     const queued = quick ? 500 : 2_000;
     // Best of two (one in quick mode), each on a fresh desk, bare and routed taking turns: one run
     // can be slowed by the machine's other work, which is not the cost of routing.

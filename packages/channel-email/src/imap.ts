@@ -39,9 +39,10 @@ export function imapClient(config: EmailConfig, options: { autoIdleDelay?: numbe
 
 /**
  * One IMAP connection's life: open the mailbox, read everything after the checkpoint, then wait in
- * IDLE (or poll) for more. Each message is emitted and the checkpoint moved past it before the
- * next one, so a drop or a restart neither skips nor repeats a message. Resolves when `signal`
- * aborts; rejects when the connection drops, and the caller reconnects with backoff.
+ * IDLE (or poll) for more. Messages are emitted in UID order and the checkpoint follows them, so
+ * a drop or a restart never skips a message, and what it re-reads the host already holds (each
+ * Message-ID is stored once). Resolves when `signal` aborts; rejects when the connection drops,
+ * and the caller reconnects with backoff.
  */
 export async function imapSession(config: EmailConfig, ctx: ChannelContext, signal: AbortSignal): Promise<void> {
   const client = imapClient(config);
@@ -138,43 +139,74 @@ async function drain(
   }
   const uids = [...sizes.keys()].sort((a, b) => a - b);
   const done: number[] = [];
-  for (const uid of uids) {
+  // Sources come in chunks (one FETCH each, bounded in count and bytes) rather than one round
+  // trip per message; the checkpoint moves after each chunk. A crash inside a chunk re-reads at
+  // most that chunk, and the host stores each Message-ID once, so nothing is repeated.
+  for (const chunk of chunks(uids, sizes, config.maxMessageBytes)) {
     if (signal.aborted) break;
-    const size = sizes.get(uid) ?? 0;
-    const tooLarge = size > config.maxMessageBytes;
-    const fetched = await client.fetchOne(String(uid), tooLarge ? { uid: true, headers: true } : { uid: true, source: true }, {
-      uid: true,
-    });
-    if (!fetched) continue;
-    const raw = tooLarge
-      ? Buffer.concat([
-          fetched.headers ?? Buffer.alloc(0),
-          Buffer.from(
-            `\r\n[This message is ${(size / 1024 / 1024).toFixed(1)} MB, over this account's limit of ${(config.maxMessageBytes / 1024 / 1024).toFixed(0)} MB. Only its headers were stored; the whole message is still in the mailbox.]\r\n`,
-          ),
-        ])
-      : (fetched.source ?? Buffer.alloc(0));
-    try {
-      await store(raw, config, ctx);
-      failures.delete(uid);
-    } catch (err) {
-      const attempts = (failures.get(uid) ?? 0) + 1;
-      failures.set(uid, attempts);
-      if (attempts < MAX_ATTEMPTS) throw err;
-      // One message the host keeps refusing must not hold back everything behind it.
-      ctx.logger.error(
-        { uid, attempts, error: err instanceof Error ? err.message : String(err) },
-        'skipping a message that cannot be stored',
-      );
-      await storeHeadersOnly(raw, config, ctx, err).catch(() => undefined);
-      failures.delete(uid);
+    const small = chunk.filter((uid) => (sizes.get(uid) ?? 0) <= config.maxMessageBytes);
+    const sources = new Map<number, Buffer>();
+    if (small.length > 0) {
+      for await (const m of client.fetch(small.join(','), { uid: true, source: true }, { uid: true })) {
+        if (m.source) sources.set(m.uid, m.source);
+      }
     }
-    checkpoint = { uidValidity: checkpoint.uidValidity, lastUid: uid };
+    for (const uid of chunk) {
+      const raw = sources.get(uid) ?? (await oversized(client, config, uid, sizes.get(uid) ?? 0));
+      if (!raw) continue;
+      try {
+        await store(raw, config, ctx);
+        failures.delete(uid);
+      } catch (err) {
+        const attempts = (failures.get(uid) ?? 0) + 1;
+        failures.set(uid, attempts);
+        if (attempts < MAX_ATTEMPTS) {
+          // What was stored before this message stays stored, and reading resumes at it.
+          if (done.length > 0) await ctx.store.setCursor(key, JSON.stringify(checkpoint));
+          throw err;
+        }
+        // One message the host keeps refusing must not hold back everything behind it.
+        ctx.logger.error(
+          { uid, attempts, error: err instanceof Error ? err.message : String(err) },
+          'skipping a message that cannot be stored',
+        );
+        await storeHeadersOnly(raw, config, ctx, err).catch(() => undefined);
+        failures.delete(uid);
+      }
+      checkpoint = { uidValidity: checkpoint.uidValidity, lastUid: uid };
+      done.push(uid);
+    }
     await ctx.store.setCursor(key, JSON.stringify(checkpoint));
-    done.push(uid);
   }
   if (done.length > 0 && config.afterProcessing !== 'none') await afterProcessing(client, config, ctx, done);
   return checkpoint;
+}
+
+/** Consecutive runs of at most 50 messages and about 20 MB. */
+function chunks(uids: number[], sizes: Map<number, number>, maxMessageBytes: number): number[][] {
+  const out: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const uid of uids) {
+    const size = Math.min(sizes.get(uid) ?? 0, maxMessageBytes);
+    if (current.length > 0 && (current.length >= 50 || bytes + size > 20 * 1024 * 1024)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(uid);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** A message over the size limit: its headers, and a note saying where the rest is. */
+async function oversized(client: ImapFlow, config: EmailConfig, uid: number, size: number): Promise<Buffer | null> {
+  const fetched = await client.fetchOne(String(uid), { uid: true, headers: true }, { uid: true });
+  if (!fetched) return null;
+  const note = `\r\n[This message is ${(size / 1024 / 1024).toFixed(1)} MB, over this account's limit of ${(config.maxMessageBytes / 1024 / 1024).toFixed(0)} MB. Only its headers were stored; the whole message is still in the mailbox.]\r\n`;
+  return Buffer.concat([fetched.headers ?? Buffer.alloc(0), Buffer.from(note)]);
 }
 
 async function store(raw: Buffer, config: EmailConfig, ctx: ChannelContext): Promise<void> {
