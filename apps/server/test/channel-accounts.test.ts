@@ -86,7 +86,7 @@ describe('channel accounts', () => {
   it('refuses an unknown kind and a bad config, naming what is wrong', async () => {
     const unknown = await call(t.url, 'POST', '/api/v1/channel-accounts', { token: f.adminToken, body: { kind: 'fax', name: 'Fax' } });
     expect(unknown.status).toBe(422);
-    expect(unknown.json.error.message).toMatch(/Unknown channel kind "fax"; this server has webform, secretive/);
+    expect(unknown.json.error.message).toMatch(/Unknown channel kind "fax"; this server has webform, email, secretive/);
     const bad = await call(t.url, 'POST', '/api/v1/channel-accounts', {
       token: f.adminToken,
       body: { kind: 'secretive', name: 'Bad', config: { apiKey: 'short' } },

@@ -87,6 +87,7 @@ describe('email in and out', () => {
       from: 'Ana García <ana@example.com>',
       subject: 'Mi fibra no funciona',
       text: 'Desde ayer no tengo conexión.',
+      headers: { Cc: `Luis <luis@example.com>, ${peer.mailbox.address}` },
     });
     const row = await stored(firstId);
     conversationId = row.conversation_id;
@@ -104,8 +105,12 @@ describe('email in and out', () => {
     sentId = sent.external_id as string;
     await waitFor(() => peer.smtp.received.length >= 1, { what: 'the reply at the SMTP listener' });
     const captured = peer.smtp.received[0];
-    expect(captured?.to).toEqual(['ana@example.com']);
+    // The customer's CC is kept on the reply; our own address is not copied back to ourselves.
+    expect(captured?.to).toEqual(['ana@example.com', 'luis@example.com']);
     const mail = await simpleParser(captured?.raw ?? Buffer.alloc(0));
+    expect((Array.isArray(mail.cc) ? mail.cc : [mail.cc]).flatMap((c) => c?.value.map((v) => v.address) ?? [])).toEqual([
+      'luis@example.com',
+    ]);
     expect(mail.inReplyTo).toBe(firstId);
     expect(mail.references).toContain(firstId);
     expect(mail.messageId).toBe(sent.external_id);
@@ -201,6 +206,51 @@ describe('email in and out', () => {
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(res.headers.get('content-disposition')).toContain('attachment');
     expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
+  });
+});
+
+describe('an agent writing first', () => {
+  it('starts an email conversation pending the customer, assigned to the agent, and their answer threads into it', async () => {
+    cookie ||= await login(t.url, f.users.admin.email);
+    const before = peer.smtp.received.length;
+    const res = await call(t.url, 'POST', '/api/v1/conversations', {
+      cookie,
+      body: {
+        channelAccountId: accountId,
+        to: 'Marta@Example.com',
+        name: 'Marta',
+        subject: 'Su cita del jueves',
+        text: '¿Le viene bien a las 10?',
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.json.conversation).toMatchObject({ status: 'pending', assigneeId: f.users.admin.id, subject: 'Su cita del jueves' });
+    const sent = await deliveryOf(res.json.message.id, 'sent');
+    await waitFor(() => peer.smtp.received.length > before, { what: 'the first email' });
+    expect(peer.smtp.received[before]?.to).toEqual(['marta@example.com']);
+    const mail = await simpleParser(peer.smtp.received[before]?.raw ?? Buffer.alloc(0));
+    expect(mail.subject).toMatch(/^Su cita del jueves \[#[0-9A-Z]{10}\]$/);
+    const answer = await peer.send({
+      from: 'marta@example.com',
+      subject: `Re: ${mail.subject}`,
+      text: 'Sí, perfecto.',
+      inReplyTo: sent.external_id as string,
+    });
+    expect(await stored(answer)).toMatchObject({ conversation_id: res.json.conversation.id, thread_rule: 'in_reply_to' });
+    const conv = await call(t.url, 'GET', `/api/v1/conversations/${res.json.conversation.id}`, { token: f.adminToken });
+    expect(conv.json.conversation.status).toBe('open');
+    expect(conv.json.contact.identities).toEqual([
+      expect.objectContaining({ kind: 'email', externalId: 'marta@example.com', verified: true }),
+    ]);
+  });
+
+  it('refuses to start a conversation on a channel only customers can start', async () => {
+    const res = await call(t.url, 'POST', '/api/v1/conversations', {
+      token: f.adminToken,
+      body: { channelAccountId: f.formAccountId, to: 'x@example.com', subject: 'Hola', text: 'Hola' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.error.message).toContain('started by the customer');
   });
 });
 

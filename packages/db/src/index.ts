@@ -12,6 +12,7 @@ export * from './repos/cursor.ts';
 export * from './repos/events.ts';
 export * from './repos/messages.ts';
 export * from './repos/portal.ts';
+export * from './repos/start-conversation.ts';
 export * from './repos/workspaces.ts';
 export type { ConversationsTable, Database } from './schema.ts';
 export { fileReplyTokens, recordCopy, replyTokenKey } from './thread-lookup.ts';

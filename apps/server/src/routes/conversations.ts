@@ -46,6 +46,27 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
   });
 
   api.add({
+    method: 'post',
+    path: '/conversations',
+    tag: 'conversations',
+    role: 'agent',
+    status: 201,
+    summary:
+      'Starts a conversation by writing first (an email to a customer). It is pending their answer and assigned to you; the message is queued and sent like a reply.',
+    body: z.object({
+      channelAccountId: z.uuid(),
+      to: z.email('to is not a valid email address').max(320),
+      name: z.string().trim().min(1).max(200).optional(),
+      subject: z.string().trim().min(1, 'subject is required').max(200),
+      text: z.string().trim().min(1, 'text is required').max(20_000),
+    }),
+    async handler({ principal, body }) {
+      const { conversation, message } = await inbox.startConversation(principal.workspaceId, body, actorOf(principal));
+      return { conversation, message };
+    },
+  });
+
+  api.add({
     method: 'get',
     path: '/conversations/:id',
     tag: 'conversations',

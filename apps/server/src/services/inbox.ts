@@ -14,6 +14,7 @@ import {
   ingestMessage,
   recordDelivery,
   type StoredMessage,
+  startOutboundConversation,
 } from '@centralita/db';
 import type { Kysely } from 'kysely';
 import type { ChannelSink } from '../channels/host.ts';
@@ -178,6 +179,36 @@ export class Inbox implements ChannelSink {
       this.ctx.realtime.conversation('updated', result.conversation);
     }
     return { message: result.message, created: result.created };
+  }
+
+  /**
+   * An agent writes first (an email to a customer): the conversation starts pending their answer,
+   * assigned to the agent, and the message is queued like any reply.
+   */
+  async startConversation(
+    workspaceId: string,
+    input: { channelAccountId: string; to: string; name?: string; subject?: string; text: string },
+    author: Actor,
+  ) {
+    const account = await findChannelAccount(this.ctx.db.kysely, input.channelAccountId);
+    const adapter = account && account.workspaceId === workspaceId ? this.ctx.channels.adapter(account.kind) : undefined;
+    if (!account || account.workspaceId !== workspaceId) {
+      throw new CentralitaError('not_found', `No channel account ${input.channelAccountId} in this workspace.`);
+    }
+    if (!adapter || adapter.capabilities.threading === 'host') {
+      throw new CentralitaError('validation_failed', `${adapter?.displayName ?? account.kind} conversations are started by the customer.`);
+    }
+    const started = await startOutboundConversation(this.ctx.db.kysely, {
+      ...input,
+      workspaceId,
+      channelAccountId: account.id,
+      kind: account.kind,
+      author,
+      now: this.ctx.clock(),
+    });
+    this.ctx.realtime.conversation('created', started.conversation);
+    this.ctx.realtime.message('created', started.conversation, started.message);
+    return started;
   }
 
   /** Applies a status action and tells the consoles. */

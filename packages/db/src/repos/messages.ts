@@ -1,5 +1,5 @@
 import { type Actor, CentralitaError, type Conversation, type DeliveryState, type Message } from '@centralita/core';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, MessagesTable } from '../schema.ts';
 import { type AttachmentInfo, listAttachments } from './attachments.ts';
 import { toConversation } from './conversations.ts';
@@ -98,7 +98,15 @@ export async function createAgentMessage(
   db: Kysely<Database>,
   m: NewAgentMessage,
 ): Promise<{ message: StoredMessage; created: boolean; conversation: Conversation }> {
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => insertAgentMessage(trx, m));
+}
+
+/** `createAgentMessage` inside a transaction the caller holds (a conversation started with it). */
+export async function insertAgentMessage(
+  trx: Transaction<Database>,
+  m: NewAgentMessage,
+): Promise<{ message: StoredMessage; created: boolean; conversation: Conversation }> {
+  {
     const conv = await trx
       .selectFrom('conversations')
       .selectAll()
@@ -176,7 +184,7 @@ export async function createAgentMessage(
       );
     }
     return { message: toMessage(row), created: true, conversation: toConversation(updated) };
-  });
+  }
 }
 
 /** One message by id within the workspace, or null. */
