@@ -2,7 +2,7 @@ import { bigAttachmentMessage, type CorpusEntry, corpus, corpusFile } from '@cen
 import { waitFor } from '@centralita/channel-kit/conformance';
 import { type MailPeer, openMailPeer } from '@centralita/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createFixture, type Fixture, useServer } from './harness.ts';
+import { createEmailAccount, createFixture, type Fixture, useServer } from './harness.ts';
 
 // The whole corpus through a real mailbox: delivered to Dovecot in order, read over IMAP by the
 // server, threaded and stored. Two outbound messages exist first, for the bounces to fail.
@@ -27,12 +27,7 @@ const rows = new Map<string, Row>();
 beforeAll(async () => {
   f = await createFixture(t);
   peer = await openMailPeer();
-  const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
-    token: f.adminToken,
-    body: { kind: 'email', name: 'Soporte', config: peer.config },
-  });
-  expect(res.status, res.text).toBe(201);
-  accountId = res.json.id;
+  accountId = await createEmailAccount(t.url, f.adminToken, peer.config);
   const db = t.db.current.db.kysely;
   const contact = await db
     .insertInto('contacts')

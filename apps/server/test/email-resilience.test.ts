@@ -7,7 +7,7 @@ import { installedAdapters } from '../src/adapters.ts';
 import { type Centralita, createCentralita } from '../src/app.ts';
 import { hashToken } from '../src/crypto.ts';
 import { createLogger } from '../src/logger.ts';
-import { call } from './harness.ts';
+import { createEmailAccount } from './harness.ts';
 
 // A mailbox read through cuts and a restart: the IMAP connection is killed twice mid-stream, then
 // the node reading it stops and another takes over from the checkpoint.
@@ -60,12 +60,7 @@ beforeAll(async () => {
     expiresAt: null,
   });
   await startNode();
-  const res = await call(urls[0] as string, 'POST', '/api/v1/channel-accounts', {
-    token,
-    body: { kind: 'email', name: 'Soporte', config: peer.config },
-  });
-  expect(res.status, res.text).toBe(201);
-  accountId = res.json.id;
+  accountId = await createEmailAccount(urls[0] as string, token, peer.config);
 }, 120_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { waitFor } from '@centralita/channel-kit/conformance';
 import { type MailPeer, openMailPeer } from '@centralita/testing';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createFixture, type Fixture, login, useServer } from './harness.ts';
+import { call, createEmailAccount, createFixture, type Fixture, login, useServer } from './harness.ts';
 
 // The email channel end to end: a real Dovecot mailbox read over IMAP (IDLE), replies caught by a
 // real SMTP listener, and the server's job queue in between.
@@ -15,12 +15,7 @@ let cookie = '';
 beforeAll(async () => {
   f = await createFixture(t);
   peer = await openMailPeer();
-  const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
-    token: f.adminToken,
-    body: { kind: 'email', name: 'Soporte', config: peer.config },
-  });
-  expect(res.status, res.text).toBe(201);
-  accountId = res.json.id;
+  accountId = await createEmailAccount(t.url, f.adminToken, peer.config);
 });
 
 afterAll(async () => {

@@ -134,3 +134,10 @@ export async function login(base: string, email: string, password = PASSWORD): P
 export function postForm(base: string, accountId: string, fields: Record<string, unknown>, headers: Record<string, string> = {}) {
   return call(base, 'POST', `/webhooks/${accountId}`, { body: fields, headers });
 }
+
+/** Adds an email account reading `config` (a test mail peer's) through the API; returns its id. */
+export async function createEmailAccount(base: string, adminToken: string, config: object): Promise<string> {
+  const res = await call(base, 'POST', '/api/v1/channel-accounts', { token: adminToken, body: { kind: 'email', name: 'Soporte', config } });
+  if (res.status !== 201) throw new Error(`creating the email account answered ${res.status}: ${res.text}`);
+  return res.json.id as string;
+}

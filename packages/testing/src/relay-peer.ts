@@ -1,5 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { LoopbackServer } from './loopback-server.ts';
 
 /** A message waiting on the relay peer for the adapter to pull. */
 export interface RelayMessage {
@@ -16,28 +17,13 @@ export interface RelayMessage {
  * `SEND <json>` records an outbound text and answers `OK <id>`. It can drop every connection,
  * which is what the conformance suite's reconnect check needs.
  */
-export class RelayPeer {
+export class RelayPeer extends LoopbackServer {
   readonly messages: RelayMessage[] = [];
   readonly sent: { to: string; text: string; ref: string; id: string }[] = [];
-  #server: Server;
-  #sockets = new Set<Socket>();
   #subscribers = new Set<(m: RelayMessage) => void>();
-  #port = 0;
 
   constructor() {
-    this.#server = createServer((socket) => this.#accept(socket));
-  }
-
-  get port(): number {
-    return this.#port;
-  }
-
-  /** Starts listening on a free loopback port. */
-  async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    const addr = this.#server.address();
-    this.#port = typeof addr === 'object' && addr ? addr.port : 0;
-    return this;
+    super((socket) => this.#accept(socket));
   }
 
   /** A customer writes: the message becomes available to pull. */
@@ -49,25 +35,11 @@ export class RelayPeer {
     return m;
   }
 
-  /** Cuts every live connection, as a network failure would. */
-  dropAll(): void {
-    for (const s of this.#sockets) s.destroy();
-    this.#sockets.clear();
-  }
-
-  async close(): Promise<void> {
-    this.dropAll();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
   #accept(socket: Socket): void {
-    this.#sockets.add(socket);
+    this.track(socket);
     const lines = createInterface({ input: socket });
     let unsubscribe = () => {};
-    socket.on('close', () => {
-      this.#sockets.delete(socket);
-      unsubscribe();
-    });
+    socket.on('close', () => unsubscribe());
     socket.on('error', () => undefined);
     lines.on('line', (line) => {
       const [verb, ...rest] = line.split(' ');
