@@ -47,7 +47,7 @@ async function enqueue(ctx: AppContext, payload: FollowUpPayload, key: string): 
  * A new web-form conversation in a workspace with an email account: the customer also gets their
  * private link by email. The link is issued when the job runs, so no credential waits in the queue.
  */
-export async function scheduleLinkByEmail(ctx: AppContext, conv: Conversation, _link: string): Promise<void> {
+export async function scheduleLinkByEmail(ctx: AppContext, conv: Conversation): Promise<void> {
   if (!(await emailAccount(ctx, conv.workspaceId)) || !(await customerAddress(ctx, conv))) return;
   await enqueue(ctx, { kind: 'link', workspaceId: conv.workspaceId, conversationId: conv.id }, `email-link:${conv.id}`);
 }

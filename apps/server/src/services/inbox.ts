@@ -83,7 +83,7 @@ export class Inbox implements ChannelSink {
     if (options.wantCustomerLink && adapter?.capabilities.customerPortal) {
       customerLink = await this.customerLink(account.workspaceId, conv.id);
       // Customers who left an address also get the link by email, to come back from their inbox.
-      if (result.createdConversation) await scheduleLinkByEmail(this.ctx, conv, customerLink);
+      if (result.createdConversation) await scheduleLinkByEmail(this.ctx, conv);
     }
     return { duplicate: result.duplicate, conversationId: conv.id, messageId: result.messageId, customerLink, message: result.message };
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { AttachmentsTable, Database } from '../schema.ts';
 
 /**
  * Where attachment bytes live. The default keeps them in PostgreSQL so every node can serve any
@@ -53,6 +53,19 @@ export interface StoredAttachment extends AttachmentInfo {
   storageKey: string;
 }
 
+function toStoredAttachment(r: Selectable<AttachmentsTable>): StoredAttachment {
+  return {
+    id: r.id,
+    messageId: r.message_id,
+    filename: r.filename,
+    contentType: r.content_type,
+    size: r.size,
+    inline: r.inline,
+    contentId: r.content_id,
+    storageKey: r.storage_key,
+  };
+}
+
 /** The attachments of some messages, in the order they were received. */
 export async function listAttachments(
   db: Kysely<Database>,
@@ -68,27 +81,16 @@ export async function listAttachments(
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    messageId: r.message_id,
-    filename: r.filename,
-    contentType: r.content_type,
-    size: r.size,
-    inline: r.inline,
-    contentId: r.content_id,
-    storageKey: r.storage_key,
-  }));
+  return rows.map(toStoredAttachment);
 }
 
 /** One attachment, or null when it does not exist in this workspace. */
 export async function findAttachment(db: Kysely<Database>, workspaceId: string, id: string): Promise<StoredAttachment | null> {
-  const rows = await db
+  const row = await db
     .selectFrom('attachments')
-    .select('message_id')
+    .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .execute();
-  const messageId = rows[0]?.message_id;
-  if (!messageId) return null;
-  return (await listAttachments(db, workspaceId, [messageId])).find((a) => a.id === id) ?? null;
+    .executeTakeFirst();
+  return row ? toStoredAttachment(row) : null;
 }
