@@ -29,8 +29,11 @@ function present(ctx: AppContext, a: ChannelAccountRecord) {
   };
 }
 
-/** Validates a config with the adapter and splits it into settings and sealed secrets. */
-function splitConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>) {
+/**
+ * The adapter for `kind` and its parse of `raw` (with generated values filled in), or a 422 that
+ * names the unknown kind or each bad field.
+ */
+function parseConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>) {
   const adapter = ctx.channels.adapter(kind);
   if (!adapter) {
     const kinds = ctx.channels.adapters().map((a) => a.kind);
@@ -38,11 +41,16 @@ function splitConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>
   }
   const full = { ...adapter.config.generate?.(), ...raw };
   try {
-    adapter.config.parse(full);
+    return { adapter, full, config: adapter.config.parse(full) };
   } catch (err) {
     if (err instanceof ConfigError) throw new CentralitaError('validation_failed', err.message, err.issues);
     throw err;
   }
+}
+
+/** Validates a config with the adapter and splits it into settings and sealed secrets. */
+function splitConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>) {
+  const { adapter, full } = parseConfig(ctx, kind, raw);
   const secrets: Record<string, string> = {};
   const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(full)) {
@@ -161,17 +169,9 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
         stored = { ...current.settings, ...(current.secretsEncrypted ? ctx.box.open(current.secretsEncrypted) : {}) };
       }
       if (!kind) throw new CentralitaError('validation_failed', 'Give the channel kind, or the accountId of an existing account.');
-      const adapter = ctx.channels.adapter(kind);
-      if (!adapter) throw new CentralitaError('validation_failed', `Unknown channel kind "${kind}".`);
+      const { adapter, config } = parseConfig(ctx, kind, { ...stored, ...body.config });
       if (!adapter.testConnection) {
         throw new CentralitaError('validation_failed', `${adapter.displayName} accounts have no connection to test.`);
-      }
-      let config: unknown;
-      try {
-        config = adapter.config.parse({ ...adapter.config.generate?.(), ...stored, ...body.config });
-      } catch (err) {
-        if (err instanceof ConfigError) throw new CentralitaError('validation_failed', err.message, err.issues);
-        throw err;
       }
       const report = await adapter.testConnection(config);
       ctx.logger.info({ channel: kind, ok: report.ok, failed: report.checks.filter((c) => !c.ok).map((c) => c.name) }, 'connection tested');
