@@ -10,6 +10,7 @@ export * from './repos/channel-store.ts';
 export * from './repos/conversations.ts';
 export * from './repos/cursor.ts';
 export * from './repos/events.ts';
+export * from './repos/identities.ts';
 export * from './repos/messages.ts';
 export * from './repos/portal.ts';
 export * from './repos/start-conversation.ts';

@@ -1,6 +1,6 @@
 import { SendError } from '@centralita/channel-kit';
 import type { Conversation } from '@centralita/core';
-import { appendEvent, fileReplyTokens, findMessage, getConversation, recordCopy } from '@centralita/db';
+import { appendEvent, contactAddress, fileReplyTokens, findMessage, getConversation, recordCopy } from '@centralita/db';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 
@@ -26,15 +26,8 @@ async function emailAccount(ctx: AppContext, workspaceId: string) {
     .executeTakeFirst();
 }
 
-async function customerAddress(ctx: AppContext, conv: Conversation): Promise<string | null> {
-  const row = await ctx.db.kysely
-    .selectFrom('identities')
-    .select('external_id')
-    .where('contact_id', '=', conv.contactId)
-    .where('kind', '=', 'email')
-    .orderBy('verified', 'desc')
-    .executeTakeFirst();
-  return row?.external_id ?? null;
+function customerAddress(ctx: AppContext, conv: Conversation): Promise<string | null> {
+  return contactAddress(ctx.db.kysely, conv.contactId, 'email');
 }
 
 async function enqueue(ctx: AppContext, payload: FollowUpPayload, key: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { OutboundAttachment, OutboundMessage } from '@centralita/channel-kit';
 import type { Conversation } from '@centralita/core';
-import { listAttachments, type StoredMessage } from '@centralita/db';
+import { contactAddress, listAttachments, type StoredMessage } from '@centralita/db';
 import type { AppContext } from '../context.ts';
 
 /**
@@ -16,15 +16,8 @@ export async function buildOutbound(
   channelKind: string,
 ): Promise<OutboundMessage> {
   const db = ctx.db.kysely;
-  const [identity, history, latestInbound, author, files] = await Promise.all([
-    db
-      .selectFrom('identities')
-      .select(['kind', 'external_id'])
-      .where('contact_id', '=', conv.contactId)
-      .where('kind', '=', channelKind)
-      .orderBy('verified', 'desc')
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst(),
+  const [address, history, latestInbound, author, files] = await Promise.all([
+    contactAddress(db, conv.contactId, channelKind),
     db
       .selectFrom('messages')
       .select('external_id')
@@ -51,11 +44,8 @@ export async function buildOutbound(
   ]);
   const meta = (latestInbound?.metadata ?? {}) as { replyTo?: string[]; cc?: string[] };
   const replyTo = meta.replyTo?.[0];
-  const recipient = replyTo
-    ? { kind: channelKind, externalId: replyTo }
-    : identity
-      ? { kind: identity.kind, externalId: identity.external_id }
-      : null;
+  const to = replyTo ?? address;
+  const recipient = to ? { kind: channelKind, externalId: to } : null;
   const keepCc = message.metadata.keepCc !== false;
   const attachments: OutboundAttachment[] = [];
   for (const f of files) {
