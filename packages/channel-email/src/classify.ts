@@ -34,20 +34,20 @@ export function classify(input: {
   header: Headers;
   from: string;
   subject: string;
-  contentType: string;
+  /** The mail is an RFC 3464 report (`multipart/report; report-type=delivery-status`). */
+  deliveryReport: boolean;
   /** Text of the report's parts: the delivery-status part and the returned headers or message. */
   reportParts: string[];
   text: string;
 }): Classification {
   const { header } = input;
-  const reportType = /multipart\/report/i.test(input.contentType) && /report-type="?delivery-status/i.test(input.contentType);
   const fromDaemon = DAEMON.test(input.from);
   if (
-    reportType ||
+    input.deliveryReport ||
     (fromDaemon && BOUNCE_SUBJECT.test(input.subject)) ||
     (fromDaemon && /delivery (status|failure)|could not be delivered/i.test(input.text))
   ) {
-    return { automated: 'bounce', bounce: readBounce([...input.reportParts, input.text], reportType) };
+    return { automated: 'bounce', bounce: readBounce([...input.reportParts, input.text], input.deliveryReport) };
   }
   const autoSubmitted = header('auto-submitted');
   const precedence = (header('precedence') ?? '').toLowerCase();

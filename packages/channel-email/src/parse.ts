@@ -92,17 +92,13 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const reportParts = mail.attachments
     .filter((a) => /^(message\/(delivery-status|rfc822|global-headers|global-delivery-status)|text\/rfc822-headers)$/i.test(a.contentType))
     .map((a) => a.content.toString('utf8'));
-  const contentType = mail.headers.get('content-type');
+  // mailparser gives the Content-Type header as its value and its parameters.
+  const contentType = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   const kind = classify({
     header,
     from: from?.address ?? '',
     subject,
-    contentType:
-      typeof contentType === 'object' && contentType && 'value' in contentType
-        ? `${contentType.value}; ${Object.entries((contentType as { params?: Record<string, string> }).params ?? {})
-            .map(([k, v]) => `${k}="${v}"`)
-            .join('; ')}`
-        : String(contentType ?? ''),
+    deliveryReport: contentType?.value === 'multipart/report' && contentType.params?.['report-type']?.toLowerCase() === 'delivery-status',
     reportParts,
     text: fullText,
   });
