@@ -191,10 +191,10 @@ export class Inbox implements ChannelSink {
     author: Actor,
   ) {
     const account = await findChannelAccount(this.ctx.db.kysely, input.channelAccountId);
-    const adapter = account && account.workspaceId === workspaceId ? this.ctx.channels.adapter(account.kind) : undefined;
-    if (!account || account.workspaceId !== workspaceId) {
+    if (account?.workspaceId !== workspaceId) {
       throw new CentralitaError('not_found', `No channel account ${input.channelAccountId} in this workspace.`);
     }
+    const adapter = this.ctx.channels.adapter(account.kind);
     if (!adapter || adapter.capabilities.threading === 'host') {
       throw new CentralitaError('validation_failed', `${adapter?.displayName ?? account.kind} conversations are started by the customer.`);
     }
