@@ -19,8 +19,9 @@ import { registerPortalRoutes } from './portal/routes.ts';
 import { createRealtime } from './realtime/realtime.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChannelRoutes } from './routes/channel-accounts.ts';
+import { registerConsoleRoutes } from './routes/console.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
-import { renderHomePage } from './routes/home.ts';
+import { CONSOLE_DIST, serveConsole } from './routes/home.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
 import { registerTeamRoutes } from './routes/teams.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -48,6 +49,8 @@ export interface CentralitaOptions {
   trustProxy?: number;
   /** How often a node tries to take over pull accounts nobody runs. @default 5000 */
   pullLockRetryMs?: number;
+  /** The built console (apps/console/dist) served at `/`. @default that folder */
+  consoleDir?: string;
   /** Where attachment bytes go. @default PostgreSQL (`attachment_blobs`) */
   attachments?: AttachmentStorage;
   settings?: Partial<AppContext['settings']>;
@@ -120,9 +123,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     const database = await ping(options.db);
     res.status(database.ok ? 200 : 503).json({ status: database.ok ? 'ok' : 'degraded', version: VERSION, database });
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(renderHomePage());
-  });
+  serveConsole(app, options.consoleDir ?? CONSOLE_DIST);
 
   const root = Router();
   registerWebhookRoutes(root, ctx);
@@ -147,6 +148,8 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerAuthRoutes(api, registry, ctx);
   registerUserRoutes(registry, ctx);
   registerChannelRoutes(registry, ctx);
+  // Before the conversation routes: /conversations/counts must not be read as a conversation id.
+  registerConsoleRoutes(registry, ctx);
   registerConversationRoutes(registry, ctx, inbox);
   registerTeamRoutes(registry, ctx);
   registerRoutingRoutes(registry, ctx);

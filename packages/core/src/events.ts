@@ -13,6 +13,7 @@ export type ConversationEventType =
   | 'conversation.priority_set'
   | 'conversation.customer_link_issued'
   | 'conversation.link_emailed'
+  | 'conversation.tagged'
   | 'conversation.email_follow_up_failed'
   | 'message.received'
   | 'message.queued'

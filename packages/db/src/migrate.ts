@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002-socket-io-attachments.ts';
 import * as m0003 from './migrations/0003-message-parts.ts';
 import * as m0004 from './migrations/0004-routing.ts';
 import * as m0005 from './migrations/0005-email.ts';
+import * as m0006 from './migrations/0006-console.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-message-parts': m0003,
   '0004-routing': m0004,
   '0005-email': m0005,
+  '0006-console': m0006,
 };
 
 const provider: MigrationProvider = {

@@ -22,6 +22,7 @@ export interface UsersTable {
   role: 'agent' | 'supervisor' | 'admin';
   password_hash: string | null;
   active: Generated<boolean>;
+  signature: string | null;
   created_at: Generated<Date>;
 }
 
@@ -231,6 +232,15 @@ export interface MessagesTable {
   automated: 'auto_reply' | 'bounce' | null;
 }
 
+export interface CannedResponsesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  shortcut: string;
+  text: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface AttachmentBlobsTable {
   workspace_id: string;
   key: string;
@@ -314,6 +324,7 @@ export interface Database {
   conversation_threads: ConversationThreadsTable;
   messages: MessagesTable;
   attachments: AttachmentsTable;
+  canned_responses: CannedResponsesTable;
   attachment_blobs: AttachmentBlobsTable;
   message_parts: MessagePartsTable;
   events: EventsTable;

@@ -1,11 +1,12 @@
 import type { Conversation } from '@centralita/core';
-import { findPortalToken, type StoredMessage, teamIdsOf } from '@centralita/db';
+import { findPortalToken, type Principal, type StoredMessage, teamIdsOf } from '@centralita/db';
 import type { AgentView } from '@centralita/dispatcher';
 import type { Server, Socket } from 'socket.io';
 import type { AppContext } from '../context.ts';
 import { hashToken } from '../crypto.ts';
 import { resolvePrincipal } from '../http/auth.ts';
 import { type PortalMessage, toPortalMessage } from '../portal/portal-message.ts';
+import { visibleConversation } from '../routes/access.ts';
 import { rooms, roomsFor, roomsOf } from './rooms.ts';
 
 /**
@@ -76,6 +77,7 @@ export function createRealtime(): Realtime {
           next(err instanceof Error ? err : new Error(String(err)));
         }
       });
+      server.on('connection', (socket) => trackPresence(server, ctx, socket));
       server.of('/portal').use(async (socket, next) => {
         try {
           const token = socket.handshake.auth.token;
@@ -91,6 +93,56 @@ export function createRealtime(): Realtime {
     },
   };
 }
+
+/**
+ * Who is looking at which conversation, so two agents do not answer the same customer. A console
+ * says `presence.view` { conversationId } when it opens one and `presence.leave` when it leaves;
+ * everyone viewing it hears `presence.updated` { conversationId, viewers }. The list is read from
+ * the sockets in the conversation's viewing room on every node (socket.io's fetchSockets), so no
+ * node keeps state that another would miss.
+ */
+function trackPresence(server: Server, ctx: AppContext, socket: Socket): void {
+  const principal = socket.data.principal as Principal | undefined;
+  if (!principal?.userId) return;
+  socket.data.viewer = { userId: principal.userId, name: principal.name };
+  let viewing: string | null = null;
+  const announce = async (conversationId: string) => {
+    const sockets = await server.in(rooms.viewing(conversationId)).fetchSockets();
+    const viewers = new Map<string, { userId: string; name: string }>();
+    for (const s of sockets) {
+      const v = s.data.viewer as { userId: string; name: string } | undefined;
+      if (v) viewers.set(v.userId, v);
+    }
+    server.to(rooms.viewing(conversationId)).emit('presence.updated', { conversationId, viewers: [...viewers.values()] });
+  };
+  const leave = async () => {
+    if (!viewing) return;
+    const was = viewing;
+    viewing = null;
+    await socket.leave(rooms.viewing(was));
+    await announce(was);
+  };
+  socket.on('presence.view', async (payload: unknown) => {
+    const id = (payload as { conversationId?: unknown } | null)?.conversationId;
+    if (typeof id !== 'string' || !UUID.test(id) || id === viewing) return;
+    try {
+      // Only a conversation this person may see: the room would otherwise leak who reads what.
+      await visibleConversation(ctx, principal, id);
+    } catch {
+      return;
+    }
+    await leave();
+    viewing = id;
+    await socket.join(rooms.viewing(id));
+    await announce(id);
+  });
+  socket.on('presence.leave', () => void leave().catch(() => undefined));
+  socket.on('disconnect', () => {
+    if (viewing) void announce(viewing).catch(() => undefined);
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** setTimeout's longest delay (about 24.8 days); a later expiry is re-armed when this fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -11,6 +11,8 @@ export const rooms = {
   team: (teamId: string) => `team:${teamId}`,
   user: (userId: string) => `user:${userId}`,
   portal: (conversationId: string) => `portal:${conversationId}`,
+  /** Consoles with this conversation open (presence). */
+  viewing: (conversationId: string) => `viewing:${conversationId}`,
   /** Every socket opened with one session or API token, so ending it can close them. */
   credential: (kind: 'session' | 'api_token', id: string) => `cred:${kind}:${id}`,
 };

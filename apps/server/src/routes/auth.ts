@@ -115,7 +115,13 @@ export function registerAuthRoutes(router: Router, api: ApiRegistry, ctx: AppCon
         .select(['id', 'slug', 'name'])
         .where('id', '=', principal.workspaceId)
         .executeTakeFirstOrThrow();
-      return { kind: principal.kind, role: principal.role, name: principal.name, user: user ? toUser(user) : null, workspace: ws };
+      return {
+        kind: principal.kind,
+        role: principal.role,
+        name: principal.name,
+        user: user ? { ...toUser(user), signature: user.signature } : null,
+        workspace: ws,
+      };
     },
   });
 }

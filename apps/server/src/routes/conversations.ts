@@ -26,6 +26,15 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
       channel: z.string().max(50).optional().describe('A channel kind such as webform'),
       channelAccountId: z.uuid().optional(),
       assignee: z.union([z.uuid(), z.enum(['me', 'none'])]).optional(),
+      team: z.uuid().optional(),
+      contact: z.uuid().optional(),
+      tag: z.string().max(40).optional(),
+      minPriority: z.coerce.number().int().min(-1000).max(1000).optional(),
+      q: z
+        .string()
+        .max(200)
+        .optional()
+        .describe('Words in the messages (Spanish and English, accents ignored), or part of the contact’s name or address'),
       ...page,
     }),
     async handler({ principal, query }) {
@@ -38,6 +47,11 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
           ...(query.channel ? { channelKind: query.channel } : {}),
           ...(query.channelAccountId ? { channelAccountId: query.channelAccountId } : {}),
           ...(assigneeId ? { assigneeId } : {}),
+          ...(query.team ? { teamId: query.team } : {}),
+          ...(query.contact ? { contactId: query.contact } : {}),
+          ...(query.tag ? { tag: query.tag.toLowerCase() } : {}),
+          ...(query.minPriority !== undefined ? { minPriority: query.minPriority } : {}),
+          ...(query.q ? { q: query.q } : {}),
           visibleTeamIds: await visibleTeams(ctx, principal),
         },
         { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },

@@ -163,6 +163,20 @@ export class Inbox implements ChannelSink {
         `${adapter?.displayName} replies can be ${caps.visibilities.join(' or ')}, not ${visibility}.`,
       );
     }
+    // The channel's own limit, measured its own way, so no reply is cut or refused at send time.
+    const limit = caps?.maxTextLength ?? null;
+    if (input.kind === 'reply' && adapter && limit !== null) {
+      const length = adapter.measureText(input.text);
+      const splits = caps?.splitLongText === true && input.allowSplit === true;
+      if (length > limit && !splits) {
+        throw new CentralitaError(
+          'validation_failed',
+          caps?.splitLongText
+            ? `${adapter.displayName} takes ${limit} characters; this reply has ${length}. Shorten it or allow splitting it into parts.`
+            : `${adapter.displayName} takes ${limit} characters; this reply has ${length}. Shorten it.`,
+        );
+      }
+    }
     const result = await createAgentMessage(this.ctx.db.kysely, {
       workspaceId,
       conversationId,

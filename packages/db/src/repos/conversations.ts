@@ -6,7 +6,7 @@ import {
   type ConversationStatus,
   type StatusAction,
 } from '@centralita/core';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { ConversationsTable, Database } from '../schema.ts';
 import { decodeCursor, type Page, toPage } from './cursor.ts';
 import { appendEvent } from './events.ts';
@@ -59,6 +59,66 @@ export interface ConversationFilter {
   assigneeId?: string;
   /** Restricts to these teams' conversations plus unteamed ones (what an agent may see). */
   visibleTeamIds?: string[] | null;
+  teamId?: string;
+  contactId?: string;
+  tag?: string;
+  minPriority?: number;
+  /**
+   * Words in any message (Spanish and English stemming, accents ignored), or part of the
+   * contact's name or address.
+   */
+  q?: string;
+}
+
+/**
+ * The search condition: message text through the full-text index, contact names and addresses
+ * through trigram indexes (LIKE wildcards in the query are taken literally).
+ */
+function matchesSearch(workspaceId: string, text: string) {
+  const like = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`(
+    conversations.id IN (SELECT conversation_id FROM messages
+      WHERE workspace_id = ${workspaceId} AND centralita_search_vector(subject, text) @@ centralita_search_query(${text}))
+    OR conversations.contact_id IN (SELECT id FROM contacts
+      WHERE workspace_id = ${workspaceId} AND centralita_unaccent(lower(coalesce(name, ''))) LIKE centralita_unaccent(${like}))
+    OR conversations.contact_id IN (SELECT contact_id FROM identities
+      WHERE workspace_id = ${workspaceId} AND lower(external_id) LIKE ${like})
+  )`;
+}
+
+/** Conversations of these teams, and those of no team: what an agent may see. */
+export function visibleTo(teams: string[]) {
+  return (eb: ExpressionBuilder<Database, 'conversations'>) =>
+    teams.length > 0 ? eb.or([eb('team_id', 'is', null), eb('team_id', 'in', teams)]) : eb('team_id', 'is', null);
+}
+
+/** Live conversations (not resolved) by status: assigned to `userId`, unassigned, and all visible. */
+export async function countLiveConversations(
+  db: Kysely<Database>,
+  workspaceId: string,
+  userId: string | null,
+  visibleTeamIds: string[] | null,
+): Promise<Record<'open' | 'pending' | 'snoozed', { mine: number; unassigned: number; all: number }>> {
+  // Reads only the partial index of live conversations: the resolved history is never counted.
+  let q = db
+    .selectFrom('conversations')
+    .select((eb) => [
+      'status',
+      eb.fn.countAll<string>().as('all'),
+      sql<string>`count(*) FILTER (WHERE assignee_id IS NULL)`.as('unassigned'),
+      sql<string>`count(*) FILTER (WHERE assignee_id = ${userId})`.as('mine'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '<>', 'resolved');
+  if (visibleTeamIds) q = q.where(visibleTo(visibleTeamIds));
+  const rows = await q.groupBy('status').execute();
+  const zero = () => ({ mine: 0, unassigned: 0, all: 0 });
+  const out = { open: zero(), pending: zero(), snoozed: zero() };
+  for (const r of rows) {
+    if (r.status === 'resolved') continue;
+    out[r.status] = { mine: Number(r.mine), unassigned: Number(r.unassigned), all: Number(r.all) };
+  }
+  return out;
 }
 
 /** Conversations newest activity first, one page at a time. */
@@ -79,10 +139,12 @@ export async function listConversations(
   }
   if (filter.assigneeId === 'none') q = q.where('assignee_id', 'is', null);
   else if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId);
-  if (filter.visibleTeamIds) {
-    const teams = filter.visibleTeamIds;
-    q = q.where((eb) => (teams.length > 0 ? eb.or([eb('team_id', 'is', null), eb('team_id', 'in', teams)]) : eb('team_id', 'is', null)));
-  }
+  if (filter.teamId) q = q.where('team_id', '=', filter.teamId);
+  if (filter.contactId) q = q.where('contact_id', '=', filter.contactId);
+  if (filter.tag) q = q.where(sql<boolean>`(${filter.tag} = ANY(tags))`);
+  if (filter.minPriority !== undefined) q = q.where('priority', '>=', filter.minPriority);
+  if (filter.q?.trim()) q = q.where(matchesSearch(workspaceId, filter.q.trim()));
+  if (filter.visibleTeamIds) q = q.where(visibleTo(filter.visibleTeamIds));
   if (page.cursor) {
     const c = decodeCursor(page.cursor);
     q = q.where(sql<boolean>`(last_message_at, id) < (${new Date(c.at)}, ${c.id}::uuid)`);

@@ -177,14 +177,49 @@ export async function insertAgentMessage(
       actor: m.author,
       data: { messageId: row.id },
     });
-    if (isReply) {
-      // job_key makes a re-queue of the same message a no-op rather than a second send.
-      await sql`SELECT graphile_worker.add_job('send_message', json_build_object('messageId', ${row.id}::text, 'workspaceId', ${m.workspaceId}::text), job_key => ${`send:${row.id}`}, max_attempts => 10)`.execute(
-        trx,
-      );
-    }
+    if (isReply) await queueSend(trx, m.workspaceId, row.id);
     return { message: toMessage(row), created: true, conversation: toConversation(updated) };
   }
+}
+
+/** Adds the job that sends a reply; job_key makes a re-queue of the same message a no-op rather than a second send. */
+async function queueSend(db: Kysely<Database>, workspaceId: string, messageId: string): Promise<void> {
+  await sql`SELECT graphile_worker.add_job('send_message', json_build_object('messageId', ${messageId}::text, 'workspaceId', ${workspaceId}::text), job_key => ${`send:${messageId}`}, max_attempts => 10)`.execute(
+    db,
+  );
+}
+
+/**
+ * Sends a failed reply again, as the agent asked: back to `queued` with a fresh job. Anything but
+ * a failed reply of this conversation is a conflict, so a double click cannot send twice.
+ */
+export async function retryFailedMessage(
+  db: Kysely<Database>,
+  where: { workspaceId: string; conversationId: string; messageId: string },
+  actor: Actor,
+): Promise<StoredMessage> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('messages')
+      .set({ delivery_state: 'queued', failure_reason: null })
+      .where('workspace_id', '=', where.workspaceId)
+      .where('conversation_id', '=', where.conversationId)
+      .where('id', '=', where.messageId)
+      .where('direction', '=', 'outbound')
+      .where('delivery_state', '=', 'failed')
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new CentralitaError('conflict', 'Only a reply whose sending failed can be sent again.');
+    await appendEvent(trx, {
+      workspaceId: where.workspaceId,
+      conversationId: where.conversationId,
+      type: 'message.queued',
+      actor,
+      data: { messageId: row.id, retry: true },
+    });
+    await queueSend(trx, where.workspaceId, row.id);
+    return toMessage(row);
+  });
 }
 
 /** One message by id within the workspace, or null. */

@@ -1,0 +1,183 @@
+import { CentralitaError } from '@centralita/core';
+import { appendEvent, countLiveConversations, retryFailedMessage, visibleTo } from '@centralita/db';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import type { ApiRegistry } from '../http/registry.ts';
+import { actorOf, visibleConversation, visibleTeams } from './access.ts';
+
+const tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{L}\p{N}_-][\p{L}\p{N} _-]{0,39}$/u, 'a tag is 1 to 40 letters, digits, spaces, _ or -');
+
+/** What the console needs beyond conversations: live counts, tags, canned responses, signatures. */
+export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
+  const db = ctx.db.kysely;
+
+  api.add({
+    method: 'get',
+    path: '/conversations/counts',
+    tag: 'conversations',
+    role: 'agent',
+    summary:
+      'Live conversations (open, pending, snoozed) the caller can see, by status: assigned to the caller, unassigned, and all. Resolved ones are not counted.',
+    async handler({ principal }) {
+      return countLiveConversations(db, principal.workspaceId, principal.userId, await visibleTeams(ctx, principal));
+    },
+  });
+
+  api.add({
+    method: 'put',
+    path: '/conversations/:id/tags',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'Replaces the conversation’s tags (lower-cased, at most 20). Routing rules see them as conversation.tags.',
+    body: z.object({ tags: z.array(tag).max(20) }),
+    async handler({ principal, params, body }) {
+      const conv = await visibleConversation(ctx, principal, params.id as string);
+      const tags = [...new Set(body.tags)].sort();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('conversations').set({ tags }).where('id', '=', conv.id).execute();
+        await appendEvent(trx, {
+          workspaceId: conv.workspaceId,
+          conversationId: conv.id,
+          type: 'conversation.tagged',
+          actor: actorOf(principal),
+          data: { from: conv.tags, to: tags },
+        });
+      });
+      const updated = { ...conv, tags };
+      ctx.realtime.conversation('updated', updated);
+      return { conversation: updated };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/canned-responses',
+    tag: 'console',
+    role: 'agent',
+    summary: 'The workspace’s canned responses, by shortcut.',
+    async handler({ principal }) {
+      const items = await db
+        .selectFrom('canned_responses')
+        .select(['id', 'shortcut', 'text'])
+        .where('workspace_id', '=', principal.workspaceId)
+        .orderBy('shortcut')
+        .execute();
+      return { items };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/canned-responses',
+    tag: 'console',
+    role: 'supervisor',
+    status: 201,
+    summary: 'Adds a canned response; agents insert it by typing /shortcut in the composer.',
+    body: z.object({
+      shortcut: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'shortcut is 1 to 40 lower-case letters, digits, _ or -'),
+      text: z.string().trim().min(1).max(5_000),
+    }),
+    async handler({ principal, body }) {
+      const taken = await db
+        .selectFrom('canned_responses')
+        .select('id')
+        .where('workspace_id', '=', principal.workspaceId)
+        .where('shortcut', '=', body.shortcut)
+        .executeTakeFirst();
+      if (taken) throw new CentralitaError('conflict', `A canned response called /${body.shortcut} exists already.`);
+      return db
+        .insertInto('canned_responses')
+        .values({ workspace_id: principal.workspaceId, shortcut: body.shortcut, text: body.text, created_by: principal.userId })
+        .returning(['id', 'shortcut', 'text'])
+        .executeTakeFirstOrThrow();
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/canned-responses/:id',
+    tag: 'console',
+    role: 'supervisor',
+    status: 204,
+    summary: 'Removes a canned response.',
+    async handler({ principal, params }) {
+      const gone = await db
+        .deleteFrom('canned_responses')
+        .where('workspace_id', '=', principal.workspaceId)
+        .where('id', '=', params.id as string)
+        .executeTakeFirst();
+      if (gone.numDeletedRows === 0n) throw new CentralitaError('not_found', `No canned response ${params.id}.`);
+      return undefined;
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/me',
+    tag: 'console',
+    role: 'agent',
+    summary: 'Changes the signed-in user’s own settings: the signature the composer adds to replies (null removes it).',
+    body: z.object({ signature: z.string().max(1_000).nullable() }),
+    async handler({ principal, body }) {
+      if (!principal.userId) throw new CentralitaError('forbidden', 'API tokens have no personal settings.');
+      const signature = body.signature?.trim() ? body.signature.trim() : null;
+      await db.updateTable('users').set({ signature }).where('id', '=', principal.userId).execute();
+      return { signature };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/conversations/:id/messages/:messageId/retry',
+    tag: 'conversations',
+    role: 'agent',
+    summary: 'Sends a failed reply again; 409 unless the reply’s sending failed.',
+    async handler({ principal, params }) {
+      const conv = await visibleConversation(ctx, principal, params.id as string);
+      const message = await retryFailedMessage(
+        db,
+        { workspaceId: principal.workspaceId, conversationId: conv.id, messageId: params.messageId as string },
+        actorOf(principal),
+      );
+      ctx.realtime.message('updated', conv, message);
+      return { message };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/routing/queues',
+    tag: 'routing',
+    role: 'agent',
+    summary:
+      'Waiting conversations per team (null for no team): how many, the oldest wait, and how many are at risk (an SLA deadline within 15 minutes, or breached).',
+    async handler({ principal }) {
+      const teams = await visibleTeams(ctx, principal);
+      const soon = new Date(ctx.clock().getTime() + 15 * 60_000);
+      const rows = await db
+        .selectFrom('conversations')
+        .select((eb) => [
+          'team_id as teamId',
+          eb.fn.countAll<string>().as('waiting'),
+          eb.fn.min('waiting_since').as('oldestSince'),
+          sql<string>`count(*) FILTER (WHERE sla_breached <> '{}' OR least(first_response_due_at, next_response_due_at) < ${soon})`.as(
+            'atRisk',
+          ),
+        ])
+        .where('workspace_id', '=', principal.workspaceId)
+        .where('status', '=', 'open')
+        .where('waiting_since', 'is not', null)
+        .$if(teams !== null, (q) => q.where(visibleTo(teams ?? [])))
+        .groupBy('team_id')
+        .execute();
+      return {
+        items: rows.map((r) => ({ teamId: r.teamId, waiting: Number(r.waiting), oldestSince: r.oldestSince, atRisk: Number(r.atRisk) })),
+      };
+    },
+  });
+}
