@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# System packages the tests talk to for real: Dovecot (IMAP + LMTP) for the email channel.
+# System packages the tests talk to for real: Dovecot (IMAP + LMTP) for the email channel, and
+# Chromium for the console's end-to-end tests.
 # Installed from the distribution's packages only when missing, so a second run costs nothing.
 # Without root or apt-get it says what to install and the tests that need it fail with that reason.
 set -uo pipefail
 missing=()
 [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd dovecot-lmtpd)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "Please install: ${missing[*]} (the email tests need a real IMAP server)." >&2
+  echo "Please install: ${missing[*]} (the email tests need a real IMAP server, the console tests a browser)." >&2
   exit 0
 fi
 SUDO=""

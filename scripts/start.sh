@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+bash scripts/ensure-console.sh
 exec node --import tsx apps/cli/src/main.ts start --demo "$@"

@@ -1,0 +1,142 @@
+/** The REST API as the console uses it: same origin, the session cookie, JSON in and out. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? 'internal', json?.error?.message ?? `HTTP ${res.status}`);
+  return json as T;
+}
+
+export type Status = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type AgentStatus = 'online' | 'away' | 'offline';
+
+export interface Me {
+  role: 'agent' | 'supervisor' | 'admin';
+  name: string;
+  user: { id: string; name: string; email: string; signature: string | null } | null;
+  workspace: { id: string; name: string };
+}
+
+export interface Conversation {
+  id: string;
+  contactId: string;
+  channelAccountId: string;
+  status: Status;
+  priority: number;
+  subject: string | null;
+  language: string | null;
+  region: string | null;
+  teamId: string | null;
+  assigneeId: string | null;
+  tags: string[];
+  lastMessageAt: string;
+  routing: {
+    channelKind: string | null;
+    waitingSince: string | null;
+    rule: string | null;
+    explanation: Explanation | null;
+    firstResponseDueAt: string | null;
+    nextResponseDueAt: string | null;
+    slaBreached: string[];
+  };
+}
+
+export interface Explanation {
+  rule?: string | null;
+  summary?: string;
+  reasons?: Record<string, number>;
+  [key: string]: unknown;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  inline: boolean;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  channelAccountId: string;
+  direction: 'inbound' | 'outbound' | 'note';
+  visibility: 'public' | 'private';
+  authorType: string;
+  text: string;
+  html: string | null;
+  deliveryState: string;
+  failureReason: string | null;
+  automated: string | null;
+  attachments: Attachment[];
+  createdAt: string;
+}
+
+export interface Contact {
+  id: string;
+  name: string | null;
+  country: string | null;
+  timezone: string | null;
+  locale: string | null;
+  signals: { followers?: number; verified?: boolean };
+  identities: { kind: string; externalId: string; verified: boolean }[];
+}
+
+export interface Capabilities {
+  visibilities: ('public' | 'private')[];
+  maxTextLength: number | null;
+  splitLongText: boolean;
+}
+
+export interface ChannelKind {
+  kind: string;
+  displayName: string;
+  capabilities: Capabilities;
+}
+
+export interface ChannelAccount {
+  id: string;
+  kind: string;
+  name: string;
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  role: string;
+  routable: boolean;
+  status: AgentStatus;
+  capacity: { total: number; channels: Record<string, number> };
+  load: { total: number; channels: Record<string, number> };
+  teamIds: string[];
+  schedule: unknown;
+  timezone: string;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type Counts = Record<'open' | 'pending' | 'snoozed', { mine: number; unassigned: number; all: number }>;

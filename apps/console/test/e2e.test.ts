@@ -1,0 +1,205 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from '@centralita/channel-kit/conformance';
+import { createChannelAccount } from '@centralita/db';
+import { call, createFixture, type Fixture, PASSWORD, useServer } from '@centralita/server/test-harness';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShortChannel, shortSent } from './short-channel.ts';
+
+// The built console in a real browser (Debian's Chromium, headless), against a real server and
+// PostgreSQL. Screenshots of the main screens go to apps/console/test-artifacts (not committed).
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const root = join(import.meta.dirname, '..');
+const artifacts = join(root, 'test-artifacts');
+
+// Built before the server starts. In its own process: Vitest sets NODE_ENV=test, which would make
+// a development build, and the console under test is the production build users get.
+execFileSync(process.execPath, [join(root, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
+  cwd: root,
+  env: { ...process.env, NODE_ENV: 'production' },
+  stdio: 'inherit',
+});
+
+let browser: Browser;
+// biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
+const t = useServer({ worker: true, adapters: [createShortChannel()] });
+let f: Fixture;
+
+beforeAll(async () => {
+  if (!CHROMIUM) throw new Error('Chromium is not installed: `npm test` installs Debian’s chromium package.');
+  mkdirSync(artifacts, { recursive: true });
+  f = await createFixture(t);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signIn(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+  // Each step fails on its own within 10 s, naming what it waited for, well inside the test's time.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  await page.goto(t.url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+
+describe('the console in a browser', () => {
+  it('signs in, keeps the session across a reload, and signs out', async () => {
+    const page = await signIn(f.users.agent.email);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await shot(page, 'inbox-empty');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.context().close();
+  });
+
+  it('shows a web-form conversation arriving live; the agent replies and resolves, and the customer sees the reply', {
+    timeout: 60_000,
+  }, async () => {
+    const page = await signIn(f.users.agent.email);
+    await page.getByTestId('view-unassigned').click();
+    const posted = await call(t.url, 'POST', `/webhooks/${f.formAccountId}`, {
+      body: {
+        name: 'Ana García',
+        email: 'ana@example.com',
+        subject: 'Sin fibra desde ayer',
+        message: 'No tengo conexión desde ayer por la tarde.',
+      },
+    });
+    expect(posted.status, posted.text).toBe(201);
+    const row = page.getByTestId('conversation-row').filter({ hasText: 'Sin fibra desde ayer' });
+    await row.waitFor();
+    await row.click();
+    await page.getByTestId('timeline').getByText('No tengo conexión desde ayer por la tarde.').waitFor();
+    await page.getByTestId('composer').fill('Hola Ana, ya estamos revisando tu línea.');
+    await page.getByTestId('send').click();
+    await page.getByTestId('message').filter({ hasText: 'Hola Ana, ya estamos revisando tu línea.' }).getByText('Delivered').waitFor();
+    await shot(page, 'conversation');
+
+    const customer = await browser.newPage();
+    await customer.goto(posted.json.conversationLink);
+    await customer.getByText('Hola Ana, ya estamos revisando tu línea.').waitFor();
+    await customer.close();
+
+    await page.getByTestId('resolve').click();
+    await expect.poll(() => page.getByTestId('conversation-status').textContent()).toBe('Resolved');
+    await page.context().close();
+  });
+
+  it('lets a supervisor change an agent’s status, and the queue view follows', async () => {
+    const admin = { token: f.adminToken };
+    const team = await call(t.url, 'POST', '/api/v1/teams', { ...admin, body: { name: 'Soporte' } });
+    expect(team.status, team.text).toBe(201);
+    const profile = await call(t.url, 'PATCH', `/api/v1/agents/${f.users.agent.id}`, {
+      ...admin,
+      body: { status: 'offline', capacity: { total: 5, channels: {} }, teamIds: [team.json.team?.id ?? team.json.id] },
+    });
+    expect(profile.status, profile.text).toBe(200);
+    await call(t.url, 'PUT', '/api/v1/routing/rules/draft', {
+      ...admin,
+      body: { document: { rules: [], fallback: { target: { teams: ['Soporte'] } } } },
+    });
+    const published = await call(t.url, 'POST', '/api/v1/routing/rules/publish', { ...admin, body: {} });
+    expect(published.status, published.text).toBe(200);
+    await call(t.url, 'POST', `/webhooks/${f.formAccountId}`, {
+      body: { name: 'Luis', email: 'luis@example.com', subject: 'Factura', message: 'Me habéis cobrado dos veces.' },
+    });
+
+    const page = await signIn(f.users.supervisor.email);
+    await page.getByRole('button', { name: 'Supervisor' }).click();
+    const waiting = page.getByTestId('queue-row').filter({ hasText: 'Soporte' }).getByTestId('queue-waiting');
+    // Luis's conversation waits (and any earlier one still open), with the only agent offline.
+    await expect.poll(async () => Number((await waiting.textContent()) ?? 0), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await shot(page, 'supervisor');
+    await page.getByLabel('Status agent').selectOption('online');
+    // The agent comes online, routing hands them the waiting conversation, and the queue empties.
+    await expect.poll(async () => (await waiting.count()) === 0 || (await waiting.textContent()) === '0', { timeout: 15_000 }).toBe(true);
+    await page.context().close();
+  });
+
+  it('holds a reply to the channel’s 280 characters unless the agent splits it', async () => {
+    const account = await createChannelAccount(t.db.current.db.kysely, {
+      workspaceId: f.workspaceId,
+      kind: 'shortx',
+      name: 'Short',
+      settings: {},
+      secretsEncrypted: null,
+    });
+    const res = await call(t.url, 'POST', `/webhooks/${account.id}`, {
+      body: { id: 'tw-1', from: 'user-1', text: 'Mi router parpadea en rojo' },
+    });
+    expect(res.status, res.text).toBe(200);
+    const page = await signIn(f.users.supervisor.email);
+    await page.getByTestId('view-all').click();
+    const row = page.getByTestId('conversation-row').filter({ hasText: 'shortx' });
+    await row.first().waitFor();
+    await row.first().click();
+    const long = 'a'.repeat(281);
+    await page.getByTestId('composer').fill(long);
+    await expect.poll(() => page.getByTestId('counter').textContent()).toContain('281/280');
+    expect(await page.getByTestId('send').isDisabled()).toBe(true);
+    await shot(page, 'composer-limit');
+    // The server holds the same line for any client.
+    const conv = await waitFor(() =>
+      t.db.current.db.kysely.selectFrom('conversations').select('id').where('channel_account_id', '=', account.id).executeTakeFirst(),
+    );
+    const refused = await call(t.url, 'POST', `/api/v1/conversations/${conv.id}/messages`, { token: f.adminToken, body: { text: long } });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.message).toContain('280');
+    await page.getByTestId('split').check();
+    await page.getByTestId('send').click();
+    await waitFor(() => shortSent.length >= 2, { what: 'the reply sent in two parts' });
+    expect(shortSent.map((p) => [...p.text].length).every((n) => n <= 280)).toBe(true);
+    await page.context().close();
+  });
+
+  it('never runs hostile markup from customers, in the console or on the customer’s page', async () => {
+    const hostile = {
+      name: '<img src=x onerror="window.__pwned=1">',
+      email: 'mallory@example.com',
+      subject: '<script>window.__pwned=2</script>Asunto',
+      message: 'Hola <a href="javascript:window.__pwned=3">pincha</a> <svg onload="window.__pwned=4"></svg>',
+    };
+    const posted = await call(t.url, 'POST', `/webhooks/${f.formAccountId}`, { body: hostile });
+    expect(posted.status, posted.text).toBe(201);
+    const page = await signIn(f.users.supervisor.email);
+    await page.getByTestId('view-all').click();
+    const row = page.getByTestId('conversation-row').filter({ hasText: 'Asunto' });
+    await row.waitFor();
+    await row.click();
+    // Shown as text, exactly as typed.
+    await page.getByTestId('timeline').getByText(hostile.message).waitFor();
+    await page.getByTestId('conversation-title').getByText(hostile.subject).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    await shot(page, 'hostile');
+    const customer = await browser.newPage();
+    await customer.goto(posted.json.conversationLink);
+    await customer.getByText('pincha', { exact: false }).first().waitFor();
+    expect(await customer.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await customer.close();
+    await page.context().close();
+  });
+});

@@ -1,0 +1,52 @@
+import { type ChannelAdapter, countCodePoints, defineCapabilities, SendError, splitText } from '@centralita/channel-kit';
+
+/** What the test-only short channel "delivered", part by part. */
+export const shortSent: { text: string; messageId: string }[] = [];
+
+/**
+ * A test-only push channel that declares X's limit (280 characters, splitting allowed), so the
+ * console's composer can be checked against a channel limit without X itself.
+ */
+export function createShortChannel(): ChannelAdapter<Record<string, never>> {
+  const limit = 280;
+  return {
+    kind: 'shortx',
+    displayName: 'Short (test)',
+    capabilities: defineCapabilities({
+      inbound: { push: true, pull: false },
+      visibilities: ['public', 'private'],
+      maxTextLength: limit,
+      splitLongText: true,
+      threading: 'contact',
+      verifiedSenders: true,
+    }),
+    config: { parse: () => ({}), secretKeys: [] },
+    measureText: countCodePoints,
+    connect(_account, ctx) {
+      return {
+        async start() {},
+        async stop() {},
+        async handleWebhook(req) {
+          const body = JSON.parse(req.rawBody.toString('utf8')) as { id: string; from: string; text: string };
+          await ctx.emit({
+            type: 'message.received',
+            externalMessageId: body.id,
+            occurredAt: new Date(),
+            sender: { kind: 'shortx', externalId: body.from, verified: true },
+            text: body.text,
+            visibility: 'public',
+            thread: { contactThread: true },
+          });
+          return { status: 200, body: { ok: true } };
+        },
+        async send(message) {
+          const parts =
+            countCodePoints(message.text) <= limit ? [message.text] : message.allowSplit ? splitText(message.text, limit) : null;
+          if (!parts) throw new SendError('text_too_long', `over ${limit}`, { retryable: false });
+          for (const text of parts) shortSent.push({ text, messageId: message.messageId });
+          return { externalIds: parts.map((_, i) => `${message.messageId}:${i}`), state: 'sent' };
+        },
+      };
+    },
+  };
+}
