@@ -1,4 +1,5 @@
 import { createTestDatabase, prepareTestServer } from '@centralita/testing';
+import { benchConsole, consoleBundle } from './console.ts';
 import { benchEmail } from './email.ts';
 import { benchDecide, benchDispatch } from './routing.ts';
 import { benchStartup } from './startup.ts';
@@ -58,6 +59,20 @@ async function main() {
     } finally {
       await db2.drop();
     }
+    const bundle = consoleBundle();
+    say(
+      `console bundle: JavaScript ${fmt(bundle.js / 1024, 0)} KiB (${fmt(bundle.jsGzip / 1024, 0)} KiB gzipped), CSS ${fmt(bundle.css / 1024, 0)} KiB (${fmt(bundle.cssGzip / 1024, 1)} KiB gzipped)`,
+    );
+    const db4 = await createTestDatabase(server.adminUrl, server.template);
+    try {
+      const c = await benchConsole(db4.db, quick ? 3 : 10);
+      say(
+        `console time to interactive (headless Chromium, loopback, median of ${c.runs}): sign-in form ${fmt(c.cold, 0)} ms cold, ${fmt(c.warm, 0)} ms warm; sign-in to inbox listed ${fmt(c.inbox, 0)} ms`,
+      );
+    } finally {
+      await db4.drop();
+    }
+
     const db3 = await createTestDatabase(server.adminUrl, server.template);
     try {
       const total = quick ? 500 : 5_000;

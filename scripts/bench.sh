@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+bash scripts/ensure-test-deps.sh
+bash scripts/ensure-console.sh
 exec node_modules/.bin/tsx bench/run.ts "$@"

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { sanitiseEmailHtml } from '@centralita/channel-email';
 import { waitFor } from '@centralita/channel-kit/conformance';
-import { createChannelAccount } from '@centralita/db';
+import { createChannelAccount, ingestMessage } from '@centralita/db';
 import { call, createFixture, type Fixture, PASSWORD, useServer } from '@centralita/server/test-harness';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +201,61 @@ describe('the console in a browser', () => {
     await customer.getByText('pincha', { exact: false }).first().waitFor();
     expect(await customer.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await customer.close();
+    await page.context().close();
+  });
+
+  it('shows email HTML sanitised, with remote images blocked until the agent allows them', async () => {
+    const conv = await waitFor(() =>
+      t.db.current.db.kysely
+        .selectFrom('conversations')
+        .select(['id', 'workspace_id'])
+        .where('subject', '=', 'Sin fibra desde ayer')
+        .executeTakeFirst(),
+    );
+    const { html } = sanitiseEmailHtml(
+      '<p>Mirad la foto <img src="https://tracker.example.net/p.gif" alt="router"></p><script>parent.__pwned=5</script><a href="javascript:parent.__pwned=6">x</a><img src=x onerror="parent.__pwned=7">',
+    );
+    await ingestMessage(
+      t.db.current.db.kysely,
+      { workspaceId: conv.workspace_id, channelAccountId: f.formAccountId, reopenWindowMinutes: 60 },
+      {
+        type: 'message.received',
+        externalMessageId: 'html-1',
+        occurredAt: new Date(),
+        sender: { kind: 'email', externalId: 'ana@example.com', verified: false },
+        text: 'Mirad la foto',
+        html,
+        visibility: 'private',
+        thread: {},
+      },
+      { now: new Date(), conversationId: conv.id },
+    );
+    const page = await signIn(f.users.supervisor.email);
+    await page.getByTestId('view-all').click();
+    await page.getByTestId('conversation-row').filter({ hasText: 'Sin fibra desde ayer' }).click();
+    const frame = page.frameLocator('iframe[title="email"]');
+    await frame.getByText('Mirad la foto').waitFor();
+    expect(await frame.locator('img[alt="router"]').getAttribute('src')).toBeNull();
+    await shot(page, 'email-html');
+    await page.getByRole('button', { name: 'Show remote images' }).click();
+    await expect
+      .poll(() => page.frameLocator('iframe[title="email"]').locator('img[alt="router"]').getAttribute('src'))
+      .toBe('https://tracker.example.net/p.gif');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await page.context().close();
+  });
+
+  it('reconnects after a dropped connection and shows what arrived meanwhile', async () => {
+    const page = await signIn(f.users.supervisor.email);
+    await page.getByTestId('view-all').click();
+    await page.getByTestId('conversation-list').waitFor();
+    await page.context().setOffline(true);
+    await page.getByText('Reconnecting…').waitFor();
+    await call(t.url, 'POST', `/webhooks/${f.formAccountId}`, {
+      body: { name: 'Paula', email: 'paula@example.com', subject: 'Mientras tanto', message: 'Escribo mientras estáis desconectados.' },
+    });
+    await page.context().setOffline(false);
+    await page.getByTestId('conversation-row').filter({ hasText: 'Mientras tanto' }).waitFor({ timeout: 20_000 });
     await page.context().close();
   });
 });
