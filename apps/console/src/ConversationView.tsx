@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import {
+  type Agent,
   api,
   type ChannelAccount,
   type ChannelKind,
@@ -34,6 +35,7 @@ export function ConversationView({ id, me, socket, kinds, tick, onChanged }: Pro
   const [messages, setMessages] = useState<Message[]>([]);
   const [accounts, setAccounts] = useState<ChannelAccount[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
+  const [agents, setAgents] = useState<Agent[]>([]);
   const [past, setPast] = useState<Conversation[]>([]);
   const [viewers, setViewers] = useState<{ userId: string; name: string }[]>([]);
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
@@ -157,14 +159,29 @@ export function ConversationView({ id, me, socket, kinds, tick, onChanged }: Pro
               <span className="sr-only">{t('transferTo')}</span>
               <select
                 value=""
-                onChange={(e) => void act(() => api('POST', `/conversations/${id}/assign`, { agentId: null, teamId: e.target.value }))}
+                onChange={(e) => {
+                  const [what, target] = e.target.value.split(':');
+                  const body = what === 'agent' ? { agentId: target } : { agentId: null, teamId: target };
+                  void act(() => api('POST', `/conversations/${id}/assign`, body));
+                }}
               >
                 <option value="">{t('transferTo')}…</option>
-                {teams.map((tm) => (
-                  <option key={tm.id} value={tm.id}>
-                    {tm.name}
-                  </option>
-                ))}
+                <optgroup label={t('team')}>
+                  {teams.map((tm) => (
+                    <option key={tm.id} value={`team:${tm.id}`}>
+                      {tm.name}
+                    </option>
+                  ))}
+                </optgroup>
+                <optgroup label={t('agents')}>
+                  {agents
+                    .filter((a) => a.routable && a.id !== conv.assigneeId)
+                    .map((a) => (
+                      <option key={a.id} value={`agent:${a.id}`}>
+                        {a.name} ({t(a.status)})
+                      </option>
+                    ))}
+                </optgroup>
               </select>
             </label>
           </div>
