@@ -64,6 +64,10 @@ export function ConversationView({ id, me, socket, kinds, tick, onChanged }: Pro
       (r) => setTeams(r.items),
       () => undefined,
     );
+    api<{ items: Agent[] }>('GET', '/agents').then(
+      (r) => setAgents(r.items),
+      () => undefined,
+    );
   }, [load]);
   useEffect(() => {
     if (tick > 0) void load();
