@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Db } from '@centralita/db';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@centralita/testing';
 import { installedAdapters } from '../apps/server/src/adapters.ts';
 import { createCentralita } from '../apps/server/src/app.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../apps/server/src/demo.ts';
@@ -33,8 +33,6 @@ export function consoleBundle(): { js: number; jsGzip: number; css: number; cssG
  * conversations. Each measured `runs` times in fresh browser contexts.
  */
 export async function benchConsole(db: Db, runs: number) {
-  const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  if (!executablePath) throw new Error('Chromium is not installed (npm test installs it)');
   const node = createCentralita({
     db,
     logger: createLogger('silent'),
@@ -44,18 +42,7 @@ export async function benchConsole(db: Db, runs: number) {
   });
   const url = await node.listen(0, '127.0.0.1');
   await seedDemo(node.ctx, node.inbox);
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const cold: number[] = [];
   const warm: number[] = [];
   const inbox: number[] = [];

@@ -1,21 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
-import { type Agent, type AgentStatus, ApiError, api, type Me } from './api.ts';
+import { type Agent, type AgentStatus, api, type Me } from './api.ts';
 import { Inbox } from './Inbox.tsx';
 import { useT } from './i18n.tsx';
 import { useLive } from './live.ts';
 import { SignIn } from './SignIn.tsx';
+import { StatusSelect } from './StatusSelect.tsx';
 import { Supervisor } from './Supervisor.tsx';
 
 /** Signed in or not: the session cookie survives a reload, so /auth/me decides. */
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const load = useCallback(() => {
-    api<Me>('GET', '/auth/me')
-      .then(setMe)
-      .catch((err: unknown) => {
-        if (err instanceof ApiError && err.status === 401) setMe(null);
-        else setMe(null);
-      });
+    // Not signed in (401), or the server unreachable: either way, the sign-in page.
+    api<Me>('GET', '/auth/me').then(setMe, () => setMe(null));
   }, []);
   useEffect(load, [load]);
   if (me === undefined) return null;
@@ -79,17 +76,8 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
         )}
         {self?.routable && (
           <div className="me-status" data-testid="my-status">
-            <label>
-              <span className={`dot ${self.status}`} aria-hidden="true" />
-              <span className="sr-only">{t('status')}</span>
-              <select value={self.status} onChange={(e) => void setStatus(e.target.value as AgentStatus)}>
-                {(['online', 'away', 'offline'] as const).map((s) => (
-                  <option key={s} value={s}>
-                    {t(s)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <span className={`dot ${self.status}`} aria-hidden="true" />
+            <StatusSelect label={t('status')} value={self.status} onChange={(st) => void setStatus(st)} />
             <span title={t('load')} data-testid="my-load">
               {t('load')} {self.load.total}/{self.capacity.total}
             </span>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { type Agent, type AgentStatus, api, type Team } from './api.ts';
 import { useT } from './i18n.tsx';
 import { Rules } from './Rules.tsx';
+import { StatusSelect } from './StatusSelect.tsx';
 
 interface Queue {
   teamId: string | null;
@@ -83,17 +84,7 @@ export function Supervisor({ tick }: { tick: number }) {
               <tr key={a.id} data-testid={`agent-${a.name}`}>
                 <td>{a.name}</td>
                 <td>
-                  <select
-                    aria-label={`${t('status')} ${a.name}`}
-                    value={a.status}
-                    onChange={(e) => void setStatus(a.id, e.target.value as AgentStatus)}
-                  >
-                    {(['online', 'away', 'offline'] as const).map((s) => (
-                      <option key={s} value={s}>
-                        {t(s)}
-                      </option>
-                    ))}
-                  </select>
+                  <StatusSelect label={`${t('status')} ${a.name}`} value={a.status} onChange={(st) => void setStatus(a.id, st)} />
                 </td>
                 <td>{a.schedule ? a.timezone : '24/7'}</td>
                 <td>

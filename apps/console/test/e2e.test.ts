@@ -1,17 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseEmailHtml } from '@centralita/channel-email';
 import { waitFor } from '@centralita/channel-kit/conformance';
 import { createChannelAccount, ingestMessage } from '@centralita/db';
 import { call, createFixture, type Fixture, PASSWORD, useServer } from '@centralita/server/test-harness';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@centralita/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShortChannel, shortSent } from './short-channel.ts';
 
 // The built console in a real browser (Debian's Chromium, headless), against a real server and
 // PostgreSQL. Screenshots of the main screens go to apps/console/test-artifacts (not committed).
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const root = join(import.meta.dirname, '..');
 const artifacts = join(root, 'test-artifacts');
 
@@ -29,21 +29,9 @@ const t = useServer({ worker: true, adapters: [createShortChannel()] });
 let f: Fixture;
 
 beforeAll(async () => {
-  if (!CHROMIUM) throw new Error('Chromium is not installed: `npm test` installs Debian’s chromium package.');
   mkdirSync(artifacts, { recursive: true });
   f = await createFixture(t);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

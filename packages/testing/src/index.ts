@@ -1,3 +1,4 @@
+export { CHROMIUM_PATH, launchChromium } from './chromium.ts';
 export { createTestDatabase, prepareTestServer, type TestDatabase, type TestServer, withDatabase } from './database.ts';
 export { freePort, MAIL_PASSWORD, type MailServer, startDovecot } from './dovecot.ts';
 export { deliver, newMailbox, type TestMailbox } from './mail.ts';
