@@ -23,12 +23,11 @@ interface Props {
   me: Me;
   socket: Socket | null;
   kinds: ChannelKind[];
-  tick: number;
   onChanged: () => void;
 }
 
 /** One conversation: its timeline across channels, the contact, why it is here, and what to do with it. */
-export function ConversationView({ id, me, socket, kinds, tick, onChanged }: Props) {
+export function ConversationView({ id, me, socket, kinds, onChanged }: Props) {
   const { t } = useT();
   const [conv, setConv] = useState<Conversation | null>(null);
   const [contact, setContact] = useState<Contact | null>(null);
@@ -69,13 +68,13 @@ export function ConversationView({ id, me, socket, kinds, tick, onChanged }: Pro
       () => undefined,
     );
   }, [load]);
-  useEffect(() => {
-    if (tick > 0) void load();
-  }, [tick, load]);
-
-  // Live messages and presence for this conversation.
+  // Live changes to this conversation only (its own messages, status, assignment, presence); a
+  // reconnect refetches it, since events sent while away are not replayed.
   useEffect(() => {
     if (!socket) return;
+    const changed = ({ conversation }: { conversation: Conversation }) => {
+      if (conversation.id === id) setConv(conversation);
+    };
     const upsert = ({ conversationId, message }: { conversationId: string; message: Message }) => {
       if (conversationId !== id) return;
       setMessages((list) =>
@@ -86,19 +85,25 @@ export function ConversationView({ id, me, socket, kinds, tick, onChanged }: Pro
       if (conversationId === id) setViewers(v);
     };
     const view = () => socket.emit('presence.view', { conversationId: id });
+    const reconnected = () => {
+      view();
+      void load();
+    };
+    socket.on('conversation.updated', changed);
     socket.on('message.created', upsert);
     socket.on('message.updated', upsert);
     socket.on('presence.updated', presence);
-    socket.on('connect', view);
+    socket.on('connect', reconnected);
     view();
     return () => {
       socket.emit('presence.leave');
+      socket.off('conversation.updated', changed);
       socket.off('message.created', upsert);
       socket.off('message.updated', upsert);
       socket.off('presence.updated', presence);
-      socket.off('connect', view);
+      socket.off('connect', reconnected);
     };
-  }, [socket, id]);
+  }, [socket, id, load]);
 
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);

@@ -59,15 +59,19 @@ export function Inbox({ me, socket, tick }: { me: Me; socket: Socket | null; tic
   // A live change anywhere: counts refresh at once (one index read); the list refreshes too when
   // the agent is not reading it, else a quiet badge offers to.
   const first = useRef(true);
+  // Bursts (an incident bringing hundreds of messages a minute) are folded into one refresh.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on live ticks only, reading the filters and selection as they are then
   useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
-    api<Counts>('GET', '/conversations/counts').then(setCounts, () => undefined);
-    if (selected === null) void load();
-    else setFresh((n) => n + 1);
+    const timer = setTimeout(() => {
+      api<Counts>('GET', '/conversations/counts').then(setCounts, () => undefined);
+      if (selected === null) void load();
+      else setFresh((n) => n + 1);
+    }, 300);
+    return () => clearTimeout(timer);
   }, [tick]);
 
   const index = items.findIndex((c) => c.id === selected);
@@ -163,7 +167,7 @@ export function Inbox({ me, socket, tick }: { me: Me; socket: Socket | null; tic
       </aside>
       <main className="detail">
         {selected ? (
-          <ConversationView key={selected} id={selected} me={me} socket={socket} kinds={kinds} tick={tick} onChanged={() => void load()} />
+          <ConversationView key={selected} id={selected} me={me} socket={socket} kinds={kinds} onChanged={() => void load()} />
         ) : (
           <p className="empty">{t('chooseConversation')}</p>
         )}
