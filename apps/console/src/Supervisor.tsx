@@ -28,9 +28,11 @@ export function Supervisor({ tick }: { tick: number }) {
     setAgents(a.items.filter((x) => x.routable));
     setTeams(tm.items);
   }, []);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a live tick (any conversation or agent change) reloads the figures
+  // A live tick (any conversation or agent change) reloads the figures; a burst of them, once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the tick is the trigger, not an input
   useEffect(() => {
-    void load();
+    const timer = setTimeout(() => void load(), tick === 0 ? 0 : 300);
+    return () => clearTimeout(timer);
   }, [load, tick]);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
