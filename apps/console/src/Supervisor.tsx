@@ -29,7 +29,6 @@ export function Supervisor({ tick }: { tick: number }) {
     setTeams(tm.items);
   }, []);
   // A live tick (any conversation or agent change) reloads the figures; a burst of them, once.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the tick is the trigger, not an input
   useEffect(() => {
     const timer = setTimeout(() => void load(), tick === 0 ? 0 : 300);
     return () => clearTimeout(timer);
