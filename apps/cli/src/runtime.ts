@@ -15,7 +15,8 @@ export interface Runtime {
 }
 
 /**
- * Opens DATABASE_URL, or starts the embedded PostgreSQL with its data under the data folder.
+ * Opens DATABASE_URL, or starts the embedded PostgreSQL with its data under the data folder (or,
+ * run as root when a parent of it is private, in a folder the postgres user can reach).
  * The secret key comes from CENTRALITA_SECRET_KEY; only the embedded default generates one (kept
  * beside its data), since several nodes on a shared database must all use the same key.
  */
@@ -24,8 +25,14 @@ export async function openRuntime(env: Env, log: (line: string) => void): Promis
   let embedded: EmbeddedDatabase | null = null;
   let url = env.DATABASE_URL;
   if (!url) {
-    log(`Starting the embedded PostgreSQL (data in ${join(dataDir, 'postgres')})...`);
-    embedded = await startEmbeddedPostgres({ dir: join(dataDir, 'postgres') });
+    embedded = await startEmbeddedPostgres({
+      dir: join(dataDir, 'postgres'),
+      // Run as root with a private parent (a 0700 home), the cluster lives under /var/lib/centralita.
+      onLocation: (where) =>
+        log(
+          `Starting the embedded PostgreSQL (data in ${where.dir}${where.relocatedBecause ? `, because ${where.relocatedBecause}` : ''})...`,
+        ),
+    });
     url = embedded.url;
   }
   let secretKey: Buffer;
