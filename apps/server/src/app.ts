@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ChannelAdapter } from '@centralita/channel-kit';
 import { type AttachmentStorage, type Db, ping, postgresAttachmentStorage } from '@centralita/db';
 import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
-import express, { json, Router } from 'express';
+import express, { Router } from 'express';
 import type { Runner } from 'graphile-worker';
 import helmet from 'helmet';
 import { Server as SocketServer } from 'socket.io';
@@ -11,7 +11,9 @@ import { ChannelHost } from './channels/host.ts';
 import type { AppContext } from './context.ts';
 import { createSecretBox } from './crypto.ts';
 import { authenticate } from './http/auth.ts';
+import { sameOriginWrites } from './http/csrf.ts';
 import { errorBody, errorHandler, notFound } from './http/errors.ts';
+import { jsonBody, strictQueryEncoding } from './http/input.ts';
 import { ApiRegistry } from './http/registry.ts';
 import { startWorker } from './jobs.ts';
 import type { AppLogger } from './logger.ts';
@@ -70,6 +72,11 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   }
 }
 
+/** Whether a request carries a body at all; a content type alone (a bodiless DELETE) is none. */
+function hasBody(headers: { 'content-length'?: string | undefined; 'transfer-encoding'?: string | undefined }): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
 /** A running Centralita node: HTTP API, webhooks, sockets, channel listeners and job worker. */
 export interface Centralita {
   readonly ctx: AppContext;
@@ -82,7 +89,7 @@ export interface Centralita {
 /** Wires every part together; nothing listens until `listen`. */
 export function createCentralita(options: CentralitaOptions): Centralita {
   const clock = options.clock ?? (() => new Date());
-  const box = createSecretBox(options.secretKey);
+  const box = createSecretBox(options.secretKey, (secret) => options.logger.protect(secret));
   const channels = new ChannelHost(options.adapters, {
     db: options.db,
     box,
@@ -131,19 +138,21 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   app.use(root);
 
   const api = Router();
+  api.use(strictQueryEncoding);
+  api.use(sameOriginWrites(() => baseUrl));
   api.use(authenticate(ctx));
-  // Cookie-authenticated writes must be JSON: a cross-site form cannot send that without CORS.
+  // Cookie-authenticated bodies must be JSON, a second line behind the origin rule: a cross-site
+  // form can post urlencoded or multipart data, but not JSON without a CORS preflight.
   api.use((req, res, next) => {
     const cookieAuth = !req.headers.authorization;
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-    const hasBody = req.headers['content-type'] !== undefined;
-    if (cookieAuth && write && hasBody && !req.is('application/json')) {
+    if (cookieAuth && write && hasBody(req.headers) && !req.is('application/json')) {
       res.status(415).json(errorBody('unsupported_media_type', 'Send JSON (Content-Type: application/json).'));
       return;
     }
     next();
   });
-  api.use(json({ limit: '256kb' }));
+  api.use(jsonBody('256kb'));
   const registry = new ApiRegistry(api);
   registerAuthRoutes(api, registry, ctx);
   registerUserRoutes(registry, ctx);

@@ -50,10 +50,18 @@ export function parseSecretKey(raw: string): Buffer {
   return key;
 }
 
-/** A secret box under `key`; the sealed form is versioned so keys can rotate later. */
-export function createSecretBox(key: Buffer): SecretBox {
+/**
+ * A secret box under `key`; the sealed form is versioned so keys can rotate later. `onSecret`
+ * hears every value sealed or opened, so the logger can keep each one out of every line.
+ */
+export function createSecretBox(key: Buffer, onSecret: (value: string) => void = () => {}): SecretBox {
+  const seen = (values: Record<string, string>) => {
+    for (const v of Object.values(values)) if (typeof v === 'string') onSecret(v);
+    return values;
+  };
   return {
     seal(plain) {
+      seen(plain);
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
@@ -65,7 +73,7 @@ export function createSecretBox(key: Buffer): SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
-      return JSON.parse(plain.toString('utf8')) as Record<string, string>;
+      return seen(JSON.parse(plain.toString('utf8')) as Record<string, string>);
     },
   };
 }

@@ -1,3 +1,4 @@
+export { invalidUtf8Fields, type ReadBody, readJsonBody, readUrlEncodedBody } from './body.ts';
 export { type ChannelCapabilities, DEFAULT_CAPABILITIES, defineCapabilities } from './capabilities.ts';
 export { parseWithSchema } from './config.ts';
 export type {

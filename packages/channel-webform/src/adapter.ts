@@ -68,7 +68,7 @@ async function handle(config: WebformConfig, ctx: ChannelContext, req: WebhookRe
     );
   }
   const body = parseBody(req.headers['content-type'], req.rawBody);
-  if (!body.ok) return error(body.status, body.error, body.message, undefined, cors);
+  if (!body.ok) return error(body.status, body.error, body.message, body.details, cors);
   const parsed = submissionSchema(config.maxMessageLength).safeParse(body.fields);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));

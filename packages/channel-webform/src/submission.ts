@@ -1,3 +1,4 @@
+import { readJsonBody, readUrlEncodedBody } from '@centralita/channel-kit';
 import { z } from 'zod';
 
 /** Longest body accepted before parsing; anything larger is refused unread. */
@@ -58,7 +59,9 @@ export function submissionSchema(maxMessageLength: number) {
 export type Submission = z.infer<ReturnType<typeof submissionSchema>>;
 
 /** The parsed body, or a reason it could not be read. */
-export type ParsedBody = { ok: true; fields: unknown; html: boolean } | { ok: false; status: number; error: string; message: string };
+export type ParsedBody =
+  | { ok: true; fields: unknown; html: boolean }
+  | { ok: false; status: number; error: string; message: string; details?: unknown };
 
 /** Reads a JSON or urlencoded body; anything else is refused with the status to answer. */
 export function parseBody(contentType: string | undefined, raw: Buffer): ParsedBody {
@@ -71,19 +74,21 @@ export function parseBody(contentType: string | undefined, raw: Buffer): ParsedB
       message: `The form is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES}.`,
     };
   }
-  if (type === 'application/json') {
-    try {
-      const fields: unknown = JSON.parse(raw.toString('utf8'));
-      if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
-        return { ok: false, status: 400, error: 'bad_request', message: 'The JSON body must be an object of form fields.' };
-      }
-      return { ok: true, fields, html: false };
-    } catch (err) {
-      return { ok: false, status: 400, error: 'bad_request', message: `The body is not valid JSON: ${(err as Error).message}` };
+  if (type === 'application/json' || type === 'application/x-www-form-urlencoded') {
+    const html = type !== 'application/json';
+    const read = html ? readUrlEncodedBody(raw) : readJsonBody(raw);
+    if (!read.ok)
+      return {
+        ok: false,
+        status: read.status,
+        error: read.code,
+        message: read.message,
+        ...(read.details ? { details: read.details } : {}),
+      };
+    if (typeof read.value !== 'object' || read.value === null || Array.isArray(read.value)) {
+      return { ok: false, status: 400, error: 'bad_request', message: 'The JSON body must be an object of form fields.' };
     }
-  }
-  if (type === 'application/x-www-form-urlencoded') {
-    return { ok: true, fields: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), html: true };
+    return { ok: true, fields: read.value, html };
   }
   return {
     ok: false,

@@ -17,6 +17,14 @@ export type {
   ThreadHints,
 } from './inbound.ts';
 export {
+  findInputProblem,
+  type InputProblem,
+  MAX_INPUT_DEPTH,
+  replaceUnsafeDeep,
+  replaceUnsafeText,
+  textProblem,
+} from './input-safety.ts';
+export {
   type AuthorType,
   type ChannelAccount,
   type Contact,

@@ -1,5 +1,5 @@
 import { errorBody } from '@centralita/channel-kit';
-import { CentralitaError, type ErrorCode } from '@centralita/core';
+import { CentralitaError, type ErrorCode, findInputProblem } from '@centralita/core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 import type { AppLogger } from '../logger.ts';
@@ -20,8 +20,14 @@ const STATUS: Record<ErrorCode, number> = {
 
 export { errorBody };
 
-/** Validates input with a zod schema, or throws `validation_failed` listing each problem. */
+/**
+ * Validates input with a zod schema, or throws `validation_failed` listing each problem. Before
+ * the schema, every string and key is checked for characters nothing may store (NUL, other
+ * control characters, lone surrogates) and the nesting for its depth, so no route can forget to.
+ */
 export function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const unsafe = findInputProblem(value, where);
+  if (unsafe) throw new CentralitaError('validation_failed', `Invalid ${where}: ${unsafe.message}.`, [unsafe]);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const details = r.error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));

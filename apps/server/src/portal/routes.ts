@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { CentralitaError } from '@centralita/core';
 import { findChannelAccount, findMessage, findPortalToken, hitRateLimit, toMessage } from '@centralita/db';
-import { json, type Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { hashToken } from '../crypto.ts';
 import { validate } from '../http/errors.ts';
+import { jsonBody } from '../http/input.ts';
 import type { Inbox } from '../services/inbox.ts';
 import { renderPortalPage } from './page.ts';
 import { toPortalMessage } from './portal-message.ts';
@@ -54,7 +55,7 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
     res.json({ items: rows.reverse().map((r) => toPortalMessage(toMessage(r))) });
   });
 
-  router.post('/c/:token/messages', json({ limit: '32kb' }), async (req, res) => {
+  router.post('/c/:token/messages', jsonBody('32kb'), async (req, res) => {
     const t = await resolve(req.params.token);
     const hits = await hitRateLimit(ctx.db.kysely, `portal:${t.conversation_id}`, 60_000, ctx.clock(), t.workspace_id);
     if (hits > 20) throw new CentralitaError('rate_limited', 'Too many messages in a minute; wait a moment.', { retryAfterSeconds: 60 });

@@ -1,5 +1,5 @@
 import type { EmitResult } from '@centralita/channel-kit';
-import { type Actor, CentralitaError, type InboundEvent, type StatusAction } from '@centralita/core';
+import { type Actor, CentralitaError, type InboundEvent, replaceUnsafeDeep, type StatusAction } from '@centralita/core';
 import {
   appendEvent,
   attachmentKey,
@@ -32,10 +32,13 @@ export class Inbox implements ChannelSink {
   /** Stores an inbound event exactly once and tells the consoles. */
   async receive(
     account: ChannelAccountRecord,
-    event: InboundEvent,
+    received: InboundEvent,
     options: { wantCustomerLink?: boolean; conversationId?: string },
   ): Promise<EmitResult & { message: StoredMessage | null }> {
     const { db, realtime } = this.ctx;
+    // A channel's message is stored whatever it holds: characters PostgreSQL cannot keep (NUL,
+    // lone surrogates) become U+FFFD here, once for every adapter, instead of failing the insert.
+    const event = replaceUnsafeDeep(received);
     if (event.type === 'delivery.updated') {
       const updated = await recordDelivery(
         db.kysely,
