@@ -74,7 +74,7 @@ describe('where the embedded cluster lives (no PostgreSQL started)', () => {
     await mkdir(base, { recursive: true });
     const first = await locateEmbeddedCluster(base, { isRoot: true, fallbackRoot: root });
     expect(first.dir).toMatch(new RegExp(`^${root}/main-[0-9a-f]{6}$`));
-    expect(first.relocatedBecause).toBe(`${parent} is private (mode 700)`);
+    expect(first.relocatedBecause).toBe(`${parent} is private`);
     expect(await modeOf(root)).toBe('755');
     expect(await modeOf(first.dir)).toBe('755');
     expect(JSON.parse(await readFile(join(base, 'location.json'), 'utf8'))).toEqual({ dir: first.dir, because: first.relocatedBecause });
@@ -108,7 +108,7 @@ describe.skipIf(!isRoot)('the embedded PostgreSQL started by root under a privat
     expect(told).toHaveLength(1);
     const where = told[0] as EmbeddedLocation;
     expect(where.dir.startsWith(`${root}/proj-`)).toBe(true);
-    expect(where.relocatedBecause).toBe(`${parent} is private (mode 700)`);
+    expect(where.relocatedBecause).toBe(`${parent} is private`);
     expect(first.dataDir).toBe(join(where.dir, 'data'));
     expect(first.relocatedBecause).toBe(where.relocatedBecause);
     const postgresUid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());

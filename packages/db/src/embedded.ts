@@ -21,7 +21,7 @@ export interface EmbeddedDatabase {
 export interface EmbeddedLocation {
   dir: string;
   dataDir: string;
-  /** Why it is not under the folder asked for (e.g. "/root is private (mode 700)"), or null. */
+  /** Why it is not under the folder asked for (e.g. "/root is private"), or null. */
   relocatedBecause: string | null;
 }
 
@@ -115,7 +115,7 @@ export async function locateEmbeddedCluster(base: string, opts: { isRoot: boolea
   let dir = join(root, name);
   for (let i = 2; existsSync(dir); i++) dir = join(root, `${name}-${i}`);
   await mkdirTraversable(dir);
-  const pointer: LocationPointer = { dir, because: `${blocked.dir} is private (mode ${blocked.mode})` };
+  const pointer: LocationPointer = { dir, because: `${blocked.dir} is private` };
   await writeFile(pointerFile, `${JSON.stringify(pointer, null, 2)}\n`, { mode: 0o644 });
   return { dir, dataDir: join(dir, 'data'), relocatedBecause: pointer.because };
 }
