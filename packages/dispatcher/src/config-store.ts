@@ -2,6 +2,7 @@ import { CentralitaError } from '@centralita/core';
 import type { Database } from '@centralita/db';
 import type { AgentStatus, Schedule, SlaPolicy, SlaPolicyInput } from '@centralita/routing';
 import { type Kysely, sql } from 'kysely';
+import { mergePatch, patchSchedule, type SchedulePatch } from './merge-patch.ts';
 import { getPublished, validateRuleSet } from './rulesets.ts';
 import { teamIdsOf } from './snapshot.ts';
 
@@ -25,14 +26,19 @@ export interface AgentView {
   lastAssignedAt: Date | null;
 }
 
+/**
+ * A partial change to a routing profile (see mergePatch): what it leaves out keeps its value,
+ * records (skills, schedule, capacity and its channels) merge key by key, lists replace, and
+ * `null` removes a skill or a channel's limit, or clears the skills, channel limits or schedule.
+ */
 export interface ProfilePatch {
   status?: AgentStatus;
   timezone?: string;
-  skills?: Record<string, number>;
+  skills?: Record<string, number | null> | null;
   languages?: string[];
   regions?: string[];
-  schedule?: Schedule | null;
-  capacity?: { total: number; channels: Record<string, number> };
+  schedule?: SchedulePatch | null;
+  capacity?: { total?: number; channels?: Record<string, number | null> | null };
   teamIds?: string[];
 }
 
@@ -109,19 +115,44 @@ export async function updateAgentProfile(
       .where('active', '=', true)
       .executeTakeFirst();
     if (!user) throw new CentralitaError('not_found', 'No active user with that id in this workspace.');
+    // The first change makes the profile (and the user routable). The row is then locked, so two
+    // partial changes at once both land: each merges over what the other wrote.
+    await trx
+      .insertInto('agent_profiles')
+      .values({ user_id: userId, workspace_id: workspaceId, skills: '{}', capacity_channels: '{}' })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+    const current = await trx
+      .selectFrom('agent_profiles')
+      .select(['skills', 'schedule', 'capacity_channels'])
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const { capacity } = patch;
     const set = {
       ...(patch.status ? { status: patch.status, status_changed_at: now } : {}),
       ...(patch.timezone ? { timezone: patch.timezone } : {}),
-      ...(patch.skills ? { skills: JSON.stringify(patch.skills) } : {}),
+      ...(patch.skills !== undefined
+        ? { skills: JSON.stringify(patch.skills === null ? {} : mergePatch(current.skills, patch.skills)) }
+        : {}),
       ...(patch.languages ? { languages: patch.languages.map((l) => l.toLowerCase()) } : {}),
       ...(patch.regions ? { regions: patch.regions.map((r) => r.toUpperCase()) } : {}),
-      ...(patch.schedule !== undefined ? { schedule: patch.schedule ? JSON.stringify(patch.schedule) : null } : {}),
-      ...(patch.capacity ? { capacity_total: patch.capacity.total, capacity_channels: JSON.stringify(patch.capacity.channels) } : {}),
+      ...(patch.schedule !== undefined
+        ? {
+            schedule: patch.schedule
+              ? JSON.stringify(patchSchedule(current.schedule as Schedule | null, patch.schedule, 'schedule'))
+              : null,
+          }
+        : {}),
+      ...(capacity?.total !== undefined ? { capacity_total: capacity.total } : {}),
+      ...(capacity?.channels !== undefined
+        ? { capacity_channels: JSON.stringify(capacity.channels === null ? {} : mergePatch(current.capacity_channels, capacity.channels)) }
+        : {}),
     };
     await trx
-      .insertInto('agent_profiles')
-      .values({ user_id: userId, workspace_id: workspaceId, skills: '{}', capacity_channels: '{}', ...set })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ ...set, updated_at: now }))
+      .updateTable('agent_profiles')
+      .set({ ...set, updated_at: now })
+      .where('user_id', '=', userId)
       .execute();
     if (patch.teamIds) {
       const teams = patch.teamIds.length
@@ -204,20 +235,30 @@ export async function createTeam(db: Kysely<Database>, workspaceId: string, inpu
   return (await listTeamViews(db, workspaceId, row.id))[0] as TeamView;
 }
 
-export async function updateTeam(db: Kysely<Database>, workspaceId: string, teamId: string, input: TeamInput): Promise<TeamView> {
-  const cols = teamColumns(input);
-  if (Object.keys(cols).length > 0) {
-    await db.transaction().execute(async (trx) => {
-      const r = await trx
-        .updateTable('teams')
-        .set(cols)
-        .where('id', '=', teamId)
-        .where('workspace_id', '=', workspaceId)
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new CentralitaError('not_found', 'No team with that id.');
-      if (input.name !== undefined) await assertPublishedRulesStillValid(trx, workspaceId, 'rename');
+/** A partial change to a team: businessHours merges like an agent's schedule (see mergePatch). */
+export type TeamPatch = Omit<TeamInput, 'businessHours'> & { businessHours?: SchedulePatch | null };
+
+export async function updateTeam(db: Kysely<Database>, workspaceId: string, teamId: string, input: TeamPatch): Promise<TeamView> {
+  await db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('teams')
+      .select('business_hours')
+      .where('id', '=', teamId)
+      .where('workspace_id', '=', workspaceId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw new CentralitaError('not_found', 'No team with that id.');
+    const { businessHours, ...rest } = input;
+    const cols = teamColumns({
+      ...rest,
+      ...(businessHours !== undefined
+        ? { businessHours: businessHours && patchSchedule(current.business_hours as Schedule | null, businessHours, 'businessHours') }
+        : {}),
     });
-  }
+    if (Object.keys(cols).length === 0) return;
+    await trx.updateTable('teams').set(cols).where('id', '=', teamId).where('workspace_id', '=', workspaceId).execute();
+    if (input.name !== undefined) await assertPublishedRulesStillValid(trx, workspaceId, 'rename');
+  });
   const [view] = await listTeamViews(db, workspaceId, teamId);
   if (!view) throw new CentralitaError('not_found', 'No team with that id.');
   return view;

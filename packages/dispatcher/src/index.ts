@@ -10,12 +10,14 @@ export {
   listTeamViews,
   type ProfilePatch,
   type TeamInput,
+  type TeamPatch,
   type TeamView,
   updateAgentProfile,
   updateTeam,
 } from './config-store.ts';
 export { Dispatcher, type DispatcherOptions, type DispatchResult } from './dispatch.ts';
 export { type SweepResult, sweep } from './lifecycle.ts';
+export { mergePatch, type SchedulePatch } from './merge-patch.ts';
 export { type DescribedConversation, type PreviewRules, previewDecision } from './preview.ts';
 export {
   discardDraft,

@@ -7,6 +7,7 @@ import {
   listChannelAccounts,
   updateChannelAccount,
 } from '@centralita/db';
+import { mergePatch } from '@centralita/dispatcher';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
@@ -132,7 +133,9 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
       let patch: { settings?: Record<string, unknown>; secretsEncrypted?: string | null } = {};
       if (body.config) {
         const oldSecrets = current.secretsEncrypted ? ctx.box.open(current.secretsEncrypted) : {};
-        const { settings, sealed } = splitConfig(ctx, current.kind, { ...current.settings, ...oldSecrets, ...body.config });
+        // Merged like every PATCH: a field left out keeps its value (secrets too), null resets it.
+        const merged = mergePatch({ ...current.settings, ...oldSecrets }, body.config);
+        const { settings, sealed } = splitConfig(ctx, current.kind, merged);
         patch = { settings, secretsEncrypted: sealed };
       }
       const updated = await updateChannelAccount(db, principal.workspaceId, current.id, {

@@ -19,23 +19,52 @@ const timezone = z.string().max(100).refine(isValidTimezone, 'not a known IANA t
 const status = z.enum(['online', 'away', 'offline']);
 const channelKind = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a channel kind such as webform, email, twitter');
 
+const limit = z.number().int().min(0).max(1000);
+
+/**
+ * A partial schedule, merged over the current one: shifts and holidays given replace the old
+ * lists, timezone null falls back to the agent's or team's, and what is left out stays.
+ */
+const schedulePatch = z.strictObject({
+  timezone: timezone.nullable().optional(),
+  shifts: scheduleSchema.shape.shifts.optional(),
+  holidays: scheduleSchema.shape.holidays.removeDefault().optional(),
+});
+
+/**
+ * PATCH /agents/:id: what is left out keeps its value; records merge key by key (a skill or a
+ * channel set to null is removed); lists replace; null clears where it says so.
+ */
 const profile = z.strictObject({
   status: status.optional(),
   timezone: timezone.optional(),
-  skills: z.record(z.string().min(1).max(60), z.number().int().min(1).max(10)).optional().describe('Skill name to level, 1-10'),
+  skills: z
+    .record(z.string().min(1).max(60), z.number().int().min(1).max(10).nullable())
+    .nullable()
+    .optional()
+    .describe('Skill name to level, 1-10, merged into the current skills; a skill set to null is removed, null removes every skill'),
   languages: z
     .array(z.string().regex(/^[a-zA-Z]{2,3}$/, 'an ISO 639-1 code such as es'))
     .max(20)
     .optional(),
   regions: z.array(z.string().min(2).max(40)).max(50).optional().describe('Country codes (ES) or region names (LATAM)'),
-  schedule: scheduleSchema.nullable().optional().describe('Weekly shifts and holidays; null means available whenever online'),
+  schedule: schedulePatch
+    .nullable()
+    .optional()
+    .describe('Weekly shifts and holidays, merged over the current schedule; null means available whenever online'),
   capacity: z
     .strictObject({
-      total: z.number().int().min(0).max(1000),
-      channels: z.record(channelKind, z.number().int().min(0).max(1000)).default({}),
+      total: limit.optional(),
+      channels: z
+        .record(channelKind, limit.nullable())
+        .nullable()
+        .optional()
+        .describe(
+          'Per channel kind, merged into the current limits; a kind set to null is limited by the total only, null clears them all',
+        ),
     })
     .optional(),
-  teamIds: z.array(z.uuid()).max(50).optional(),
+  teamIds: z.array(z.uuid()).max(50).optional().describe('Replaces the team membership'),
 });
 
 const team = z.strictObject({
@@ -46,6 +75,11 @@ const team = z.strictObject({
   offerTimeoutSeconds: z.number().int().min(5).max(3600).optional(),
   reassignUnansweredMinutes: z.number().int().min(1).max(10_080).nullable().optional(),
   rerouteWhenUnavailable: z.boolean().optional(),
+});
+
+/** PATCH /teams/:id: like a create with every field optional; businessHours merges like a schedule. */
+const teamPatch = team.partial().extend({
+  businessHours: schedulePatch.nullable().optional().describe('Merged over the current hours; null means always open'),
 });
 
 /** Agents' routing profiles and status, teams with their hours and assignment mode, SLA policies. */
@@ -122,7 +156,7 @@ export function registerTeamRoutes(api: ApiRegistry, ctx: AppContext): void {
     tag: 'routing',
     role: 'supervisor',
     summary: "Changes a team's name, hours or assignment settings.",
-    body: team.partial(),
+    body: teamPatch,
     async handler({ principal, params, body }) {
       const view = await updateTeam(db, principal.workspaceId, params.id as string, stripUndefined(body));
       ctx.routing.kickEverywhere(principal.workspaceId);
