@@ -111,7 +111,7 @@ describe('the console in a browser', () => {
       body: { document: { rules: [], fallback: { target: { teams: ['Soporte'] } } } },
     });
     const published = await call(t.url, 'POST', '/api/v1/routing/rules/publish', { ...admin, body: {} });
-    expect(published.status, published.text).toBe(200);
+    expect(published.status, published.text).toBe(201);
     await call(t.url, 'POST', `/webhooks/${f.formAccountId}`, {
       body: { name: 'Luis', email: 'luis@example.com', subject: 'Factura', message: 'Me habéis cobrado dos veces.' },
     });

@@ -74,7 +74,7 @@ describe('authentication and roles', () => {
     // Another workspace's admin: this file's admin is locked out by the throttling test.
     const cookie = await login(t.url, other.users.admin.email);
     const created = await call(t.url, 'POST', '/api/v1/api-tokens', { cookie, body: { name: 'to revoke', role: 'agent' } });
-    expect((await call(t.url, 'DELETE', `/api/v1/api-tokens/${created.json.id}`, { cookie })).status).toBe(204);
+    expect((await call(t.url, 'DELETE', `/api/v1/api-tokens/${created.json.apiToken.id}`, { cookie })).status).toBe(204);
   });
 });
 
@@ -87,7 +87,7 @@ describe('API tokens', () => {
     expect((await call(t.url, 'GET', '/api/v1/conversations', { token: secret })).status).toBe(200);
     const list = await call(t.url, 'GET', '/api/v1/api-tokens', { token: f.adminToken });
     expect(JSON.stringify(list.json)).not.toContain(secret);
-    expect((await call(t.url, 'DELETE', `/api/v1/api-tokens/${created.json.id}`, { token: f.adminToken })).status).toBe(204);
+    expect((await call(t.url, 'DELETE', `/api/v1/api-tokens/${created.json.apiToken.id}`, { token: f.adminToken })).status).toBe(204);
     expect((await call(t.url, 'GET', '/api/v1/conversations', { token: secret })).status).toBe(401);
   });
 
@@ -104,7 +104,7 @@ describe('API tokens', () => {
     await t.db.current.db.kysely
       .updateTable('api_tokens')
       .set({ expires_at: new Date(Date.now() - 1000) })
-      .where('id', '=', soon.json.id)
+      .where('id', '=', soon.json.apiToken.id)
       .execute();
     expect((await call(t.url, 'GET', '/api/v1/conversations', { token: soon.json.token })).status).toBe(401);
   });
@@ -167,7 +167,7 @@ describe('live sockets follow their credentials', () => {
 
     const token = await call(t.url, 'POST', '/api/v1/api-tokens', { token: other.adminToken, body: { name: 'live', role: 'agent' } });
     const viaToken = await listen(t.url, { token: token.json.token });
-    await call(t.url, 'DELETE', `/api/v1/api-tokens/${token.json.id}`, { token: other.adminToken });
+    await call(t.url, 'DELETE', `/api/v1/api-tokens/${token.json.apiToken.id}`, { token: other.adminToken });
     await waitFor(() => viaToken.socket.disconnected, { what: 'the revoked token’s socket to close' });
   });
 

@@ -51,16 +51,16 @@ describe('channel accounts', () => {
       body: { kind: 'secretive', name: 'Vault', config: { apiKey: SECRET, region: 'latam' } },
     });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ kind: 'secretive', settings: { region: 'latam' }, secrets: { apiKey: 'set' } });
+    expect(res.json.channelAccount).toMatchObject({ kind: 'secretive', settings: { region: 'latam' }, secrets: { apiKey: 'set' } });
     expect(res.text).not.toContain(SECRET);
     const row = await t.db.current.db.kysely
       .selectFrom('channel_accounts')
       .selectAll()
-      .where('id', '=', res.json.id)
+      .where('id', '=', res.json.channelAccount.id)
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(SECRET);
     // The adapter gets the decrypted secret (its webhook answers with the parsed config).
-    const hook = await call(t.url, 'POST', `/webhooks/${res.json.id}`, { body: {} });
+    const hook = await call(t.url, 'POST', `/webhooks/${res.json.channelAccount.id}`, { body: {} });
     expect(hook.json).toEqual({ region: 'latam' });
     const list = await call(t.url, 'GET', '/api/v1/channel-accounts', { token: f.adminToken });
     expect(list.text).not.toContain(SECRET);
@@ -73,13 +73,13 @@ describe('channel accounts', () => {
       token: f.adminToken,
       body: { kind: 'secretive', name: 'V2', config: { apiKey: SECRET } },
     });
-    await call(t.url, 'POST', `/webhooks/${created.json.id}`, { body: {} });
-    const patched = await call(t.url, 'PATCH', `/api/v1/channel-accounts/${created.json.id}`, {
+    await call(t.url, 'POST', `/webhooks/${created.json.channelAccount.id}`, { body: {} });
+    const patched = await call(t.url, 'PATCH', `/api/v1/channel-accounts/${created.json.channelAccount.id}`, {
       token: f.adminToken,
       body: { config: { region: 'apac' } },
     });
-    expect(patched.json).toMatchObject({ settings: { region: 'apac' }, secrets: { apiKey: 'set' } });
-    const hook = await call(t.url, 'POST', `/webhooks/${created.json.id}`, { body: {} });
+    expect(patched.json.channelAccount).toMatchObject({ settings: { region: 'apac' }, secrets: { apiKey: 'set' } });
+    const hook = await call(t.url, 'POST', `/webhooks/${created.json.channelAccount.id}`, { body: {} });
     expect(hook.json).toEqual({ region: 'apac' });
   });
 
@@ -107,9 +107,12 @@ describe('channel accounts', () => {
       token: f.adminToken,
       body: { kind: 'webform', name: 'Old form' },
     });
-    expect((await call(t.url, 'GET', `/webhooks/${created.json.id}`)).status).toBe(200);
-    await call(t.url, 'PATCH', `/api/v1/channel-accounts/${created.json.id}`, { token: f.adminToken, body: { active: false } });
-    expect((await call(t.url, 'GET', `/webhooks/${created.json.id}`)).status).toBe(404);
+    expect((await call(t.url, 'GET', `/webhooks/${created.json.channelAccount.id}`)).status).toBe(200);
+    await call(t.url, 'PATCH', `/api/v1/channel-accounts/${created.json.channelAccount.id}`, {
+      token: f.adminToken,
+      body: { active: false },
+    });
+    expect((await call(t.url, 'GET', `/webhooks/${created.json.channelAccount.id}`)).status).toBe(404);
   });
 
   it('lets only admins add accounts', async () => {

@@ -97,7 +97,8 @@ describe('counts, tags, canned responses and signatures', () => {
     const twice = await call(t.url, 'POST', '/api/v1/canned-responses', { token: f.adminToken, body: { shortcut: 'fibra', text: 'x' } });
     expect(twice.status).toBe(409);
     const list = await call(t.url, 'GET', '/api/v1/canned-responses', { cookie: agent });
-    expect(list.json.items).toEqual([{ id: made.json.id, shortcut: 'fibra', text: 'Estamos revisando la fibra de tu zona.' }]);
+    expect(list.json.items).toEqual([made.json.cannedResponse]);
+    expect(made.json.cannedResponse).toMatchObject({ shortcut: 'fibra', text: 'Estamos revisando la fibra de tu zona.' });
   });
 
   it('keeps an agent’s signature and shows it in /auth/me', async () => {
@@ -106,6 +107,7 @@ describe('counts, tags, canned responses and signatures', () => {
     expect(set.status, set.text).toBe(200);
     const me = await call(t.url, 'GET', '/api/v1/auth/me', { cookie: agent });
     expect(me.json.user.signature).toBe('Marta · Soporte');
+    expect(set.json).toEqual({ user: me.json.user });
   });
 
   it('sends a failed reply again only once, and only if it failed', async () => {

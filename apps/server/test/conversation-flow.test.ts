@@ -238,7 +238,7 @@ describe('console sockets see only what their user may see', () => {
     expect(hidden.status).toBe(404);
     // An agent-role API token that belongs to no user sees only what every agent sees.
     const created = await call(t.url, 'POST', '/api/v1/api-tokens', { token: f.adminToken, body: { name: 'bot', role: 'agent' } });
-    await db.updateTable('api_tokens').set({ created_by: null }).where('id', '=', created.json.id).execute();
+    await db.updateTable('api_tokens').set({ created_by: null }).where('id', '=', created.json.apiToken.id).execute();
     expect((await call(t.url, 'GET', `/api/v1/conversations/${id}`, { token: created.json.token })).status).toBe(404);
   });
 });

@@ -139,5 +139,5 @@ export function postForm(base: string, accountId: string, fields: Record<string,
 export async function createEmailAccount(base: string, adminToken: string, config: object): Promise<string> {
   const res = await call(base, 'POST', '/api/v1/channel-accounts', { token: adminToken, body: { kind: 'email', name: 'Soporte', config } });
   if (res.status !== 201) throw new Error(`creating the email account answered ${res.status}: ${res.text}`);
-  return res.json.id as string;
+  return res.json.channelAccount.id as string;
 }

@@ -39,7 +39,8 @@ describe('routing through the API', () => {
     };
     expect((await admin('PUT', '/api/v1/routing/rules/draft', { document: good })).json.draft.issues).toEqual([]);
     const v1 = await admin('POST', '/api/v1/routing/rules/publish', { note: 'first' });
-    expect(v1.json.published).toMatchObject({ version: 1, status: 'published', note: 'first' });
+    expect(v1.status).toBe(201);
+    expect(v1.json.version).toMatchObject({ version: 1, status: 'published', note: 'first' });
 
     const bad = { rules: [...good.rules, { id: 'vip', when: 'contact.folowers > 1000', target: { teams: ['Nobody'] } }] };
     const saved = await admin('PUT', '/api/v1/routing/rules/draft', { document: bad });
@@ -175,10 +176,12 @@ describe('routing through the API', () => {
 
   it('rolls back to an earlier version as a new version', async () => {
     await admin('PUT', '/api/v1/routing/rules/draft', { document: { rules: [{ id: 'everyone', target: {} }] } });
-    expect((await admin('POST', '/api/v1/routing/rules/publish', {})).json.published.version).toBe(2);
+    expect((await admin('POST', '/api/v1/routing/rules/publish', {})).json.version.version).toBe(2);
     const rollback = await admin('POST', '/api/v1/routing/rules/versions/1/publish');
-    expect(rollback.json.published).toMatchObject({ version: 3, note: 'rollback to version 1' });
-    expect(rollback.json.published.document.rules[0].id).toBe('spanish');
+    expect(rollback.status).toBe(201);
+    expect(rollback.json.version).toMatchObject({ version: 3, note: 'rollback to version 1' });
+    expect(rollback.json.version.document.rules[0].id).toBe('spanish');
+    expect((await admin('GET', '/api/v1/routing/rules/versions/3')).json).toEqual(rollback.json);
     const versions = (await admin('GET', '/api/v1/routing/rules/versions')).json.items.map(
       (v: { version: number; status: string }) => `${v.version}:${v.status}`,
     );

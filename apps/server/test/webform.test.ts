@@ -158,7 +158,8 @@ describe('web-form channel through the server', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       statuses.push(
-        (await postForm(t.url, created.json.id, { ...valid, message: `burst ${i}` }, { 'idempotency-key': `burst-${i}` })).status,
+        (await postForm(t.url, created.json.channelAccount.id, { ...valid, message: `burst ${i}` }, { 'idempotency-key': `burst-${i}` }))
+          .status,
       );
     }
     // A minute boundary may fall inside the burst and reset the window once.

@@ -109,7 +109,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
         secretsEncrypted: sealed,
       });
       ctx.logger.info({ channelAccountId: account.id, channel: account.kind }, 'channel account created');
-      return present(ctx, account);
+      return { channelAccount: present(ctx, account) };
     },
   });
 
@@ -144,7 +144,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
         ...(body.active !== undefined ? { active: body.active } : {}),
       });
       await ctx.channels.refresh(current.id);
-      return present(ctx, updated);
+      return { channelAccount: present(ctx, updated) };
     },
   });
 

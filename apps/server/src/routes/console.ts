@@ -1,5 +1,5 @@
 import { CentralitaError } from '@centralita/core';
-import { appendEvent, countLiveConversations, retryFailedMessage, visibleTo } from '@centralita/db';
+import { appendEvent, countLiveConversations, retryFailedMessage, toUser, visibleTo } from '@centralita/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -90,11 +90,12 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
         .where('shortcut', '=', body.shortcut)
         .executeTakeFirst();
       if (taken) throw new CentralitaError('conflict', `A canned response called /${body.shortcut} exists already.`);
-      return db
+      const cannedResponse = await db
         .insertInto('canned_responses')
         .values({ workspace_id: principal.workspaceId, shortcut: body.shortcut, text: body.text, created_by: principal.userId })
         .returning(['id', 'shortcut', 'text'])
         .executeTakeFirstOrThrow();
+      return { cannedResponse };
     },
   });
 
@@ -121,13 +122,19 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
     path: '/me',
     tag: 'console',
     role: 'agent',
-    summary: 'Changes the signed-in user’s own settings: the signature the composer adds to replies (null removes it).',
+    summary:
+      'Changes the signed-in user’s own settings: the signature the composer adds to replies (null removes it). Answers { user } as GET /auth/me shows it.',
     body: z.object({ signature: z.string().max(1_000).nullable() }),
     async handler({ principal, body }) {
       if (!principal.userId) throw new CentralitaError('forbidden', 'API tokens have no personal settings.');
       const signature = body.signature?.trim() ? body.signature.trim() : null;
-      await db.updateTable('users').set({ signature }).where('id', '=', principal.userId).execute();
-      return { signature };
+      const user = await db
+        .updateTable('users')
+        .set({ signature })
+        .where('id', '=', principal.userId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { user: { ...toUser(user), signature: user.signature } };
     },
   });
 

@@ -106,13 +106,14 @@ export function registerRoutingRoutes(api: ApiRegistry, ctx: AppContext): void {
     path: '/routing/rules/publish',
     tag: 'routing',
     role: 'supervisor',
+    status: 201,
     summary:
-      'Publishes the draft as a new version. A set with problems is refused (422, each problem named) and the current version keeps running.',
+      'Publishes the draft as a new version, answered as { version } like GET /routing/rules/versions/:version. A set with problems is refused (422, each problem named) and the current version keeps running.',
     body: z.strictObject({ note: z.string().max(500).optional() }),
     async handler({ principal, body }) {
       const version = await publish(db, principal.workspaceId, { draft: true }, principal.userId, body.note ?? null);
       ctx.routing.kickEverywhere(principal.workspaceId);
-      return { published: version };
+      return { version };
     },
   });
 
@@ -143,11 +144,12 @@ export function registerRoutingRoutes(api: ApiRegistry, ctx: AppContext): void {
     path: '/routing/rules/versions/:version/publish',
     tag: 'routing',
     role: 'supervisor',
-    summary: 'Rolls back: publishes an earlier version again, as a new version.',
+    status: 201,
+    summary: 'Rolls back: publishes an earlier version again, as a new version (answered as { version }).',
     async handler({ principal, params }) {
       const version = await publish(db, principal.workspaceId, { version: versionOf(params.version) }, principal.userId, null);
       ctx.routing.kickEverywhere(principal.workspaceId);
-      return { published: version };
+      return { version };
     },
   });
 

@@ -192,7 +192,7 @@ export function registerTeamRoutes(api: ApiRegistry, ctx: AppContext): void {
     status: 201,
     summary: 'Adds an SLA policy. The team’s own policy with the highest minPriority not above the conversation’s wins.',
     body: slaPolicySchema,
-    handler: async ({ principal, body }) => ({ policy: await createSlaPolicy(db, principal.workspaceId, body) }),
+    handler: async ({ principal, body }) => ({ slaPolicy: await createSlaPolicy(db, principal.workspaceId, body) }),
   });
 
   api.add({

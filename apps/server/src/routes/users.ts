@@ -34,7 +34,7 @@ export function registerUserRoutes(api: ApiRegistry, ctx: AppContext): void {
     tag: 'users',
     role: 'admin',
     status: 201,
-    summary: 'Adds a user. Without a password one is generated and returned once.',
+    summary: 'Adds a user: answers { user, initialPassword? }; without a password one is generated and returned this once.',
     body: z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(200), role, password: password.optional() }),
     async handler({ principal, body }) {
       const initial = body.password ?? generatePassword();
@@ -99,7 +99,7 @@ export function registerUserRoutes(api: ApiRegistry, ctx: AppContext): void {
     tag: 'api-tokens',
     role: 'admin',
     status: 201,
-    summary: 'Creates an API token; its secret is returned this once.',
+    summary: 'Creates an API token: answers { apiToken, token }, the secret this once, beside the token as the list shows it.',
     body: z.object({ name: z.string().trim().min(1).max(100), role, expiresAt: z.iso.datetime().optional() }),
     async handler({ principal, body }) {
       const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
@@ -113,7 +113,7 @@ export function registerUserRoutes(api: ApiRegistry, ctx: AppContext): void {
         createdBy: principal.userId,
         expiresAt,
       });
-      return { ...info, token };
+      return { apiToken: info, token };
     },
   });
 
