@@ -79,7 +79,8 @@ describe('web-form Idempotency-Key is bound to its submission', () => {
       .execute();
     const theirs = await postForm(t.url, f.formAccountId, fields, { 'idempotency-key': 'k-7' });
     expect(theirs.status).toBe(200);
-    expect(theirs.json).toMatchObject({ duplicate: true, conversationLink: null });
+    expect(mine.json.conversationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(theirs.json).toMatchObject({ duplicate: true, conversationLink: null, conversationId: null });
   });
 });
 

@@ -34,6 +34,13 @@ describe('web-form channel through the server', () => {
     const list = await call(t.url, 'GET', '/api/v1/conversations?channel=webform', { token: f.adminToken });
     expect(list.status).toBe(200);
     const conv = list.json.items[0];
+    // The answer names the conversation it created.
+    expect(res.json).toEqual({
+      submissionId: expect.any(String),
+      conversationId: conv.id,
+      duplicate: false,
+      conversationLink: expect.any(String),
+    });
     expect(conv.subject).toBe('Sin fibra');
     expect(conv.region).toBe('ES');
     const detail = await call(t.url, 'GET', `/api/v1/conversations/${conv.id}`, { token: f.adminToken });
@@ -54,6 +61,8 @@ describe('web-form channel through the server', () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(a.json.submissionId).toBe(b.json.submissionId);
+    expect(a.json.conversationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.json.conversationId).toBe(a.json.conversationId);
     expect(await messageCount()).toBe(before + 1);
   });
 

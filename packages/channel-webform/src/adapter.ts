@@ -146,7 +146,14 @@ async function handle(config: WebformConfig, ctx: ChannelContext, req: WebhookRe
   return {
     status: result.duplicate ? 200 : 201,
     headers: cors,
-    body: { submissionId, duplicate: result.duplicate, conversationLink: link || null },
+    body: {
+      submissionId,
+      // The conversation this submission went to, for the site's own records; like the link, it
+      // is withheld from a repeat sent by another client (a guessed or leaked key).
+      conversationId: sameClient ? result.conversationId : null,
+      duplicate: result.duplicate,
+      conversationLink: link || null,
+    },
   };
 }
 
