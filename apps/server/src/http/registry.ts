@@ -70,7 +70,7 @@ export class ApiRegistry {
       const query = spec.query ? validate(spec.query, req.query, 'query') : (undefined as Q);
       const params = req.params as Record<string, string>;
       for (const [name, value] of Object.entries(params)) {
-        if (name.endsWith('id') || name === 'id') validate(z.uuid(), value, `path parameter ${name}`);
+        if (/id$/i.test(name)) validate(z.uuid(), value, `path parameter ${name}`);
       }
       const result = await spec.handler({ req, res, principal, body, query, params });
       if (res.headersSent) return;
@@ -96,6 +96,8 @@ export class ApiRegistry {
         summary: r.summary,
         tags: [r.tag],
         description: (r.role as string) === 'public' ? 'Open to anyone.' : `Requires the ${r.role} role.`,
+        // Machine-readable for clients and for the bad-input suite, which tries every role.
+        'x-centralita-role': r.role,
         security: (r.role as string) === 'public' ? [] : [{ bearer: [] }, { session: [] }],
         parameters: [...params, ...queryParams],
         ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body) } } } } : {}),
