@@ -326,10 +326,13 @@ export function ConversationView({ id, me, socket, kinds, onChanged }: Props) {
   );
 }
 
-/** The routing decision in one line: the rule, the outcome, and why agents were left out. */
+/** The routing decision in one line: the rule, the outcome (who and which team), and why agents were left out. */
 function explain(e: Explanation | null): string {
   if (!e) return '—';
   const parts = [`rule ${String(e.rule ?? '—')}`, `→ ${String(e.outcome ?? '?')}`];
+  // Decisions stored before names were recorded have only ids, which say nothing to a person.
+  const named = [e.agentName, e.teamName].filter((n): n is string => typeof n === 'string' && n !== '');
+  if (named.length > 0) parts.push(named.join(' · '));
   if (e.reason) parts.push(`(${String(e.reason)})`);
   if (typeof e.eligible === 'number') parts.push(`· ${e.eligible} eligible`);
   const excluded = e.excluded && typeof e.excluded === 'object' ? Object.entries(e.excluded as Record<string, number>) : [];

@@ -57,8 +57,13 @@ export interface Conversation {
   };
 }
 
+/** The stored explanation of the latest routing decision (see docs/routing.md). */
 export interface Explanation {
   rule?: string | null;
+  agent?: string | null;
+  agentName?: string | null;
+  team?: string | null;
+  teamName?: string | null;
   summary?: string;
   reasons?: Record<string, number>;
   [key: string]: unknown;

@@ -125,6 +125,11 @@ describe('the console in a browser', () => {
     await page.getByLabel('Status agent').selectOption('online');
     // The agent comes online, routing hands them the waiting conversation, and the queue empties.
     await expect.poll(async () => (await waiting.count()) === 0 || (await waiting.textContent()) === '0', { timeout: 15_000 }).toBe(true);
+    // Why it went there names the agent and the team, not their ids.
+    await page.getByRole('button', { name: 'Inbox' }).click();
+    await page.getByTestId('view-all').click();
+    await page.getByTestId('conversation-row').filter({ hasText: 'Factura' }).first().click();
+    await expect.poll(() => page.getByTestId('routing-explanation').textContent()).toContain('→ assign agent · Soporte');
     await page.context().close();
   });
 

@@ -14,6 +14,9 @@ beforeAll(async () => {
   const team = await admin('POST', '/api/v1/teams', { name: 'Soporte', timezone: 'Europe/Madrid' });
   expect(team.status).toBe(201);
   spanish = team.json.team.id;
+  // Names, so explanations can be checked for them beside the ids.
+  await admin('PATCH', `/api/v1/users/${f.users.agent.id}`, { name: 'Marta López' });
+  await admin('PATCH', `/api/v1/users/${f.users.supervisor.id}`, { name: 'Sergio Paz' });
 });
 
 async function conversationOf(email: string, message: string): Promise<string> {
@@ -87,11 +90,19 @@ describe('routing through the API', () => {
     const conv = await conversation(id);
     expect(conv).toMatchObject({ assigneeId: f.users.agent.id, teamId: spanish, language: 'es' });
     expect(conv.routing.explanation).toMatchObject({ rule: 'spanish', outcome: 'assign', excluded: { missing_language: 1 } });
+    // The stored explanation names the agent and the team beside their ids.
+    expect(conv.routing.explanation).toMatchObject({
+      agent: f.users.agent.id,
+      agentName: 'Marta López',
+      team: spanish,
+      teamName: 'Soporte',
+      top: [{ agentId: f.users.agent.id, agentName: 'Marta López' }],
+    });
     const events = (await admin('GET', `/api/v1/conversations/${id}/events`)).json.items;
     expect(events.find((e: { type: string }) => e.type === 'conversation.assigned').data).toMatchObject({
       agentId: f.users.agent.id,
       by: 'routing',
-      routing: { rule: 'spanish' },
+      routing: { rule: 'spanish', agentName: 'Marta López', teamName: 'Soporte' },
     });
     const agents = (await admin('GET', '/api/v1/agents')).json.items;
     expect(agents.find((a: { id: string }) => a.id === f.users.agent.id).load).toMatchObject({ total: 1, channels: { webform: 1 } });
@@ -102,9 +113,10 @@ describe('routing through the API', () => {
       conversation: { channel: 'webform', language: 'en', country: 'GB', text: 'my bill is wrong' },
     });
     expect(preview.status).toBe(200);
-    expect(preview.json).toMatchObject({ rules: 'published version 1', agentId: f.users.supervisor.id });
+    expect(preview.json).toMatchObject({ rules: 'published version 1', agentId: f.users.supervisor.id, agentName: 'Sergio Paz' });
     expect(preview.json.explanation.rule.id).toBe('fallback');
-    expect(preview.json.explanation.ranking[0].agentId).toBe(f.users.supervisor.id);
+    expect(preview.json.explanation.ranking[0]).toMatchObject({ agentId: f.users.supervisor.id, agentName: 'Sergio Paz' });
+    expect(preview.json.explanation.outcome).toMatchObject({ agentId: f.users.supervisor.id, agentName: 'Sergio Paz' });
 
     const draft = {
       rules: [{ id: 'english-nights', when: 'conversation.language == "en"', target: { teams: ['Soporte'], languages: ['fr'] } }],
@@ -116,6 +128,12 @@ describe('routing through the API', () => {
     expect(withDraft.json.agentId).toBeNull();
     expect(withDraft.json.explanation.excludedCounts).toMatchObject({ missing_language: 2 });
     expect(withDraft.json.explanation.excluded.map((e: { reason: string }) => e.reason)).toContain('missing_language');
+    // Every passed-over agent and the target team come with their names.
+    expect(withDraft.json.explanation.excluded).toContainEqual(
+      expect.objectContaining({ agentId: f.users.agent.id, agentName: 'Marta López', reason: 'missing_language' }),
+    );
+    expect(withDraft.json.explanation.target.teams).toEqual([{ teamId: spanish, teamName: 'Soporte' }]);
+    expect(withDraft.json).toMatchObject({ teamId: spanish, teamName: 'Soporte', agentName: null });
     expect((await admin('GET', '/api/v1/routing/rules')).json.published.version).toBe(1);
   });
 

@@ -167,7 +167,7 @@ export class Dispatcher {
     const now = this.clock();
     if (!row) return null;
     const { conversation, detectedLanguage } = toRoutingConversation(row, snap);
-    let decision = decide(conversation, snap.agents, snap.ruleSet, now, SUMMARY);
+    let decision = decide(conversation, snap.agents, snap.ruleSet, now, { ...SUMMARY, teams: snap.teams });
     for (let attempt = 1; ; attempt++) {
       const plan = planWrite(row, snap, decision, detectedLanguage, now);
       if (plan.kind === 'waiting' && unchanged(row, plan)) {
@@ -186,7 +186,7 @@ export class Dispatcher {
       // The agent filled up, went away or changed since the snapshot (another node assigned to
       // them): re-read every agent and decide again; after a few such races, wait for the next run.
       snap.agents = await loadAgents(trx, snap.workspaceId);
-      decision = decide(conversation, snap.agents, snap.ruleSet, now, SUMMARY);
+      decision = decide(conversation, snap.agents, snap.ruleSet, now, { ...SUMMARY, teams: snap.teams });
       if (attempt >= MAX_RETRIES && decision.agentId) {
         const reason = 'the agents chosen were taken by another node meanwhile; next run';
         decision = { ...decision, agentId: null, explanation: { ...decision.explanation, outcome: { kind: 'wait', reason } } };

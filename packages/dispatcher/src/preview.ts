@@ -30,7 +30,7 @@ export type PreviewRules = { published: true } | { draft: true } | { version: nu
 /**
  * Runs decide() for a real or described conversation against the published rules, the draft, an
  * earlier version or a document, with the agents as they are now. Changes nothing; returns the
- * full explanation.
+ * full explanation, agents and teams named beside their ids.
  */
 export async function previewDecision(
   db: Kysely<Database>,
@@ -99,5 +99,5 @@ export async function previewDecision(
       declinedBy: [],
     };
   }
-  return { decision: decide(conversation, snap.agents, snap.ruleSet, now), conversation, ruleSource };
+  return { decision: decide(conversation, snap.agents, snap.ruleSet, now, { teams: snap.teams }), conversation, ruleSource };
 }

@@ -205,4 +205,42 @@ describe('decide', () => {
     expect(d.explanation.skipped[0]?.id).toBe('bad-regex');
     expect(d.explanation.skipped[0]?.error).toBeTruthy();
   });
+
+  it('names agents and teams beside their ids, in the full explanation and in what is stored', () => {
+    const now = new Date('2026-03-02T08:00:00Z');
+    const teams = new Map(TEAMS.map((t) => [t.id, t]));
+    const agents = [
+      agent('ana', { name: 'Ana Ruiz', teamIds: [IBERIA], languages: ['es'] }),
+      agent('bea', { name: 'Bea Soto', teamIds: [IBERIA], languages: ['es'], load: { total: 4, channels: {} } }),
+      agent('bob', { name: 'Bob Lee', teamIds: [IBERIA], languages: ['en'] }),
+    ];
+    const es = conversation({ language: 'es', waitingSince: now });
+    const d = decide(es, agents, spanish, now, { teams });
+    expect(d.explanation.outcome).toMatchObject({ kind: 'assign', agentId: 'ana', agentName: 'Ana Ruiz' });
+    expect(d.explanation.ranking.map((c) => [c.agentId, c.agentName])).toEqual([
+      ['ana', 'Ana Ruiz'],
+      ['bea', 'Bea Soto'],
+    ]);
+    expect(d.explanation.excluded).toEqual([{ agentId: 'bob', agentName: 'Bob Lee', reason: 'missing_language', detail: 'es' }]);
+    expect(d.explanation.target.teams).toEqual([{ teamId: IBERIA, teamName: 'Iberia' }]);
+    expect(d.explanation.team).toEqual({ teamId: IBERIA, teamName: 'Iberia' });
+
+    const summary = decide(es, agents, spanish, now, { explain: 'summary', teams });
+    expect(compactExplanation(summary)).toMatchObject({
+      agent: 'ana',
+      agentName: 'Ana Ruiz',
+      team: IBERIA,
+      teamName: 'Iberia',
+      top: [expect.objectContaining({ agentId: 'ana', agentName: 'Ana Ruiz' }), expect.objectContaining({ agentName: 'Bea Soto' })],
+    });
+    // Without names in the snapshot the ids stay and the names are null; the choice is the same.
+    const unnamed = decide(
+      es,
+      agents.map(({ name: _name, ...a }) => a),
+      spanish,
+      now,
+    );
+    expect(unnamed.agentId).toBe('ana');
+    expect(compactExplanation(unnamed)).toMatchObject({ agent: 'ana', agentName: null, team: IBERIA, teamName: null });
+  });
 });

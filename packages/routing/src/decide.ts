@@ -8,6 +8,7 @@ import type {
   Exclusion,
   ExclusionReason,
   Explanation,
+  NamedTeam,
   ResolvedTarget,
   RoutingAgent,
   RoutingConversation,
@@ -22,6 +23,11 @@ export interface DecideOptions {
    * choice is the same either way.
    */
   explain?: 'full' | 'summary';
+  /**
+   * Teams by id, so explanations name them beside their ids (the target's teams, the team the
+   * conversation ends up in). Agents are named from RoutingAgent.name. Without it names are null.
+   */
+  teams?: ReadonlyMap<string, { name: string }>;
 }
 
 /** How many ranked candidates a summary keeps. */
@@ -71,7 +77,8 @@ export function decide(
   const steps = rule?.escalation ?? [];
   const applied = steps.filter((s) => s.afterMinutes <= waitedMinutes);
   const next = steps.find((s) => s.afterMinutes > waitedMinutes);
-  const target = resolveTarget(rule ? rule.target : ruleSet.fallback.target, applied, conversation);
+  const teamName = (id: string): NamedTeam => ({ teamId: id, teamName: options.teams?.get(id)?.name ?? null });
+  const target = resolveTarget(rule ? rule.target : ruleSet.fallback.target, applied, conversation, teamName);
   const raisedBy = applied.reduce((sum, s) => sum + (s.raisePriority ?? 0), 0);
   const aging = Math.floor(waitedMinutes / ruleSet.agingMinutes);
   // A priority set by a person or an integration is a floor the rules cannot lower.
@@ -87,7 +94,7 @@ export function decide(
     const why = exclusion(agent, conversation, target, teamSet, clock, full);
     const failed = why ?? (filter && !passesFilter(filter.run, context, agent) ? ({ reason: 'filter' } as const) : null);
     if (failed) {
-      if (full) excluded.push({ agentId: agent.id, ...failed });
+      if (full) excluded.push({ agentId: agent.id, agentName: agent.name ?? null, ...failed });
       excludedCounts[failed.reason] = (excludedCounts[failed.reason] ?? 0) + 1;
     } else {
       eligible.push(agent);
@@ -100,7 +107,7 @@ export function decide(
   if (fresh.length > 0 && fresh.length < eligible.length) {
     for (const a of eligible) {
       if (!declined.has(a.id)) continue;
-      if (full) excluded.push({ agentId: a.id, reason: 'declined' });
+      if (full) excluded.push({ agentId: a.id, agentName: a.name ?? null, reason: 'declined' });
       excludedCounts.declined = (excludedCounts.declined ?? 0) + 1;
     }
     eligible.splice(0, eligible.length, ...fresh);
@@ -131,8 +138,9 @@ export function decide(
     excluded,
     excludedCounts,
     ranking,
+    team: teamId ? teamName(teamId) : null,
     outcome: best
-      ? { kind: 'assign', agentId: best.agentId, tieBreak: tieBreak(ranking) }
+      ? { kind: 'assign', agentId: best.agentId, agentName: best.agentName, tieBreak: tieBreak(ranking) }
       : { kind: 'wait', reason: waitReason(agents.length, excludedCounts) },
   };
   return {
@@ -157,7 +165,12 @@ function basePriority(rule: CompiledRule, context: Record<string, unknown>): num
   }
 }
 
-function resolveTarget(t: CompiledTarget, applied: CompiledStep[], c: RoutingConversation): ResolvedTarget {
+function resolveTarget(
+  t: CompiledTarget,
+  applied: CompiledStep[],
+  c: RoutingConversation,
+  named: (teamId: string) => NamedTeam,
+): ResolvedTarget {
   let skills = t.skills;
   let languages = t.languages === 'conversation' ? (c.language ? [c.language.toLowerCase()] : []) : t.languages;
   let regions =
@@ -175,7 +188,7 @@ function resolveTarget(t: CompiledTarget, applied: CompiledStep[], c: RoutingCon
     if (step.dropFilter) filter = null;
     if (step.addTeamIds.length > 0 && teamIds.length > 0 && !c.teamPinned) teamIds = [...new Set([...teamIds, ...step.addTeamIds])];
   }
-  return { teamIds, skills, languages, regions, filter };
+  return { teamIds, teams: teamIds.map(named), skills, languages, regions, filter };
 }
 
 /** The checks, in the order explanations report them. Returns the first that fails. */
@@ -249,6 +262,7 @@ function rank(eligible: RoutingAgent[], channel: string, now: Date, top: number)
     const cap = a.capacity.channels[channel];
     return {
       agentId: a.id,
+      agentName: a.name ?? null,
       occupancy: round((a.load.total + 1) / a.capacity.total),
       channelOccupancy: cap === undefined ? 0 : round(((a.load.channels[channel] ?? 0) + 1) / cap),
       idleSeconds: a.lastAssignedAt ? Math.max(0, Math.floor((now.getTime() - a.lastAssignedAt.getTime()) / 1000)) : null,
@@ -320,13 +334,17 @@ export function compactExplanation(d: Decision): CompactExplanation {
   return {
     rule: e.rule.id,
     team: d.teamId,
+    teamName: e.team?.teamId === d.teamId ? e.team.teamName : null,
     agent: d.agentId,
+    agentName: e.outcome.kind === 'assign' && e.outcome.agentId === d.agentId ? e.outcome.agentName : null,
     outcome: e.outcome.kind,
     reason: e.outcome.kind === 'assign' ? e.outcome.tieBreak : e.outcome.reason,
     priority: e.priority.effective,
     escalationLevel: e.escalation.level,
     eligible: e.agents.eligible,
-    top: e.ranking.slice(0, 3).map((c) => ({ agentId: c.agentId, occupancy: c.occupancy, idleSeconds: c.idleSeconds })),
+    top: e.ranking
+      .slice(0, 3)
+      .map((c) => ({ agentId: c.agentId, agentName: c.agentName, occupancy: c.occupancy, idleSeconds: c.idleSeconds })),
     excluded: e.excludedCounts,
   };
 }

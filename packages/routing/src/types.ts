@@ -17,7 +17,8 @@ export interface Load {
 /** An agent as routing sees them at one instant: profile, current load and idle time. */
 export interface RoutingAgent {
   id: string;
-  name?: string;
+  /** Shown beside the id in explanations; null when unknown. */
+  name?: string | null;
   status: AgentStatus;
   teamIds: string[];
   /** Skill name -> level (1-10). */
@@ -83,10 +84,18 @@ export type ExclusionReason =
   | 'missing_region'
   | 'filter';
 
+/** A team as explanations name it: its id, and its name when the snapshot had it. */
+export interface NamedTeam {
+  teamId: string;
+  teamName: string | null;
+}
+
 /** Requirements an agent must meet, after escalation has been applied. */
 export interface ResolvedTarget {
   /** Empty means any team. */
   teamIds: string[];
+  /** The same teams with their names, in the same order. */
+  teams: NamedTeam[];
   skills: { name: string; minLevel: number }[];
   /** Agent must speak one of these (empty: no requirement). */
   languages: string[];
@@ -96,6 +105,7 @@ export interface ResolvedTarget {
 
 export interface Candidate {
   agentId: string;
+  agentName: string | null;
   /** Load relative to capacity after taking this conversation, 0..1. */
   occupancy: number;
   channelOccupancy: number;
@@ -104,6 +114,7 @@ export interface Candidate {
 
 export interface Exclusion {
   agentId: string;
+  agentName: string | null;
   reason: ExclusionReason;
   detail?: string;
 }
@@ -122,20 +133,26 @@ export interface Explanation {
   excludedCounts: Partial<Record<ExclusionReason, number>>;
   /** Eligible agents, best first. */
   ranking: Candidate[];
-  outcome: { kind: 'assign'; agentId: string; tieBreak: string } | { kind: 'wait'; reason: string };
+  /** The team the conversation belongs to after this decision (Decision.teamId), named. */
+  team: NamedTeam | null;
+  outcome: { kind: 'assign'; agentId: string; agentName: string | null; tieBreak: string } | { kind: 'wait'; reason: string };
 }
 
 /** What is stored with each real decision: enough to answer "why is it here". */
 export interface CompactExplanation {
   rule: string;
+  /** Team id and name after the decision. */
   team: string | null;
+  teamName: string | null;
+  /** Chosen agent's id and name (null while waiting). */
   agent: string | null;
+  agentName: string | null;
   outcome: 'assign' | 'wait';
   reason: string;
   priority: number;
   escalationLevel: number;
   eligible: number;
-  top: { agentId: string; occupancy: number; idleSeconds: number | null }[];
+  top: { agentId: string; agentName: string | null; occupancy: number; idleSeconds: number | null }[];
   excluded: Partial<Record<ExclusionReason, number>>;
 }
 
