@@ -8,4 +8,4 @@ export { type RelayMessage, RelayPeer } from './relay-peer.ts';
 export { type CapturedMail, type SmtpFailure, SmtpListener } from './smtp-listener.ts';
 export { TcpProxy } from './tcp-proxy.ts';
 export { useTestDatabase } from './use-database.ts';
-export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters } from './fuzz.ts';
+export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters } from '@centralita/channel-kit/conformance';

@@ -1,8 +1,11 @@
 import type { MessageReceivedEvent } from '@centralita/core';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CAPABILITIES } from '../capabilities.ts';
 import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
 import { ConfigError, SendError } from '../errors.ts';
+import { fuzzParameters } from './fuzz.ts';
+import { eventProblems, hostileMutations } from './hostile.ts';
 import { createMemoryContext, createMemoryStore, type MemoryContext } from './memory-context.ts';
 import { waitFor } from './wait.ts';
 
@@ -20,6 +23,11 @@ export interface ConformancePeer {
   forge?(req: WebhookRequest): WebhookRequest;
   /** A request the channel would reject as malformed (push channels). */
   malformed?(): WebhookRequest;
+  /**
+   * The request signed again as the channel would sign it (signed channels), so the hostile-input
+   * check can reach the adapter's parser past its signature check.
+   */
+  sign?(req: WebhookRequest): WebhookRequest;
   /** Drops every live connection from the adapter (pull channels). */
   dropConnections?(): Promise<void>;
   /** Who a reply to `from` is addressed to on this channel, or null when the thread addresses it. */
@@ -38,6 +46,8 @@ export interface ConformanceOptions<Config> {
   setup(): Promise<ConformanceSetup<Config>>;
   /** Per-wait limit. @default 10000 */
   timeoutMs?: number;
+  /** Generated hostile deliveries per run of the suite (push channels); `FUZZ_SCALE` multiplies it. @default 300 */
+  hostileRuns?: number;
 }
 
 /**
@@ -209,6 +219,38 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       expect(ctx.emitted).toHaveLength(0);
       await receive(peer, conn, ctx, { from: 'ok@example.com', text: 'still works' });
     });
+
+    it.skipIf(!caps.inbound.push)(
+      'answers any hostile delivery without a 5xx or a throw, emits only well-formed events, and goes on',
+      async () => {
+        const { peer, conn, ctx } = await open();
+        const genuine = await peer.inbound({ from: 'fuzz@example.com', text: 'a genuine delivery' });
+        expect(genuine, 'a push peer returns the request the channel would make').not.toBeNull();
+        let n = 0;
+        await fc.assert(
+          fc.asyncProperty(hostileMutations, fc.boolean(), async (mutations, signAgain) => {
+            n += 1;
+            // A client address per case, so the adapter's own per-client limit does not hide its parser.
+            let req: WebhookRequest = { ...(genuine as WebhookRequest), clientIp: `203.0.113.${n % 250}` };
+            for (const m of mutations) req = m.apply(req);
+            const resigned = signAgain && peer.sign !== undefined;
+            if (resigned) req = peer.sign?.(req) ?? req;
+            const before = ctx.emitted.length;
+            const what = mutations.map((m) => m.name).join(' + ') + (resigned ? ' (signed again)' : '');
+            const res = await (conn.handleWebhook as NonNullable<ChannelConnection['handleWebhook']>)(req);
+            expect(Number.isInteger(res.status) && res.status >= 100 && res.status < 500, `${what}: answered ${res.status}`).toBe(true);
+            const fresh = ctx.emitted.slice(before);
+            for (const event of fresh) expect(eventProblems(event), what).toEqual([]);
+            if (caps.signedWebhooks && !resigned && mutations.some((m) => m.touchesSigned)) {
+              expect(fresh, `${what}: an unsigned change was accepted`).toHaveLength(0);
+            }
+          }),
+          fuzzParameters(options.hostileRuns ?? 300),
+        );
+        await receive(peer, conn, ctx, { from: 'after@example.com', text: 'after the storm' });
+      },
+      120_000,
+    );
 
     it.skipIf(!caps.inbound.pull)('survives a dropped connection without losing or repeating a message', async () => {
       const { peer, conn, ctx } = await open();
