@@ -17,6 +17,7 @@ export const scheduleSchema = z.strictObject({
   /** Defaults to the agent's or team's timezone. */
   timezone: z
     .string()
+    .max(100)
     .refine((tz) => isValidTimezone(tz), 'not a known IANA timezone (for example Europe/Madrid)')
     .optional(),
   shifts: z.array(shiftSchema).max(50),

@@ -100,7 +100,9 @@ export function readOperations(doc: OpenApiDocument): Operation[] {
           fields.push({ in: 'path', name: p.name, path: [p.name], schema: p.schema });
         }
       }
-      ops.push({ method: method.toUpperCase(), path, role: op['x-centralita-role'] ?? 'admin', body, fields, pathParams });
+      const role = op['x-centralita-role'];
+      if (!role) throw new Error(`${method.toUpperCase()} ${path} does not say which role it requires (x-centralita-role)`);
+      ops.push({ method: method.toUpperCase(), path, role, body, fields, pathParams });
     }
   }
   return ops;
