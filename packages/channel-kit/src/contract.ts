@@ -16,7 +16,7 @@ export interface AccountStore {
   setCursor(key: string, value: string): Promise<void>;
   /** Stores `value` unless a live entry exists; returns the live value either way (windowed dedupe). */
   putIfAbsent(key: string, value: string, ttlMs: number): Promise<string>;
-  /** Counts one hit in a fixed window shared by every node; returns the window's count so far. */
+  /** Counts one hit in a window that opens at the first hit, shared by every node; returns its count so far. */
   hit(key: string, windowMs: number): Promise<number>;
 }
 

@@ -42,7 +42,7 @@ export function createMemoryContext(options: { store?: AccountStore; now?: () =>
 export function createMemoryStore(now: () => number = Date.now): AccountStore {
   const cursors = new Map<string, string>();
   const state = new Map<string, { value: string; expires: number }>();
-  const hits = new Map<string, { window: number; count: number }>();
+  const hits = new Map<string, { start: number; count: number }>();
   return {
     async getCursor(key) {
       return cursors.get(key) ?? null;
@@ -57,11 +57,12 @@ export function createMemoryStore(now: () => number = Date.now): AccountStore {
       return value;
     },
     async hit(key, windowMs) {
-      const window = Math.floor(now() / windowMs);
+      // As in PostgreSQL: the window opens at the first hit.
       const h = hits.get(key);
-      const count = h && h.window === window ? h.count + 1 : 1;
-      hits.set(key, { window, count });
-      return count;
+      const live = h !== undefined && h.start > now() - windowMs;
+      const next = live ? { start: h.start, count: h.count + 1 } : { start: now(), count: 1 };
+      hits.set(key, next);
+      return next.count;
     },
   };
 }

@@ -93,8 +93,8 @@ export async function findApiToken(db: Kysely<Database>, tokenHash: string, now:
 }
 
 /**
- * Counts one hit against a fixed window shared by every node and returns the count in the current
- * window. One upsert, so concurrent requests on several nodes cannot both slip under the limit.
+ * Counts one hit against a window that opens at the first hit and is shared by every node; returns the count in it.
+ * One upsert, so concurrent requests on several nodes cannot both slip under the limit.
  */
 export async function hitRateLimit(
   db: Kysely<Database>,
@@ -103,14 +103,16 @@ export async function hitRateLimit(
   now: Date,
   workspaceId: string | null = null,
 ): Promise<number> {
-  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  // The window opens at the first hit, not at a clock boundary: with boundaries, a burst just
+  // before and just after one would get twice the limit, and a test that straddles one fails.
+  const cutoff = new Date(now.getTime() - windowMs);
   const row = await db
     .insertInto('rate_limits')
-    .values({ key, window_start: windowStart, hits: 1, workspace_id: workspaceId })
+    .values({ key, window_start: now, hits: 1, workspace_id: workspaceId })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
-        hits: sql`CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END`,
-        window_start: sql`excluded.window_start`,
+        hits: sql`CASE WHEN rate_limits.window_start > ${cutoff} THEN rate_limits.hits + 1 ELSE 1 END`,
+        window_start: sql`CASE WHEN rate_limits.window_start > ${cutoff} THEN rate_limits.window_start ELSE excluded.window_start END`,
       }),
     )
     .returning('hits')
