@@ -1,4 +1,5 @@
-import type { InboundEvent, MessageReceivedEvent } from '@centralita/core';
+import type { DeliveryUpdatedEvent, InboundEvent, MessageReceivedEvent } from '@centralita/core';
+import { cleanDeep } from './clean.ts';
 import type { EmailConfig } from './config.ts';
 import type { ParsedEmail } from './parse.ts';
 import { findReplyToken, normaliseSubject } from './thread-keys.ts';
@@ -10,7 +11,7 @@ import { findReplyToken, normaliseSubject } from './thread-keys.ts';
  */
 export function toEvents(mail: ParsedEmail, config: EmailConfig, receivedAt: Date): InboundEvent[] {
   const own = config.address.toLowerCase();
-  const sender = mail.from ?? { address: 'unknown@invalid', name: '' };
+  const sender = mail.from;
   // Customers, not us: the CC list and the other recipients a reply-all would keep.
   const others = [...mail.to, ...mail.cc]
     .map((a) => a.address)
@@ -63,17 +64,22 @@ export function toEvents(mail: ParsedEmail, config: EmailConfig, receivedAt: Dat
       ...(mail.remoteImages > 0 ? { remoteImages: mail.remoteImages } : {}),
       ...(mail.bounce ? { bounce: mail.bounce } : {}),
       ...(mail.authenticationFailed ? { authenticationFailed: true } : {}),
+      ...(mail.fromSource !== 'from' ? { fromSource: mail.fromSource } : {}),
+      ...(mail.repairs.length > 0 ? { repairs: mail.repairs } : {}),
+      ...(mail.quarantine ? { quarantine: mail.quarantine } : {}),
     },
   };
-  const events: InboundEvent[] = [message];
+  // The parser already replaced controls in what it read; this covers every other string too.
+  const events: InboundEvent[] = [cleanDeep(message)];
   if (mail.bounce?.originalMessageId && mail.bounce.permanent) {
-    events.push({
+    const failure: DeliveryUpdatedEvent = {
       type: 'delivery.updated',
       externalMessageId: mail.bounce.originalMessageId,
       occurredAt: receivedAt,
       state: 'failed',
       reason: `The recipient's mail server returned it: ${mail.bounce.reason}`,
-    });
+    };
+    events.push(cleanDeep(failure));
   }
   return events;
 }

@@ -1,3 +1,4 @@
+import type { MessageReceivedEvent } from '@centralita/core';
 import { describe, expect, it } from 'vitest';
 import { parseEmail, toEvents } from '../src/index.ts';
 import { bigAttachmentMessage, corpus, corpusFile } from './corpus.ts';
@@ -10,8 +11,8 @@ const config = {
 } as Parameters<typeof toEvents>[1];
 
 describe('the email corpus, parsed', () => {
-  it('holds at least 30 real-world-shaped messages', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(30);
+  it('holds at least 70 real-world-shaped messages', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(70);
   });
 
   for (const entry of corpus) {
@@ -19,12 +20,26 @@ describe('the email corpus, parsed', () => {
       const mail = await parseEmail(corpusFile(entry.file));
       expect(mail.messageId).toBe(entry.messageId);
       if (entry.messageId === null) expect(mail.externalId).toMatch(/^sha256:[0-9a-f]{64}$/);
-      expect(mail.from?.address).toBe(entry.from);
+      expect(mail.from.address).toBe(entry.from);
+      if (entry.fromName !== undefined) expect(mail.from.name).toBe(entry.fromName);
       expect(mail.subject).toBe(entry.subject ?? '');
+      expect(mail.quarantine).toBeNull();
       expect(mail.automated ?? 'message').toBe(entry.kind);
       for (const s of entry.textIncludes) expect(mail.text, `visible text of ${entry.file}`).toContain(s);
       for (const s of entry.textExcludes) expect(mail.text, `visible text of ${entry.file}`).not.toContain(s);
       if (entry.textExcludes.length > 0) expect(mail.fullText.length).toBeGreaterThan(mail.text.length);
+      for (const s of entry.textLacks ?? []) expect(mail.fullText, `full text of ${entry.file}`).not.toContain(s);
+      // What a person reads: no control characters ever, and no U+FFFD unless the mail held controls.
+      const [event] = toEvents(mail, config, new Date()) as [MessageReceivedEvent];
+      for (const shown of [event.text, event.subject ?? '', event.sender.displayName ?? '']) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+        expect(shown).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/);
+        if (!entry.allowReplacement) expect(shown, `${entry.file} shows a replacement character`).not.toContain('\uFFFD');
+      }
+      // The placeholder only when there is truly no text.
+      expect(['(empty message)', '(attachments only)'].includes(event.text), `placeholder for ${entry.file}`).toBe(
+        entry.placeholder === true,
+      );
       expect(mail.cc.map((a) => a.address)).toEqual(entry.cc);
       // A bounce's report parts are machinery, not files; everything else the customer attached is kept.
       const expected = entry.kind === 'bounce' ? [] : entry.attachments;

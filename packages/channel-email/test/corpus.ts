@@ -16,6 +16,14 @@ export interface CorpusEntry {
   cc: string[];
   thread: { rule: 'new' | 'bounce' } | { rule: 'in_reply_to' | 'subject'; with: string };
   bounceOf?: string;
+  /** The sender's display name, when the file is about reading it. */
+  fromName?: string;
+  /** Text that must not be shown (machinery, markup, another part's bytes); unlike textExcludes, not a trimmed quote. */
+  textLacks?: string[];
+  /** The message truly has no text: the event carries the explicit placeholder. Never otherwise. */
+  placeholder?: boolean;
+  /** The message itself holds control characters, so U+FFFD may appear where they were. */
+  allowReplacement?: boolean;
 }
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
