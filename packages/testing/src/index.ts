@@ -1,3 +1,4 @@
+export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters, fuzzTimeout } from '@centralita/channel-kit/conformance';
 export { CHROMIUM_PATH, launchChromium } from './chromium.ts';
 export { createTestDatabase, prepareTestServer, type TestDatabase, type TestServer, withDatabase } from './database.ts';
 export { freePort, MAIL_PASSWORD, type MailServer, startDovecot } from './dovecot.ts';
@@ -8,4 +9,3 @@ export { type RelayMessage, RelayPeer } from './relay-peer.ts';
 export { type CapturedMail, type SmtpFailure, SmtpListener } from './smtp-listener.ts';
 export { TcpProxy } from './tcp-proxy.ts';
 export { useTestDatabase } from './use-database.ts';
-export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters } from '@centralita/channel-kit/conformance';

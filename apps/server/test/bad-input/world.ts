@@ -95,3 +95,18 @@ export async function storedRows(t: Server): Promise<Record<string, number>> {
   const rows = await sql<{ name: string; n: number }>`${counts} union all ${jobs}`.execute(db);
   return Object.fromEntries(rows.rows.map((r) => [r.name, r.n]));
 }
+
+/**
+ * Waits until background work (routing the conversations just made) has stopped writing, so a
+ * later "stored nothing" comparison sees only what the request under test did.
+ */
+export async function settled(t: Server): Promise<void> {
+  let last = JSON.stringify(await storedRows(t));
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = JSON.stringify(await storedRows(t));
+    if (now === last) return;
+    last = now;
+  }
+  throw new Error('the database kept changing for 7.5 s with no request under way');
+}

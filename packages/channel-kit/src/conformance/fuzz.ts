@@ -19,3 +19,8 @@ export function fuzzParameters(runs: number, env: Record<string, string | undefi
   if (!Number.isInteger(seed)) throw new Error(`FUZZ_SEED must be an integer, not ${env.FUZZ_SEED}`);
   return { seed, numRuns: Math.round(runs * scale), endOnFailure: true };
 }
+
+/** A test's time limit for `ms` at the normal scale, grown with `FUZZ_SCALE` like its case count. */
+export function fuzzTimeout(ms: number, env: Record<string, string | undefined> = process.env): number {
+  return ms * (env.FUZZ_SCALE ? Math.max(1, Number(env.FUZZ_SCALE)) : 1);
+}

@@ -1,4 +1,4 @@
-export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters } from './fuzz.ts';
+export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters, fuzzTimeout } from './fuzz.ts';
 export { eventProblems, hostileMutations, type Mutation } from './hostile.ts';
 export { createMemoryContext, createMemoryStore, type MemoryContext } from './memory-context.ts';
 export { type ConformanceOptions, type ConformancePeer, type ConformanceSetup, runConformanceSuite } from './suite.ts';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CAPABILITIES } from '../capabilities.ts';
 import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
 import { ConfigError, SendError } from '../errors.ts';
-import { fuzzParameters } from './fuzz.ts';
+import { fuzzParameters, fuzzTimeout } from './fuzz.ts';
 import { eventProblems, hostileMutations } from './hostile.ts';
 import { createMemoryContext, createMemoryStore, type MemoryContext } from './memory-context.ts';
 import { waitFor } from './wait.ts';
@@ -249,7 +249,7 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
         );
         await receive(peer, conn, ctx, { from: 'after@example.com', text: 'after the storm' });
       },
-      120_000,
+      fuzzTimeout(120_000),
     );
 
     it.skipIf(!caps.inbound.pull)('survives a dropped connection without losing or repeating a message', async () => {
