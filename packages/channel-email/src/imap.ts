@@ -2,7 +2,7 @@ import type { ChannelContext } from '@centralita/channel-kit';
 import { ImapFlow } from 'imapflow';
 import type { EmailConfig } from './config.ts';
 import { toEvents } from './events.ts';
-import { parseEmail } from './parse.ts';
+import { parseEmail, quarantinedEmail } from './parse.ts';
 
 /** Where reading stopped: a UID is only meaningful with the UIDVALIDITY it was read under. */
 export interface Checkpoint {
@@ -10,8 +10,14 @@ export interface Checkpoint {
   lastUid: number;
 }
 
-/** A message that fails to be stored this many times in a row is recorded by its headers and skipped. */
+/** A message the host refuses this many times in a row is stored quarantined instead (see `drain`). */
 const MAX_ATTEMPTS = 3;
+
+/**
+ * How many times in a row the host refused each message, by UIDVALIDITY and UID. It outlives one
+ * connection: a refusal drops the connection, and the count must survive the reconnect.
+ */
+export type RefusalCounts = Map<string, number>;
 
 export function checkpointKey(mailbox: string): string {
   return `imap:${mailbox}`;
@@ -44,9 +50,13 @@ export function imapClient(config: EmailConfig, options: { autoIdleDelay?: numbe
  * Message-ID is stored once). Resolves when `signal` aborts; rejects when the connection drops,
  * and the caller reconnects with backoff.
  */
-export async function imapSession(config: EmailConfig, ctx: ChannelContext, signal: AbortSignal): Promise<void> {
+export async function imapSession(
+  config: EmailConfig,
+  ctx: ChannelContext,
+  signal: AbortSignal,
+  failures: RefusalCounts = new Map(),
+): Promise<void> {
   const client = imapClient(config);
-  const failures = new Map<number, number>();
   let wake: (() => void) | null = null;
   let closed: ((err: Error) => void) | null = null;
   let pending = true;
@@ -127,10 +137,10 @@ async function drain(
   config: EmailConfig,
   ctx: ChannelContext,
   start: Checkpoint,
-  failures: Map<number, number>,
+  failures: RefusalCounts,
   signal: AbortSignal,
 ): Promise<Checkpoint> {
-  const key = checkpointKey(config.mailbox);
+  const cursorKey = checkpointKey(config.mailbox);
   let checkpoint = start;
   // `N:*` also matches the highest UID when it is below N, hence the filter.
   const sizes = new Map<number, number>();
@@ -154,29 +164,40 @@ async function drain(
     for (const uid of chunk) {
       const raw = sources.get(uid) ?? (await oversized(client, config, uid, sizes.get(uid) ?? 0));
       if (!raw) continue;
+      const key = `${checkpoint.uidValidity}:${uid}`;
       try {
+        // The parser never throws: a message it cannot read comes back quarantined, with its
+        // source, and is stored like any other.
         await store(raw, config, ctx);
-        failures.delete(uid);
+        failures.delete(key);
       } catch (err) {
-        const attempts = (failures.get(uid) ?? 0) + 1;
-        failures.set(uid, attempts);
+        const attempts = (failures.get(key) ?? 0) + 1;
+        failures.set(key, attempts);
         if (attempts < MAX_ATTEMPTS) {
           // What was stored before this message stays stored, and reading resumes at it.
-          if (done.length > 0) await ctx.store.setCursor(key, JSON.stringify(checkpoint));
+          if (done.length > 0) await ctx.store.setCursor(cursorKey, JSON.stringify(checkpoint));
           throw err;
         }
-        // One message the host keeps refusing must not hold back everything behind it.
+        // One message the host keeps refusing must not hold back everything behind it: it is
+        // stored quarantined, with its source. If even that is refused, the host is down rather
+        // than the message bad: the count starts again and reading waits, losing nothing.
         ctx.logger.error(
           { uid, attempts, error: err instanceof Error ? err.message : String(err) },
-          'skipping a message that cannot be stored',
+          'storing a message the host keeps refusing as quarantined',
         );
-        await storeHeadersOnly(raw, config, ctx, err).catch(() => undefined);
-        failures.delete(uid);
+        try {
+          await storeQuarantined(raw, config, ctx, err);
+        } catch (again) {
+          failures.delete(key);
+          if (done.length > 0) await ctx.store.setCursor(cursorKey, JSON.stringify(checkpoint));
+          throw again;
+        }
+        failures.delete(key);
       }
       checkpoint = { uidValidity: checkpoint.uidValidity, lastUid: uid };
       done.push(uid);
     }
-    await ctx.store.setCursor(key, JSON.stringify(checkpoint));
+    await ctx.store.setCursor(cursorKey, JSON.stringify(checkpoint));
   }
   if (done.length > 0 && config.afterProcessing !== 'none') await afterProcessing(client, config, ctx, done);
   return checkpoint;
@@ -214,12 +235,19 @@ async function store(raw: Buffer, config: EmailConfig, ctx: ChannelContext): Pro
   for (const event of toEvents(parsed, config, ctx.now())) await ctx.emit(event);
 }
 
-/** The last resort for a message that cannot be stored whole: its headers and the reason. */
-async function storeHeadersOnly(raw: Buffer, config: EmailConfig, ctx: ChannelContext, cause: unknown): Promise<void> {
-  const end = raw.indexOf('\r\n\r\n');
-  const headers = end > 0 ? raw.subarray(0, end) : raw.subarray(0, Math.min(raw.length, 16_384));
-  const note = `\r\n\r\n[This message could not be stored (${cause instanceof Error ? cause.message : String(cause)}). It is still in the mailbox.]\r\n`;
-  await store(Buffer.concat([headers, Buffer.from(note)]), config, ctx);
+/**
+ * The last resort for a message the host refuses: quarantined, with its source attached, and when
+ * that is refused too, without it (the message is still in the mailbox).
+ */
+async function storeQuarantined(raw: Buffer, config: EmailConfig, ctx: ChannelContext, cause: unknown): Promise<void> {
+  const reason = `the host refused to store it ${MAX_ATTEMPTS} times (${cause instanceof Error ? cause.message : String(cause)})`;
+  try {
+    const mail = await quarantinedEmail(raw, reason);
+    for (const event of toEvents(mail, config, ctx.now())) await ctx.emit(event);
+  } catch {
+    const mail = await quarantinedEmail(raw, reason, { attachOriginal: false });
+    for (const event of toEvents(mail, config, ctx.now())) await ctx.emit(event);
+  }
 }
 
 async function afterProcessing(client: ImapFlow, config: EmailConfig, ctx: ChannelContext, uids: number[]): Promise<void> {

@@ -1,5 +1,6 @@
-import { createMemoryContext, createMemoryStore, waitFor } from '@centralita/channel-kit/conformance';
-import type { MessageReceivedEvent } from '@centralita/core';
+import type { ChannelContext } from '@centralita/channel-kit';
+import { createMemoryContext, createMemoryStore, type MemoryContext, waitFor } from '@centralita/channel-kit/conformance';
+import type { InboundEvent, MessageReceivedEvent } from '@centralita/core';
 import { type MailPeer, type MailPeerConfig, openMailPeer } from '@centralita/testing';
 import { ImapFlow } from 'imapflow';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,8 +16,16 @@ afterEach(async () => {
   for (const p of peers.splice(0)) await p.close();
 });
 
-async function start(config: EmailConfig, store = createMemoryStore()) {
-  const ctx = createMemoryContext({ store });
+async function start(config: EmailConfig, store = createMemoryStore(), refuse?: (event: InboundEvent) => boolean) {
+  const ctx: MemoryContext = createMemoryContext({ store });
+  if (refuse) {
+    // A host that refuses some events, as PostgreSQL refuses a row it cannot hold.
+    const emit = ctx.emit.bind(ctx);
+    (ctx as ChannelContext).emit = async (event, options) => {
+      if (refuse(event)) throw new Error('the host refused it');
+      return emit(event, options);
+    };
+  }
   const conn = adapter.connect({ id: ctx.account.id, workspaceId: ctx.account.workspaceId, name: 'Soporte', config }, ctx);
   await conn.start(new AbortController().signal);
   open.push(conn);
@@ -121,5 +130,40 @@ describe('the IMAP reader', () => {
       what: 'the message',
     })) as MessageReceivedEvent[];
     expect(event?.sender.verified).toBe(false);
+  });
+
+  it('stores a message the host keeps refusing as quarantined, with its source, and reads on', async () => {
+    const { peer, config } = await peerWith();
+    await peer.send({ from: 'a@example.com', subject: 'Rechazado', text: 'el host no lo quiere' });
+    await peer.send({ from: 'a@example.com', subject: 'Siguiente', text: 'detrás' });
+    // The refusal drops the connection each time; the count must survive the reconnects.
+    const { ctx } = await start(
+      config,
+      createMemoryStore(),
+      (e) => e.type === 'message.received' && e.subject === 'Rechazado' && !e.metadata?.quarantine,
+    );
+    await waitFor(() => ctx.stored.size >= 2, { what: 'both messages stored', timeoutMs: 20_000 });
+    const stored = (ctx.emitted as MessageReceivedEvent[]).filter((e) => e.metadata?.quarantine || e.subject === 'Siguiente');
+    const [quarantined, next] = stored;
+    expect(quarantined?.subject).toBe('Rechazado');
+    expect(quarantined?.metadata?.quarantine).toMatchObject({
+      reason: expect.stringMatching(/refused to store it 3 times \(the host refused it\)/),
+    });
+    expect(quarantined?.attachments?.[0]).toMatchObject({ filename: 'original.eml', contentType: 'message/rfc822' });
+    expect(Buffer.from(quarantined?.attachments?.[0]?.content ?? []).toString()).toContain('el host no lo quiere');
+    expect(next?.text).toBe('detrás');
+  });
+
+  it('loses nothing while the host is down: a message is stored whole once it is back', async () => {
+    const { peer, config } = await peerWith();
+    await peer.send({ from: 'a@example.com', subject: 'Durante la caída', text: 'sigue aquí' });
+    let refusals = 0;
+    // Down for six attempts, quarantined copies included, then up again: the first attempt after
+    // the outage must be the whole message again, not a quarantined copy.
+    const { ctx } = await start(config, createMemoryStore(), () => ++refusals <= 6);
+    await waitFor(() => ctx.stored.size >= 1, { what: 'the message stored', timeoutMs: 20_000 });
+    const stored = (ctx.emitted as MessageReceivedEvent[]).at(-1);
+    expect(stored?.text).toBe('sigue aquí');
+    expect(stored?.metadata?.quarantine).toBeUndefined();
   });
 });
