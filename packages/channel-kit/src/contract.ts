@@ -16,6 +16,17 @@ export interface AccountStore {
   setCursor(key: string, value: string): Promise<void>;
   /** Stores `value` unless a live entry exists; returns the live value either way (windowed dedupe). */
   putIfAbsent(key: string, value: string, ttlMs: number): Promise<string>;
+  /** The live value under `key`; null when there is none or it expired. */
+  get(key: string): Promise<string | null>;
+  /** Removes `key` whatever its value (a claim given up after a failed emit); harmless when absent. */
+  delete(key: string): Promise<void>;
+  /**
+   * Sets `key` to `next` for `ttlMs` only if its live value is `expected` (`null`: there is no
+   * live value), atomically across nodes; true when it was set. The primitive for
+   * claim-then-commit: claim with `compareAndSet(key, null, 'claimed', ttl)`, emit, and on failure
+   * `delete(key)` so the channel's redelivery is processed instead of dropped.
+   */
+  compareAndSet(key: string, expected: string | null, next: string, ttlMs: number): Promise<boolean>;
   /** Counts one hit in a window that opens at the first hit, shared by every node; returns its count so far. */
   hit(key: string, windowMs: number): Promise<number>;
 }

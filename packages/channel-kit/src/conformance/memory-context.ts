@@ -43,6 +43,11 @@ export function createMemoryStore(now: () => number = Date.now): AccountStore {
   const cursors = new Map<string, string>();
   const state = new Map<string, { value: string; expires: number }>();
   const hits = new Map<string, { start: number; count: number }>();
+  // As in PostgreSQL: an entry is live until its expiry instant, and expired ones read as absent.
+  const liveValue = (key: string): string | null => {
+    const entry = state.get(key);
+    return entry && entry.expires > now() ? entry.value : null;
+  };
   return {
     async getCursor(key) {
       return cursors.get(key) ?? null;
@@ -51,10 +56,21 @@ export function createMemoryStore(now: () => number = Date.now): AccountStore {
       cursors.set(key, value);
     },
     async putIfAbsent(key, value, ttlMs) {
-      const live = state.get(key);
-      if (live && live.expires > now()) return live.value;
+      const live = liveValue(key);
+      if (live !== null) return live;
       state.set(key, { value, expires: now() + ttlMs });
       return value;
+    },
+    async get(key) {
+      return liveValue(key);
+    },
+    async delete(key) {
+      state.delete(key);
+    },
+    async compareAndSet(key, expected, next, ttlMs) {
+      if (liveValue(key) !== expected) return false;
+      state.set(key, { value: next, expires: now() + ttlMs });
+      return true;
     },
     async hit(key, windowMs) {
       // As in PostgreSQL: the window opens at the first hit.

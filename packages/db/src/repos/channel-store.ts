@@ -8,6 +8,11 @@ export interface AccountStore {
   setCursor(key: string, value: string): Promise<void>;
   /** Stores `value` under `key` unless a live entry exists; returns the live value either way. */
   putIfAbsent(key: string, value: string, ttlMs: number): Promise<string>;
+  /** The live value under `key`, or null. */
+  get(key: string): Promise<string | null>;
+  delete(key: string): Promise<void>;
+  /** Sets `key` to `next` only if its live value is `expected` (null: none); true when set. */
+  compareAndSet(key: string, expected: string | null, next: string, ttlMs: number): Promise<boolean>;
   hit(key: string, windowMs: number): Promise<number>;
 }
 
@@ -45,6 +50,46 @@ export function accountStore(db: Kysely<Database>, workspaceId: string, channelA
         .returning('value')
         .executeTakeFirstOrThrow();
       return row.value;
+    },
+    async get(key) {
+      const row = await db
+        .selectFrom('channel_state')
+        .select('value')
+        .where('channel_account_id', '=', channelAccountId)
+        .where('key', '=', key)
+        .where('expires_at', '>', now())
+        .executeTakeFirst();
+      return row?.value ?? null;
+    },
+    async delete(key) {
+      await db.deleteFrom('channel_state').where('channel_account_id', '=', channelAccountId).where('key', '=', key).execute();
+    },
+    async compareAndSet(key, expected, next, ttlMs) {
+      const at = now();
+      const expires_at = new Date(at.getTime() + ttlMs);
+      if (expected === null) {
+        // Inserted, or an expired entry replaced; a live one blocks the claim. Either way one statement,
+        // so two nodes claiming at once cannot both win.
+        const row = await db
+          .insertInto('channel_state')
+          .values({ workspace_id: workspaceId, channel_account_id: channelAccountId, key, value: next, expires_at })
+          .onConflict((oc) =>
+            oc.columns(['channel_account_id', 'key']).doUpdateSet({ value: next, expires_at }).where('channel_state.expires_at', '<=', at),
+          )
+          .returning('key')
+          .executeTakeFirst();
+        return row !== undefined;
+      }
+      const row = await db
+        .updateTable('channel_state')
+        .set({ value: next, expires_at })
+        .where('channel_account_id', '=', channelAccountId)
+        .where('key', '=', key)
+        .where('value', '=', expected)
+        .where('expires_at', '>', at)
+        .returning('key')
+        .executeTakeFirst();
+      return row !== undefined;
     },
     async hit(key, windowMs) {
       return hitRateLimit(db, `acct:${channelAccountId}:${key}`, windowMs, now(), workspaceId);
