@@ -1,6 +1,16 @@
 export { type ConnectOptions, connect, type Db, ping } from './connect.ts';
 export { type EmbeddedDatabase, type EmbeddedOptions, startEmbeddedPostgres } from './embedded.ts';
-export { type IngestOptions, type IngestResult, type IngestTarget, ingestMessage } from './ingest.ts';
+export {
+  type IngestCommit,
+  type IngestItem,
+  type IngestOptions,
+  type IngestOutcome,
+  type IngestResult,
+  type IngestTarget,
+  ingestMany,
+  ingestMessage,
+  MAX_INGEST_BATCH,
+} from './ingest.ts';
 export { type MigrateResult, migrate } from './migrate.ts';
 export * from './repos/admin.ts';
 export * from './repos/attachments.ts';

@@ -1,19 +1,14 @@
-import {
-  type Actor,
-  type Conversation,
-  type MessageReceivedEvent,
-  normaliseExternalId,
-  planIdentity,
-  planThreading,
-  truncate,
-} from '@centralita/core';
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import { attachmentKey } from './repos/attachments.ts';
+import type { Conversation, MessageReceivedEvent } from '@centralita/core';
+import type { Kysely } from 'kysely';
+import { lockBatch, readLookups } from './ingest-lookup.ts';
+import { type IngestItem, planBatch } from './ingest-plan.ts';
+import { writeBatch } from './ingest-write.ts';
 import { toConversation } from './repos/conversations.ts';
-import { appendEvents, type NewEvent } from './repos/events.ts';
+import type { NewEvent } from './repos/events.ts';
 import { type StoredMessage, toMessage } from './repos/messages.ts';
-import type { ConversationsTable, Database } from './schema.ts';
-import { findThreadCandidates } from './thread-lookup.ts';
+import type { Database } from './schema.ts';
+
+export type { IngestItem } from './ingest-plan.ts';
 
 export interface IngestTarget {
   workspaceId: string;
@@ -37,18 +32,156 @@ export interface IngestResult {
   /** The stored message when this call stored it; null for a duplicate. */
   message: StoredMessage | null;
   conversationId: string;
-  /** The conversation as it stands after this message (its contact, status, times). */
+  /** The conversation as it stands after the batch that stored this message. */
   conversation: Conversation;
   createdConversation: boolean;
   reopened: boolean;
   threadRule: string | null;
 }
 
+/** One item's outcome in a batch: its result, or exactly why it alone was refused. */
+export type IngestOutcome = ({ ok: true } & IngestResult) | { ok: false; error: Error };
+
+/** The events a committed batch wrote, in commit order, for whoever acts after the commit. */
+export interface IngestCommit {
+  outcomes: IngestOutcome[];
+  events: NewEvent[];
+}
+
+/** The largest batch one transaction takes; larger inputs are cut into batches of this size. */
+export const MAX_INGEST_BATCH = 1000;
+
+/** A problem with an event that no database round trip could fix, or null. */
+function itemProblem(item: IngestItem): string | null {
+  const e = item.event as Partial<MessageReceivedEvent> | undefined;
+  if (e?.type !== 'message.received') return 'not a message.received event';
+  if (typeof e.externalMessageId !== 'string' || e.externalMessageId.length === 0) return 'externalMessageId is empty';
+  if (e.externalMessageId.length > 1000) return 'externalMessageId is longer than 1000 characters';
+  if (!e.sender || typeof e.sender.kind !== 'string' || !e.sender.kind) return 'sender.kind is empty';
+  if (typeof e.sender.externalId !== 'string' || e.sender.externalId.trim() === '') return 'sender.externalId is empty';
+  if (typeof e.text !== 'string') return 'text is not a string';
+  if (e.visibility !== 'public' && e.visibility !== 'private') return `visibility ${String(e.visibility)} is neither public nor private`;
+  if (!e.thread || typeof e.thread !== 'object') return 'thread hints are missing';
+  return null;
+}
+
 /**
- * Stores one inbound message exactly once and threads it. Concurrent deliveries of the same
- * message, or of two messages from the same person, are serialised by transaction-scoped advisory
- * locks, so a webhook delivered twice at the same instant still yields one message and one
- * conversation.
+ * Stores a batch of inbound messages of one channel account exactly once, threaded, in one
+ * transaction of set-based statements (a fixed number per batch, not per message). Items keep
+ * their order: a contact's second message in the batch threads after its first. An item that is
+ * malformed, or that makes the transaction fail, is refused alone with its own error: the
+ * batch is cut in halves until the failing item stands by itself, and the others are stored.
+ */
+export async function ingestMany(
+  db: Kysely<Database>,
+  target: IngestTarget,
+  items: readonly IngestItem[],
+  options: { now: Date },
+): Promise<IngestCommit> {
+  const outcomes: IngestOutcome[] = new Array(items.length);
+  const events: NewEvent[] = [];
+  const valid: number[] = [];
+  items.forEach((item, i) => {
+    const problem = itemProblem(item);
+    if (problem) outcomes[i] = { ok: false, error: new Error(`Refused message: ${problem}.`) };
+    else valid.push(i);
+  });
+  for (let start = 0; start < valid.length; start += MAX_INGEST_BATCH) {
+    await ingestIndexes(db, target, items, valid.slice(start, start + MAX_INGEST_BATCH), options.now, outcomes, events);
+  }
+  return { outcomes, events };
+}
+
+async function ingestIndexes(
+  db: Kysely<Database>,
+  target: IngestTarget,
+  items: readonly IngestItem[],
+  indexes: number[],
+  now: Date,
+  outcomes: IngestOutcome[],
+  events: NewEvent[],
+): Promise<void> {
+  if (indexes.length === 0) return;
+  try {
+    const batch = indexes.map((i) => items[i] as IngestItem);
+    const committed = await db.transaction().execute((trx) => ingestTransaction(trx, target, batch, now));
+    committed.outcomes.forEach((o, k) => {
+      outcomes[indexes[k] as number] = o;
+    });
+    events.push(...committed.events);
+  } catch (err) {
+    if (indexes.length === 1) {
+      outcomes[indexes[0] as number] = { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+      return;
+    }
+    // Find the item that broke it: each half in its own transaction, in order.
+    const half = Math.ceil(indexes.length / 2);
+    await ingestIndexes(db, target, items, indexes.slice(0, half), now, outcomes, events);
+    await ingestIndexes(db, target, items, indexes.slice(half), now, outcomes, events);
+  }
+}
+
+async function ingestTransaction(
+  trx: Parameters<Parameters<ReturnType<Kysely<Database>['transaction']>['execute']>[0]>[0],
+  target: IngestTarget,
+  batch: IngestItem[],
+  now: Date,
+): Promise<{ outcomes: IngestOutcome[]; events: NewEvent[] }> {
+  await lockBatch(trx, target, batch);
+  const account = await trx
+    .selectFrom('channel_accounts')
+    .select('kind')
+    .where('id', '=', target.channelAccountId)
+    .where('workspace_id', '=', target.workspaceId)
+    .executeTakeFirst();
+  if (!account) throw new Error(`No channel account ${target.channelAccountId} in workspace ${target.workspaceId}.`);
+  const lookups = await readLookups(trx, target, batch, now);
+  const plan = planBatch(batch, lookups, target, now);
+  const written = await writeBatch(trx, { ...target, channelKind: account.kind }, plan);
+  // Duplicates answer with their conversation as it stands.
+  const missing = [...new Set(plan.outcomes.map((o) => o.conversationId).filter((id) => !written.conversations.has(id)))];
+  if (missing.length > 0) {
+    const rows = await trx.selectFrom('conversations').selectAll().where('id', 'in', missing).execute();
+    for (const r of rows) written.conversations.set(r.id, r);
+  }
+  const outcomes: IngestOutcome[] = plan.outcomes.map((o) => {
+    const conversation = toConversation(
+      written.conversations.get(o.conversationId) as NonNullable<ReturnType<typeof written.conversations.get>>,
+    );
+    if (o.kind === 'duplicate') {
+      return {
+        ok: true,
+        duplicate: true,
+        messageId: o.messageId,
+        message: null,
+        conversationId: o.conversationId,
+        conversation,
+        createdConversation: false,
+        reopened: false,
+        threadRule: null,
+      };
+    }
+    const row = written.messages.get(o.messageId);
+    return {
+      ok: true,
+      duplicate: false,
+      messageId: o.messageId,
+      message: row ? toMessage(row) : null,
+      conversationId: o.conversationId,
+      conversation,
+      createdConversation: o.created,
+      reopened: o.reopened,
+      threadRule: o.threadRule,
+    };
+  });
+  return { outcomes, events: plan.events };
+}
+
+/**
+ * Stores one inbound message exactly once and threads it: a batch of one. Concurrent deliveries
+ * of the same message, or of two messages from the same person, are serialised by
+ * transaction-scoped advisory locks, so a webhook delivered twice at the same instant still
+ * yields one message and one conversation.
  */
 export async function ingestMessage(
   db: Kysely<Database>,
@@ -56,264 +189,10 @@ export async function ingestMessage(
   event: MessageReceivedEvent,
   options: IngestOptions,
 ): Promise<IngestResult> {
-  return db.transaction().execute(async (trx) => {
-    const kind = event.sender.kind;
-    const senderId = normaliseExternalId(kind, event.sender.externalId);
-    // One statement, always message then sender, so no two ingests wait on each other crosswise.
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`msg:${target.channelAccountId}:${event.externalMessageId}`}, 0)),
-      pg_advisory_xact_lock(hashtextextended(${`who:${target.workspaceId}:${kind}:${senderId}`}, 0))`.execute(trx);
-
-    const existing = await trx
-      .selectFrom('messages')
-      .select(['id', 'conversation_id'])
-      .where('channel_account_id', '=', target.channelAccountId)
-      .where('external_id', '=', event.externalMessageId)
-      .executeTakeFirst();
-    if (existing) {
-      const conv = await trx.selectFrom('conversations').selectAll().where('id', '=', existing.conversation_id).executeTakeFirstOrThrow();
-      return {
-        duplicate: true,
-        messageId: existing.id,
-        message: null,
-        conversationId: existing.conversation_id,
-        conversation: toConversation(conv),
-        createdConversation: false,
-        reopened: false,
-        threadRule: null,
-      };
-    }
-
-    const candidates = await findThreadCandidates(trx, target, event, senderId, options);
-    const contactId = options.conversationId
-      ? (candidates[0]?.contactId ?? (await resolveContact(trx, target, event, senderId)))
-      : await resolveContact(trx, target, event, senderId);
-    // Threading by contact only makes sense for the contact we just resolved.
-    const usable = candidates.filter((c) => c.rule !== 'contact_thread' || c.contactId === contactId);
-    const automated = event.automated ?? null;
-    const plan = planThreading(usable, options.now, target.reopenWindowMinutes, { automated: automated !== null });
-    const actor: Actor = { type: 'contact', id: contactId };
-    // Written together at the end: one round trip instead of one per event.
-    const events: NewEvent[] = [];
-
-    let conversationId: string;
-    let created: Selectable<ConversationsTable> | null = null;
-    // A joined conversation that was resolved, pending or snoozed opens again, in the same update
-    // that records this message's time.
-    const reopens = plan.action === 'join' && (plan.reopen || plan.wake);
-    if (plan.action === 'join') {
-      conversationId = plan.conversationId;
-      if (reopens) {
-        const before = usable[0]?.conversation.status;
-        events.push({
-          workspaceId: target.workspaceId,
-          conversationId,
-          type: plan.reopen ? 'conversation.reopened' : 'conversation.status_changed',
-          actor,
-          data: { from: before, to: 'open', reason: 'customer_message' },
-        });
-      }
-    } else {
-      const row = await trx
-        .insertInto('conversations')
-        .values({
-          workspace_id: target.workspaceId,
-          contact_id: contactId,
-          channel_account_id: target.channelAccountId,
-          status: 'open',
-          subject: event.subject ? truncate(event.subject, 200) : null,
-          subject_key: event.thread.subject?.key || null,
-          language: event.sender.locale ?? null,
-          region: event.sender.country ?? null,
-          previous_conversation_id: plan.previousConversationId,
-          last_message_at: options.now,
-          last_inbound_at: options.now,
-          channel_kind: sql<string>`(SELECT kind FROM channel_accounts WHERE id = ${target.channelAccountId})`,
-          waiting_since: options.now,
-          // Nobody owes an out-of-office an answer.
-          awaiting_reply_since: automated ? null : options.now,
-          created_at: options.now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      conversationId = row.id;
-      created = row;
-      events.push({
-        workspaceId: target.workspaceId,
-        conversationId,
-        type: 'conversation.created',
-        actor,
-        data: { channelAccountId: target.channelAccountId, previousConversationId: plan.previousConversationId },
-      });
-    }
-
-    if (event.thread.externalThreadId) {
-      await trx
-        .insertInto('conversation_threads')
-        .values({
-          workspace_id: target.workspaceId,
-          channel_account_id: target.channelAccountId,
-          external_thread_id: event.thread.externalThreadId,
-          conversation_id: conversationId,
-        })
-        .onConflict((oc) => oc.columns(['channel_account_id', 'external_thread_id']).doUpdateSet({ conversation_id: conversationId }))
-        .execute();
-    }
-
-    const message = await trx
-      .insertInto('messages')
-      .values({
-        workspace_id: target.workspaceId,
-        conversation_id: conversationId,
-        channel_account_id: target.channelAccountId,
-        direction: 'inbound',
-        visibility: event.visibility,
-        author_type: 'contact',
-        author_id: contactId,
-        text: event.text,
-        subject: event.subject ?? null,
-        external_id: event.externalMessageId,
-        thread_rule: plan.action === 'join' ? plan.rule : null,
-        delivery_state: 'received',
-        metadata: JSON.stringify(event.metadata ?? {}),
-        html: event.html ?? null,
-        full_text: event.fullText !== undefined && event.fullText !== event.text ? event.fullText : null,
-        automated,
-        created_at: options.now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (event.attachments?.length) {
-      // The bytes were stored under their hash before this transaction (see AttachmentStorage).
-      await trx
-        .insertInto('attachments')
-        .values(
-          event.attachments.map((a) => ({
-            workspace_id: target.workspaceId,
-            message_id: message.id,
-            filename: truncate(a.filename || 'attachment', 255),
-            content_type: a.contentType || 'application/octet-stream',
-            size: a.size,
-            inline: a.inline === true,
-            content_id: a.contentId ?? null,
-            storage_key: a.content ? attachmentKey(a.content) : 'none',
-          })),
-        )
-        .execute();
-    }
-
-    const conversation =
-      created ??
-      (await trx
-        .updateTable('conversations')
-        .set({
-          last_message_at: options.now,
-          // An automated message is kept in the thread but is not the customer speaking.
-          ...(automated
-            ? {}
-            : {
-                last_inbound_at: options.now,
-                // Capacity counts against the channel the customer last wrote on.
-                channel_kind: sql<string>`(SELECT kind FROM channel_accounts WHERE id = ${target.channelAccountId})`,
-                awaiting_reply_since: sql<Date>`COALESCE(awaiting_reply_since, ${options.now})`,
-              }),
-          // A fresh wait (the trigger keeps it only if nobody holds the conversation).
-          ...(reopens
-            ? { status: 'open' as const, snoozed_until: null, resolved_at: null, waiting_since: options.now, declined_by: [] }
-            : {}),
-        })
-        .where('id', '=', conversationId)
-        .returningAll()
-        .executeTakeFirstOrThrow());
-    events.push({
-      workspaceId: target.workspaceId,
-      conversationId,
-      type: 'message.received',
-      actor,
-      data: { messageId: message.id, channelAccountId: target.channelAccountId },
-    });
-    await appendEvents(trx, events);
-
-    return {
-      duplicate: false,
-      messageId: message.id,
-      message: toMessage(message),
-      conversationId,
-      conversation: toConversation(conversation),
-      createdConversation: created !== null,
-      reopened: plan.action === 'join' && plan.reopen,
-      threadRule: plan.action === 'join' ? plan.rule : null,
-    };
-  });
-}
-
-async function resolveContact(
-  trx: Transaction<Database>,
-  target: IngestTarget,
-  event: MessageReceivedEvent,
-  senderId: string,
-): Promise<string> {
-  const s = event.sender;
-  const existing = s.verified
-    ? await trx
-        .selectFrom('identities')
-        .selectAll()
-        .where('workspace_id', '=', target.workspaceId)
-        .where('kind', '=', s.kind)
-        .where('external_id', '=', senderId)
-        .where('verified', '=', true)
-        .executeTakeFirst()
-    : undefined;
-  const plan = planIdentity(
-    s,
-    existing
-      ? {
-          id: existing.id,
-          workspaceId: existing.workspace_id,
-          contactId: existing.contact_id,
-          kind: existing.kind,
-          externalId: existing.external_id,
-          verified: existing.verified,
-          displayName: existing.display_name,
-        }
-      : null,
-  );
-  if (plan.action === 'use') {
-    // Channels keep public signals fresh (followers change); fill profile gaps, never erase.
-    await trx
-      .updateTable('contacts')
-      .set((eb) => ({
-        name: eb.fn.coalesce('name', eb.val(s.displayName ?? null)),
-        locale: eb.fn.coalesce('locale', eb.val(s.locale ?? null)),
-        country: eb.fn.coalesce('country', eb.val(s.country ?? null)),
-        timezone: eb.fn.coalesce('timezone', eb.val(s.timezone ?? null)),
-        signals: s.signals ? sql`signals || ${JSON.stringify(s.signals)}::jsonb` : sql`signals`,
-      }))
-      .where('id', '=', plan.contactId)
-      .execute();
-    return plan.contactId;
-  }
-  const contact = await trx
-    .insertInto('contacts')
-    .values({
-      workspace_id: target.workspaceId,
-      name: s.displayName ?? null,
-      locale: s.locale ?? null,
-      country: s.country ?? null,
-      timezone: s.timezone ?? null,
-      signals: JSON.stringify(s.signals ?? {}),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto('identities')
-    .values({
-      workspace_id: target.workspaceId,
-      contact_id: contact.id,
-      kind: s.kind,
-      external_id: senderId,
-      verified: plan.verified,
-      display_name: s.displayName ?? null,
-    })
-    .execute();
-  return contact.id;
+  const item: IngestItem = options.conversationId ? { event, conversationId: options.conversationId } : { event };
+  const [outcome] = (await ingestMany(db, target, [item], { now: options.now })).outcomes;
+  if (!outcome) throw new Error('ingest returned no outcome');
+  if (!outcome.ok) throw outcome.error;
+  const { ok: _ok, ...result } = outcome;
+  return result;
 }
