@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, api, type ChannelKind, type Me, type Message } from './api.ts';
+import { ApiError, api, type ChannelKind, type Me, type Message, textLimitFor } from './api.ts';
 import { useT } from './i18n.tsx';
 
 interface Props {
@@ -46,7 +46,7 @@ export function Composer({ conversationId, mode, onMode, kind, me, onSent }: Pro
   }, [mode]);
 
   const full = mode === 'reply' && signature && me.user?.signature ? `${text.trimEnd()}\n\n${me.user.signature}` : text;
-  const limit = mode === 'reply' ? (caps?.maxTextLength ?? null) : null;
+  const limit = mode === 'reply' && caps ? textLimitFor(caps, visibility) : null;
   const length = measure(full);
   const over = limit !== null && length > limit;
   const canSplit = over && caps?.splitLongText === true;

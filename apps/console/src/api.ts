@@ -106,7 +106,15 @@ export interface Contact {
 export interface Capabilities {
   visibilities: ('public' | 'private')[];
   maxTextLength: number | null;
+  /** Limits that differ by visibility (a public post 280, a private message 10,000). */
+  maxTextLengthByVisibility?: Partial<Record<'public' | 'private', number | null>>;
   splitLongText: boolean;
+}
+
+/** The limit a reply of this visibility has, as channel-kit's `textLimitFor` computes it on the server. */
+export function textLimitFor(caps: Capabilities, visibility: 'public' | 'private'): number | null {
+  const own = caps.maxTextLengthByVisibility?.[visibility];
+  return own === undefined ? caps.maxTextLength : own;
 }
 
 export interface ChannelKind {

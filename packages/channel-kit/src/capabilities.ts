@@ -13,6 +13,11 @@ export interface ChannelCapabilities {
   visibilities: readonly Visibility[];
   /** Longest text one outbound message may carry, in `measureText` units; null for no limit. */
   maxTextLength: number | null;
+  /**
+   * Limits that differ by visibility (X: a public post 280, a direct message 10,000); a visibility
+   * not listed here has `maxTextLength`. Read them with `textLimitFor(caps, visibility)`.
+   */
+  maxTextLengthByVisibility: Readonly<Partial<Record<Visibility, number | null>>>;
   /** Whether a longer text may be sent as several numbered parts when the agent asks. */
   splitLongText: boolean;
   /**
@@ -38,6 +43,7 @@ export const DEFAULT_CAPABILITIES: ChannelCapabilities = Object.freeze({
   signedWebhooks: false,
   visibilities: ['private'] as const,
   maxTextLength: null,
+  maxTextLengthByVisibility: {},
   splitLongText: false,
   threading: 'contact',
   attachments: false,
@@ -50,4 +56,13 @@ export const DEFAULT_CAPABILITIES: ChannelCapabilities = Object.freeze({
 /** Fills in the defaults for every capability an adapter does not mention. */
 export function defineCapabilities(partial: Partial<ChannelCapabilities>): ChannelCapabilities {
   return Object.freeze({ ...DEFAULT_CAPABILITIES, ...partial });
+}
+
+/**
+ * The longest text a reply of this visibility may carry, in `measureText` units (null: no limit):
+ * the visibility's own limit when the channel declares one, else `maxTextLength`.
+ */
+export function textLimitFor(caps: ChannelCapabilities, visibility: Visibility): number | null {
+  const own = caps.maxTextLengthByVisibility?.[visibility];
+  return own === undefined ? caps.maxTextLength : own;
 }

@@ -9,6 +9,7 @@ import {
   parseWithSchema,
   SendError,
   splitText,
+  textLimitFor,
 } from '@centralita/channel-kit';
 import { z } from 'zod';
 import type { RelayMessage } from './relay-peer.ts';
@@ -22,16 +23,20 @@ export type RelayConfig = z.infer<typeof schema>;
  * real pull channel (IMAP) depends on it.
  */
 export function createRelayAdapter(): ChannelAdapter<RelayConfig> {
+  const capabilities = defineCapabilities({
+    inbound: { push: false, pull: true },
+    threading: 'reply_to',
+    verifiedSenders: true,
+    visibilities: ['private', 'public'],
+    // As X: short public posts, longer private messages.
+    maxTextLength: 200,
+    maxTextLengthByVisibility: { public: 50 },
+    splitLongText: true,
+  });
   return {
     kind: 'relay',
     displayName: 'Relay (test)',
-    capabilities: defineCapabilities({
-      inbound: { push: false, pull: true },
-      threading: 'reply_to',
-      verifiedSenders: true,
-      maxTextLength: 50,
-      splitLongText: true,
-    }),
+    capabilities,
     config: { parse: (raw) => parseWithSchema(schema, raw), secretKeys: [] },
     measureText: countCodePoints,
     connect(account, ctx) {
@@ -54,7 +59,7 @@ export function createRelayAdapter(): ChannelAdapter<RelayConfig> {
           await loop;
         },
         async send(message) {
-          const limit = 50;
+          const limit = textLimitFor(capabilities, message.visibility) ?? Number.POSITIVE_INFINITY;
           const parts =
             countCodePoints(message.text) <= limit ? [message.text] : message.allowSplit ? splitText(message.text, limit) : null;
           if (!parts) {

@@ -1,7 +1,7 @@
 import type { MessageReceivedEvent } from '@centralita/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CAPABILITIES } from '../capabilities.ts';
+import { DEFAULT_CAPABILITIES, textLimitFor } from '../capabilities.ts';
 import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
 import { ConfigError, SendError } from '../errors.ts';
 import { fuzzParameters, fuzzTimeout } from './fuzz.ts';
@@ -175,26 +175,33 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       );
     });
 
-    it.skipIf(caps.maxTextLength === null)('refuses, or splits when allowed, a text over the limit', async () => {
+    const limited = caps.visibilities.filter((v) => textLimitFor(caps, v) !== null);
+    it.skipIf(limited.length === 0)('refuses, or splits when allowed, a text over the limit of each visibility', async () => {
       const { peer, conn } = await open();
-      const limit = caps.maxTextLength ?? 0;
-      const long = 'palabra '.repeat(Math.ceil(limit / 8) + 2).trim();
-      expect(adapter.measureText(long)).toBeGreaterThan(limit);
-      const base = {
-        conversationId: crypto.randomUUID(),
-        text: long,
-        visibility: caps.visibilities[0] ?? ('private' as const),
-        recipient: peer.recipient('ana@example.com'),
-        inReplyTo: [] as string[],
-      };
-      const refused = await conn.send({ ...base, messageId: crypto.randomUUID(), allowSplit: false }).catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(SendError);
-      expect((refused as SendError).retryable).toBe(false);
-      const split = await conn.send({ ...base, messageId: crypto.randomUUID(), allowSplit: true }).catch((e: unknown) => e);
-      if (caps.splitLongText) {
-        expect((split as { externalIds: string[] }).externalIds.length).toBeGreaterThan(1);
-      } else {
-        expect(split).toBeInstanceOf(SendError);
+      for (const visibility of limited) {
+        const limit = textLimitFor(caps, visibility) ?? 0;
+        const long = 'palabra '.repeat(Math.ceil(limit / 8) + 2).trim();
+        expect(adapter.measureText(long)).toBeGreaterThan(limit);
+        const base = {
+          conversationId: crypto.randomUUID(),
+          text: long,
+          visibility,
+          recipient: peer.recipient('ana@example.com'),
+          inReplyTo: [] as string[],
+        };
+        const refused = await conn.send({ ...base, messageId: crypto.randomUUID(), allowSplit: false }).catch((e: unknown) => e);
+        expect(refused, `a ${visibility} text of ${adapter.measureText(long)} over a limit of ${limit}`).toBeInstanceOf(SendError);
+        expect((refused as SendError).retryable).toBe(false);
+        const split = await conn.send({ ...base, messageId: crypto.randomUUID(), allowSplit: true }).catch((e: unknown) => e);
+        if (caps.splitLongText) {
+          expect((split as { externalIds: string[] }).externalIds.length, `${visibility} parts`).toBeGreaterThan(1);
+        } else {
+          expect(split).toBeInstanceOf(SendError);
+        }
+        // A text this visibility allows goes out whole, even when another visibility's limit is lower.
+        const fits = 'x'.repeat(Math.min(limit, 2_000));
+        const whole = await conn.send({ ...base, text: fits, messageId: crypto.randomUUID(), allowSplit: false });
+        expect(whole.externalIds, `a ${visibility} text of exactly ${adapter.measureText(fits)} goes out in one part`).toHaveLength(1);
       }
     });
 
