@@ -69,6 +69,14 @@ export interface ParseOptions {
 
 const ID = /<[^<>\s]+>/g;
 const DEFAULT_TIMEOUT_MS = 60_000;
+const MAX_HTML_DEPTH = 1000;
+const MAX_QUOTE_SCAN = 256 * 1024;
+// Elements that open no level: void ones, and those a parser closes when a sibling opens (so a
+// report with thousands of unclosed <td> or <p> is sloppy, not deep).
+const FLAT_ELEMENTS = new Set([
+  ...['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr'],
+  ...['p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot', 'rt', 'rp'],
+]);
 
 function ids(value: string | string[] | undefined): string[] {
   const all = Array.isArray(value) ? value.join(' ') : (value ?? '');
@@ -126,7 +134,8 @@ export async function parseEmail(raw: Buffer, options: ParseOptions = {}): Promi
   }
 }
 
-async function readEmail(original: Buffer, raw: Buffer, repairs: string[]): Promise<ParsedEmail> {
+async function readEmail(original: Buffer, raw: Buffer, repaired: string[]): Promise<ParsedEmail> {
+  let repairs = repaired;
   const mail: ParsedMail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, keepCidLinks: true });
   const header = (name: string): string | null => {
     const v = mail.headers.get(name);
@@ -138,12 +147,18 @@ async function readEmail(original: Buffer, raw: Buffer, repairs: string[]): Prom
   const messageId = mail.messageId ? (ids(mail.messageId)[0] ?? null) : null;
   const { from, fromSource } = senderOf(mail);
   const subject = cleanLine(mail.subject ?? '');
-  const sanitised = typeof mail.html === 'string' && mail.html.trim() ? sanitiseEmailHtml(cleanText(mail.html)) : null;
+  const rawHtml = typeof mail.html === 'string' && mail.html.trim() ? cleanText(mail.html) : null;
+  // HTML nested deeper than a browser would nest it costs sanitize-html time that grows with the
+  // square of the depth (80,000 unclosed <b> take a second): such HTML is not kept, its text is.
+  const tooDeep = rawHtml !== null && htmlDepthExceeds(rawHtml, MAX_HTML_DEPTH);
+  const sanitised = rawHtml && !tooDeep ? sanitiseEmailHtml(rawHtml) : null;
+  if (tooDeep) repairs = [...repairs, `HTML nested deeper than ${MAX_HTML_DEPTH} levels kept as text only`];
   let fullText = cleanText((mail.text ?? '').replace(/\r\n?/g, '\n')).trim();
   // mailparser turns HTML into text only for a message that is one HTML part. HTML inside a
   // multipart (mixed, related with its images and styles) or beside an empty text part is the
   // message's text all the same.
   if (!fullText && sanitised) fullText = cleanText(await htmlToText(sanitised.html)).trim();
+  if (!fullText && rawHtml && (tooDeep || !sanitised)) fullText = cleanText(stripTags(rawHtml)).trim();
   if (!fullText) fullText = describeParts(mail.attachments);
   const reportParts = mail.attachments
     .filter((a) => /^(message\/(delivery-status|rfc822|global-headers|global-delivery-status)|text\/rfc822-headers)$/i.test(a.contentType))
@@ -174,7 +189,9 @@ async function readEmail(original: Buffer, raw: Buffer, repairs: string[]): Prom
     references: ids(mail.references),
     // Outlook's text part and html-to-text both leave `[cid:image001.png@01DA...]` where an inline
     // image was: noise in the conversation view (the image is an attachment).
-    text: (kind.automated ? fullText : visibleReply(fullText, { forwarded })).replace(/[ \t]*\[cid:[^\]\s]+\]/g, '').trim() || fullText,
+    // Quoted history is looked for in text of a size people write; a larger one is shown whole.
+    text:
+      withoutCidMarkers(kind.automated || fullText.length > MAX_QUOTE_SCAN ? fullText : visibleReply(fullText, { forwarded })) || fullText,
     fullText,
     html: sanitised?.html ?? null,
     remoteImages: sanitised?.remoteImages ?? 0,
@@ -213,6 +230,66 @@ function senderOf(mail: ParsedMail): { from: ParsedAddress; fromSource: ParsedEm
     if (other) return { from: { address: other.address, name: name || other.name }, fromSource: source };
   }
   return { from: { address: UNKNOWN_SENDER, name }, fromSource: 'unknown' };
+}
+
+/**
+ * Whether elements nest deeper than `max`, in one linear pass: a start tag opens a level (see
+ * FLAT_ELEMENTS for those that do not; in HTML a trailing `/` closes nothing), an end tag closes one. Close enough to what a parser builds to
+ * tell sloppy mail (hundreds of unclosed <font>) from a bomb (tens of thousands).
+ */
+function htmlDepthExceeds(html: string, max: number): boolean {
+  let depth = 0;
+  for (let i = html.indexOf('<'); i >= 0 && i < html.length; i = html.indexOf('<', i + 1)) {
+    const close = html.charCodeAt(i + 1) === 0x2f;
+    let j = close ? i + 2 : i + 1;
+    const start = j;
+    while (j < html.length && /[A-Za-z0-9:-]/.test(html.charAt(j))) j++;
+    if (j === start) continue;
+    const name = html.slice(start, j).toLowerCase();
+    if (FLAT_ELEMENTS.has(name)) continue;
+    if (close) depth = Math.max(0, depth - 1);
+    else if (++depth > max) return true;
+  }
+  return false;
+}
+
+/** Text between tags, for HTML too deep to convert: linear, entities of the common kind decoded. */
+function stripTags(html: string): string {
+  let out = '';
+  let at = 0;
+  for (let i = html.indexOf('<'); i >= 0; i = html.indexOf('<', at)) {
+    out += html.slice(at, i);
+    const end = html.indexOf('>', i);
+    if (end < 0) {
+      at = html.length;
+      break;
+    }
+    const tag = html.slice(i + 1, Math.min(end, i + 12)).toLowerCase();
+    if (/^\/?(p|div|br|tr|li|h[1-6]|table|blockquote)\b/.test(tag)) out += '\n';
+    at = end + 1;
+  }
+  out += html.slice(at);
+  return out
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l, i, all) => l.length > 0 || (i > 0 && (all[i - 1] ?? '').length > 0))
+    .join('\n');
+}
+
+/** The text without `[cid:...]` markers, and without the spaces they leave at the end of a line. */
+function withoutCidMarkers(text: string): string {
+  if (!text.includes('[cid:')) return text;
+  return text
+    .split('\n')
+    .map((line) => (line.includes('[cid:') ? line.replace(/\[cid:[^\]\s]{1,512}\]/g, '').trimEnd() : line))
+    .join('\n')
+    .trim();
 }
 
 /** The text mailparser gives a message that is one HTML part: html-to-text, with its depth limits. */

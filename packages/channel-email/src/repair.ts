@@ -59,6 +59,7 @@ interface Edit {
 }
 
 const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+const MAX_NODES = 1100;
 const KNOWN_CTE = new Set(['7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
 const B64 = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64[c.charCodeAt(0)] = 1;
@@ -117,7 +118,7 @@ export function repairMime(input: Buffer): Repaired {
       // The delimiter lines of a boundary the part should not have are not its content.
       const b = node.params.get('boundary') as string;
       for (let l = node.bodyFirst; l < node.bodyEnd; l++) {
-        const line = scan.line(l).replace(/[ \t]+$/, '');
+        const line = scan.line(l).trimEnd();
         if (line === `--${b}` || line === `--${b}--`)
           edits.push({ start: scan.startOf(l), end: scan.startOf(l + 1), bytes: Buffer.alloc(0) });
       }
@@ -203,7 +204,9 @@ function rewriteContentType(bytes: Buffer, edits: { dropBoundary?: boolean; char
   if (edits.dropBoundary) text = text.replace(/;\s*boundary\s*=\s*(?:"(?:[^"\\]|\\.)*"?|[^;]*)/gi, '');
   if (edits.charset) {
     text = text.replace(/;\s*charset\s*=\s*(?:"(?:[^"\\]|\\.)*"?|[^;]*)/gi, '');
-    text = `${text.replace(/[\s;]+$/, '')}; charset=${edits.charset}`;
+    let end = text.length;
+    while (end > 0 && /[\s;]/.test(text.charAt(end - 1))) end--;
+    text = `${text.slice(0, end)}; charset=${edits.charset}`;
   }
   return Buffer.from(text, 'latin1');
 }
@@ -256,41 +259,60 @@ function crToCrlf(raw: Buffer): Buffer {
  */
 class Scanner {
   readonly #raw: Buffer;
-  readonly #starts: number[] = [];
-  readonly #ends: number[] = [];
+  /** Where each line starts, and one more entry: the end of the bytes. Four bytes a line. */
+  readonly #starts: Uint32Array;
+  readonly #count: number;
   readonly #open: string[] = [];
   readonly #depths = new Map<string, number[]>();
 
   constructor(raw: Buffer) {
     this.#raw = raw;
-    let at = 0;
-    while (at < raw.length) {
+    let lines = 0;
+    for (let at = 0; at < raw.length; ) {
       const lf = raw.indexOf(0x0a, at);
-      const next = lf < 0 ? raw.length : lf + 1;
-      let end = lf < 0 ? raw.length : lf;
-      if (end > at && raw[end - 1] === 0x0d) end--;
-      this.#starts.push(at);
-      this.#ends.push(end);
-      at = next;
+      lines++;
+      at = lf < 0 ? raw.length : lf + 1;
     }
+    this.#count = lines;
+    this.#starts = new Uint32Array(lines + 1);
+    let at = 0;
+    for (let l = 0; l < lines; l++) {
+      this.#starts[l] = at;
+      const lf = raw.indexOf(0x0a, at);
+      at = lf < 0 ? raw.length : lf + 1;
+    }
+    this.#starts[lines] = raw.length;
+  }
+
+  #s(line: number): number {
+    return this.#starts[line] as number;
+  }
+
+  /** The end of a line, without its CRLF or LF. */
+  #e(line: number): number {
+    let end = this.#starts[line + 1] as number;
+    const start = this.#starts[line] as number;
+    if (end > start && this.#raw[end - 1] === 0x0a) end--;
+    if (end > start && this.#raw[end - 1] === 0x0d) end--;
+    return end;
   }
 
   eol(): string {
-    const first = this.#ends[0];
+    const first = this.#count > 0 ? this.#e(0) : undefined;
     return first !== undefined && this.#raw[first] === 0x0d ? '\r\n' : this.#raw.indexOf(0x0a) >= 0 ? '\n' : '\r\n';
   }
 
   startOf(line: number): number {
-    return line < this.#starts.length ? (this.#starts[line] as number) : this.#raw.length;
+    return line < this.#count ? this.#s(line) : this.#raw.length;
   }
 
   endOf(line: number): number {
-    return line >= 0 && line < this.#ends.length ? (this.#ends[line] as number) : this.startOf(line + 1);
+    return line >= 0 && line < this.#count ? this.#e(line) : this.startOf(line + 1);
   }
 
   walk(): Node[] {
     const nodes: Node[] = [];
-    const n = this.#starts.length;
+    const n = this.#count;
     let i = 0;
     let expectHeaders = true;
     while (i < n || (expectHeaders && nodes.length === 0)) {
@@ -302,6 +324,8 @@ class Scanner {
         expectHeaders = !d.close;
         continue;
       }
+      // mailparser gives up past 1000 parts (the message is then quarantined); so does the scan.
+      if (nodes.length >= MAX_NODES) break;
       const node = this.#headers(i);
       nodes.push(node);
       expectHeaders = false;
@@ -325,9 +349,9 @@ class Scanner {
   headerBytes(h: Header): Buffer {
     const parts: Buffer[] = [];
     for (const [k, line] of h.lines.entries()) {
-      if (k > 0) parts.push(this.#raw.subarray(this.#ends[h.lines[k - 1] as number] as number, this.#starts[line] as number));
+      if (k > 0) parts.push(this.#raw.subarray(this.#e(h.lines[k - 1] as number), this.#s(line)));
       if (h.unfoldedBadly.has(line)) parts.push(Buffer.from(' '));
-      parts.push(this.#raw.subarray(this.#starts[line] as number, this.#ends[line] as number));
+      parts.push(this.#raw.subarray(this.#s(line), this.#e(line)));
     }
     return Buffer.concat(parts);
   }
@@ -418,8 +442,8 @@ class Scanner {
   /** One body line as base64 sees it, byte by byte (bodies can be megabytes of these). */
   #base64Line(l: number): { kind: 'empty' | 'data' | 'text'; start: number; end: number; padded: boolean } {
     const raw = this.#raw;
-    let s = this.#starts[l] as number;
-    let e = this.#ends[l] as number;
+    let s = this.#s(l);
+    let e = this.#e(l);
     while (s < e && (raw[s] === 0x20 || raw[s] === 0x09)) s++;
     while (e > s && (raw[e - 1] === 0x20 || raw[e - 1] === 0x09 || raw[e - 1] === 0x0d)) e--;
     if (s === e) return { kind: 'empty', start: s, end: e, padded: false };
@@ -436,18 +460,18 @@ class Scanner {
   }
 
   #line(l: number): string {
-    return this.#raw.toString('latin1', this.#starts[l] as number, this.#ends[l] as number);
+    return this.#raw.toString('latin1', this.#s(l), this.#e(l));
   }
 
   #headers(first: number): Node {
-    const n = this.#starts.length;
+    const n = this.#count;
     const headers: Header[] = [];
     const badLines = new Set<number>();
     let i = first;
     let ended = false;
     while (i < n) {
-      const s = this.#starts[i] as number;
-      const e = this.#ends[i] as number;
+      const s = this.#s(i);
+      const e = this.#e(i);
       if (s === e) {
         ended = true;
         break;
@@ -505,10 +529,12 @@ class Scanner {
 
   #delimiter(line: number): { depth: number; close: boolean } | null {
     if (this.#open.length === 0) return null;
-    const s = this.#starts[line] as number;
-    const e = this.#ends[line] as number;
+    const s = this.#s(line);
+    const e = this.#e(line);
     if (e - s < 3 || this.#raw[s] !== 0x2d || this.#raw[s + 1] !== 0x2d) return null;
-    const text = this.#raw.toString('latin1', s + 2, e).replace(/[ \t\r]+$/, '');
+    let end = e;
+    while (end > s + 2 && (this.#raw[end - 1] === 0x20 || this.#raw[end - 1] === 0x09 || this.#raw[end - 1] === 0x0d)) end--;
+    const text = this.#raw.toString('latin1', s + 2, end);
     const open = this.#depths.get(text);
     const close = text.endsWith('--') ? this.#depths.get(text.slice(0, -2)) : undefined;
     const o = open ? (open[open.length - 1] as number) : -1;
