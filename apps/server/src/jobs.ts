@@ -56,7 +56,7 @@ function sendMessageTask(ctx: AppContext): Task {
       );
       if (updated) ctx.realtime.message('updated', conv, updated);
       // A web-form customer reads replies on their page, and gets a copy by email too.
-      if (live.adapter.capabilities.customerPortal) await scheduleCopyByEmail(ctx, conv, messageId);
+      if (live.capabilities.customerPortal) await scheduleCopyByEmail(ctx, conv, messageId);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if ((err instanceof SendError && !err.retryable) || err instanceof ConfigError) return fail(reason);

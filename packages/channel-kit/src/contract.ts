@@ -169,7 +169,18 @@ export interface ChannelAdapter<Config = unknown> {
   /** Stable id stored with each account: 'webform', 'email'. */
   readonly kind: string;
   readonly displayName: string;
+  /**
+   * What the channel can do, across all its accounts: `GET /channel-kinds` shows this. An adapter
+   * whose accounts differ (webhook or polling, signed or not) declares the union here and each
+   * account's own in `capabilitiesFor`.
+   */
   readonly capabilities: ChannelCapabilities;
+  /**
+   * One account's capabilities when they depend on its configuration (X: by webhook, signed, or by
+   * polling). Each flag and visibility must be one `capabilities` has. The host reads it to decide
+   * which accounts to poll; the conformance suite runs once per mode. Absent: `capabilities`.
+   */
+  capabilitiesFor?(config: Config): ChannelCapabilities;
   readonly config: ConfigSpec<Config>;
   /** The channel's own length count (X: a URL is 23, an emoji 2). */
   measureText(text: string): number;

@@ -1,5 +1,11 @@
 export { invalidUtf8Fields, type ReadBody, readJsonBody, readUrlEncodedBody } from './body.ts';
-export { type ChannelCapabilities, DEFAULT_CAPABILITIES, defineCapabilities, textLimitFor } from './capabilities.ts';
+export {
+  accountCapabilities,
+  type ChannelCapabilities,
+  DEFAULT_CAPABILITIES,
+  defineCapabilities,
+  textLimitFor,
+} from './capabilities.ts';
 export { type ClaimOutcome, claimThenCommit } from './claim.ts';
 export { parseWithSchema } from './config.ts';
 export type {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import {
@@ -5,49 +6,89 @@ import {
   type ChannelContext,
   countCodePoints,
   defineCapabilities,
+  errorBody,
+  hmacSha256,
   keepConnected,
   parseWithSchema,
+  readJsonBody,
   SendError,
   splitText,
   textLimitFor,
+  verifySignature,
+  type WebhookRequest,
+  type WebhookResponse,
 } from '@centralita/channel-kit';
+import type { MessageReceivedEvent } from '@centralita/core';
 import { z } from 'zod';
 import type { RelayMessage } from './relay-peer.ts';
 
-const schema = z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65_535) });
-export type RelayConfig = z.infer<typeof schema>;
+const schema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65_535),
+  /** `pull`: the adapter reads the relay's stream. `push`: the relay posts each message to the webhook, signed. */
+  mode: z.enum(['pull', 'push']).default('pull'),
+  /** Shared with the relay: signs webhook deliveries and opens the stream. Generated for a new account. */
+  token: z.string().min(16).optional(),
+});
+export type RelayConfig = z.input<typeof schema>;
+type Parsed = z.infer<typeof schema>;
+
+/** The header a push-mode relay signs its deliveries with: `sha256=<hex HMAC of the body>`. */
+export const RELAY_SIGNATURE_HEADER = 'x-relay-signature';
+
+const capabilities = defineCapabilities({
+  inbound: { push: true, pull: true },
+  signedWebhooks: true,
+  threading: 'reply_to',
+  verifiedSenders: true,
+  visibilities: ['private', 'public'],
+  // As X: short public posts, longer private messages.
+  maxTextLength: 200,
+  maxTextLengthByVisibility: { public: 50 },
+  splitLongText: true,
+});
+
+const delivery = z.object({
+  seq: z.number().int(),
+  id: z.string().min(1).max(200),
+  from: z.string().min(1).max(200),
+  text: z.string().max(10_000),
+  replyTo: z.string().max(200).optional(),
+});
 
 /**
- * A test-only pull channel over the relay peer's line protocol. It proves the pull half of the
- * adapter contract (cursors, reconnect with backoff, at-least-once emit with stable ids) before a
- * real pull channel (IMAP) depends on it.
+ * A test-only channel over the relay peer's line protocol, in either of two modes per account:
+ * pull (a stream with a cursor, reconnect with backoff) or push (signed webhooks). It proves both
+ * halves of the adapter contract, and per-account capabilities, before a real channel depends on
+ * them.
  */
-export function createRelayAdapter(): ChannelAdapter<RelayConfig> {
-  const capabilities = defineCapabilities({
-    inbound: { push: false, pull: true },
-    threading: 'reply_to',
-    verifiedSenders: true,
-    visibilities: ['private', 'public'],
-    // As X: short public posts, longer private messages.
-    maxTextLength: 200,
-    maxTextLengthByVisibility: { public: 50 },
-    splitLongText: true,
-  });
+export function createRelayAdapter(): ChannelAdapter<Parsed> {
   return {
     kind: 'relay',
     displayName: 'Relay (test)',
     capabilities,
-    config: { parse: (raw) => parseWithSchema(schema, raw), secretKeys: [] },
+    capabilitiesFor: (config) =>
+      defineCapabilities({
+        ...capabilities,
+        inbound: { push: config.mode === 'push', pull: config.mode === 'pull' },
+        signedWebhooks: config.mode === 'push',
+      }),
+    config: {
+      parse: (raw) => parseWithSchema(schema, raw),
+      secretKeys: ['token'],
+      generate: () => ({ token: randomBytes(24).toString('base64url') }),
+    },
     measureText: countCodePoints,
     connect(account, ctx) {
-      const { host, port } = account.config;
+      const config = account.config;
       let abort: AbortController | null = null;
       let loop: Promise<void> | null = null;
       return {
         async start(signal) {
+          if (config.mode !== 'pull') return;
           abort = new AbortController();
           signal.addEventListener('abort', () => abort?.abort(), { once: true });
-          loop = keepConnected(abort.signal, (s) => session(host, port, ctx, s), {
+          loop = keepConnected(abort.signal, (s) => session(config, ctx, s), {
             minDelayMs: 20,
             maxDelayMs: 500,
             logger: ctx.logger,
@@ -58,18 +99,21 @@ export function createRelayAdapter(): ChannelAdapter<RelayConfig> {
           abort?.abort();
           await loop;
         },
+        handleWebhook: (req) => handleWebhook(config, ctx, req),
         async send(message) {
           const limit = textLimitFor(capabilities, message.visibility) ?? Number.POSITIVE_INFINITY;
           const parts =
             countCodePoints(message.text) <= limit ? [message.text] : message.allowSplit ? splitText(message.text, limit) : null;
           if (!parts) {
-            throw new SendError('text_too_long', `The text is ${countCodePoints(message.text)} characters; the limit is ${limit}.`, {
-              retryable: false,
-            });
+            throw new SendError(
+              'text_too_long',
+              `The text is ${countCodePoints(message.text)} characters; a ${message.visibility} message takes ${limit}.`,
+              { retryable: false },
+            );
           }
           const ids: string[] = [];
           for (const [i, text] of parts.entries()) {
-            ids.push(await sendOne(host, port, { to: message.recipient?.externalId ?? '', text, ref: `${message.messageId}:${i}` }));
+            ids.push(await sendOne(config, { to: message.recipient?.externalId ?? '', text, ref: `${message.messageId}:${i}` }));
           }
           return { externalIds: ids, state: 'sent' };
         },
@@ -78,15 +122,52 @@ export function createRelayAdapter(): ChannelAdapter<RelayConfig> {
   };
 }
 
-async function session(host: string, port: number, ctx: ChannelContext, signal: AbortSignal): Promise<void> {
+function toEvent(m: RelayMessage, ctx: ChannelContext): MessageReceivedEvent {
+  return {
+    type: 'message.received',
+    externalMessageId: m.id,
+    occurredAt: ctx.now(),
+    sender: { kind: 'relay', externalId: m.from, verified: true },
+    text: m.text,
+    visibility: 'private',
+    thread: { contactThread: true, ...(m.replyTo ? { inReplyTo: [m.replyTo] } : {}) },
+  };
+}
+
+async function handleWebhook(config: Parsed, ctx: ChannelContext, req: WebhookRequest): Promise<WebhookResponse> {
+  if (config.mode !== 'push')
+    return { status: 404, body: errorBody('not_found', 'This relay account reads its stream; it takes no webhooks.') };
+  if (req.method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: errorBody('method_not_allowed', 'POST deliveries.') };
+  const expected = `sha256=${hmacSha256(config.token ?? '', req.rawBody, 'hex')}`;
+  if (!config.token || !verifySignature(req.headers[RELAY_SIGNATURE_HEADER], expected)) {
+    return { status: 401, body: errorBody('unauthorized', 'The delivery is not signed with this account’s token.') };
+  }
+  const read = readJsonBody(req.rawBody);
+  if (!read.ok) return { status: read.status, body: errorBody(read.code, read.message, read.details) };
+  const parsed = delivery.safeParse(read.value);
+  if (!parsed.success) return { status: 422, body: errorBody('validation_failed', 'The delivery is not a relay message.') };
+  try {
+    await ctx.emit(toEvent(parsed.data as RelayMessage, ctx));
+  } catch {
+    // Not stored: the relay delivers again on anything but a 2xx.
+    return {
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: errorBody('unavailable', 'Could not store the message; deliver it again.'),
+    };
+  }
+  return { status: 200, body: { ok: true } };
+}
+
+async function session(config: Parsed, ctx: ChannelContext, signal: AbortSignal): Promise<void> {
   const cursor = (await ctx.store.getCursor('seq')) ?? '0';
-  const socket: Socket = netConnect({ host, port });
+  const socket: Socket = netConnect({ host: config.host, port: config.port });
   const onAbort = () => socket.destroy();
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => {
-        socket.write(`HELLO ${cursor}\n`);
+        socket.write(`HELLO ${cursor}${config.token ? ` ${config.token}` : ''}\n`);
       });
       socket.on('error', reject);
       socket.once('close', () => resolve());
@@ -95,16 +176,9 @@ async function session(host: string, port: number, ctx: ChannelContext, signal: 
       createInterface({ input: socket }).on('line', (line) => {
         chain = chain
           .then(async () => {
+            if (line.startsWith('ERR ')) throw new Error(`the relay refused the stream: ${line.slice(4)}`);
             const m = JSON.parse(line) as RelayMessage;
-            await ctx.emit({
-              type: 'message.received',
-              externalMessageId: m.id,
-              occurredAt: ctx.now(),
-              sender: { kind: 'relay', externalId: m.from, verified: true },
-              text: m.text,
-              visibility: 'private',
-              thread: { contactThread: true, ...(m.replyTo ? { inReplyTo: [m.replyTo] } : {}) },
-            });
+            await ctx.emit(toEvent(m, ctx));
             await ctx.store.setCursor('seq', String(m.seq));
           })
           .catch((err: unknown) => {
@@ -120,9 +194,9 @@ async function session(host: string, port: number, ctx: ChannelContext, signal: 
   if (!signal.aborted) throw new Error('relay connection closed');
 }
 
-function sendOne(host: string, port: number, body: { to: string; text: string; ref: string }): Promise<string> {
+function sendOne(config: Parsed, body: { to: string; text: string; ref: string }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port }, () => socket.write(`SEND ${JSON.stringify(body)}\n`));
+    const socket = netConnect({ host: config.host, port: config.port }, () => socket.write(`SEND ${JSON.stringify(body)}\n`));
     socket.setTimeout(5_000, () => socket.destroy(new Error('timed out')));
     socket.once('error', (err) =>
       reject(new SendError('unreachable', `The relay did not answer: ${err.message}`, { retryable: true, cause: err })),

@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { hmacSha256, type WebhookRequest } from '@centralita/channel-kit';
 import { LoopbackServer } from './loopback-server.ts';
+import { RELAY_SIGNATURE_HEADER } from './relay-adapter.ts';
 
 /** A message waiting on the relay peer for the adapter to pull. */
 export interface RelayMessage {
@@ -22,8 +24,31 @@ export class RelayPeer extends LoopbackServer {
   readonly sent: { to: string; text: string; ref: string; id: string }[] = [];
   #subscribers = new Set<(m: RelayMessage) => void>();
 
-  constructor() {
+  readonly #token: string | null;
+
+  /** `token`: the stream is opened only with it (`HELLO <cursor> <token>`), and deliveries are signed with it. */
+  constructor(options: { token?: string } = {}) {
     super((socket) => this.#accept(socket));
+    this.#token = options.token ?? null;
+  }
+
+  /**
+   * The webhook request a push-mode relay makes for `m`: the message as JSON, signed with the token
+   * (`x-relay-signature: sha256=<hex HMAC>`).
+   */
+  webhookRequest(m: RelayMessage): WebhookRequest {
+    return this.sign({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      query: {},
+      rawBody: Buffer.from(JSON.stringify(m)),
+      clientIp: '127.0.0.1',
+    });
+  }
+
+  /** `req` signed again over its current body, as the relay signs what it sends. */
+  sign(req: WebhookRequest): WebhookRequest {
+    return { ...req, headers: { ...req.headers, [RELAY_SIGNATURE_HEADER]: `sha256=${hmacSha256(this.#token ?? '', req.rawBody, 'hex')}` } };
   }
 
   /** A customer writes: the message becomes available to pull. */
@@ -45,7 +70,12 @@ export class RelayPeer extends LoopbackServer {
       const [verb, ...rest] = line.split(' ');
       const arg = rest.join(' ');
       if (verb === 'HELLO') {
-        const after = Number(arg) || 0;
+        const [cursor, token] = rest;
+        if (this.#token !== null && token !== this.#token) {
+          socket.end('ERR wrong token\n');
+          return;
+        }
+        const after = Number(cursor) || 0;
         const write = (m: RelayMessage) => socket.write(`${JSON.stringify(m)}\n`);
         for (const m of this.messages) if (m.seq > after) write(m);
         this.#subscribers.add(write);

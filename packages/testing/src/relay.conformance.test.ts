@@ -2,23 +2,39 @@ import { runConformanceSuite } from '@centralita/channel-kit/conformance';
 import { createRelayAdapter } from './relay-adapter.ts';
 import { RelayPeer } from './relay-peer.ts';
 
-// The relay is a test-only pull channel; passing the suite proves the pull half of the contract.
-runConformanceSuite({
-  adapter: createRelayAdapter(),
-  async setup() {
-    const relay = await new RelayPeer().listen();
-    return {
-      config: { host: '127.0.0.1', port: relay.port },
-      peer: {
-        async inbound({ from, text, replyTo }) {
-          relay.push(from, text, replyTo?.externalMessageId);
-          return null;
-        },
-        received: async () => relay.sent.map((s) => s.text),
-        dropConnections: async () => relay.dropAll(),
-        recipient: (from) => ({ kind: 'relay', externalId: from }),
+// The relay is a test-only channel whose accounts either read a stream (pull) or take signed
+// webhooks (push): passing the suite in both modes proves both halves of the contract.
+const adapter = createRelayAdapter();
+
+async function relayAccount(mode: 'pull' | 'push') {
+  const token = adapter.config.generate?.().token ?? '';
+  const relay = await new RelayPeer({ token }).listen();
+  return {
+    config: adapter.config.parse({ host: '127.0.0.1', port: relay.port, mode, token }),
+    peer: {
+      async inbound({ from, text, replyTo }: { from: string; text: string; replyTo?: { externalMessageId: string } }) {
+        const m = relay.push(from, text, replyTo?.externalMessageId);
+        return mode === 'push' ? relay.webhookRequest(m) : null;
       },
-      teardown: () => relay.close(),
-    };
-  },
+      received: async () => relay.sent.map((s) => s.text),
+      dropConnections: async () => relay.dropAll(),
+      recipient: (from: string) => ({ kind: 'relay', externalId: from }),
+      ...(mode === 'push'
+        ? {
+            forge: (req: import('@centralita/channel-kit').WebhookRequest) => ({
+              ...req,
+              headers: { ...req.headers, 'x-relay-signature': `sha256=${'0'.repeat(64)}` },
+            }),
+            malformed: () => relay.sign({ ...relay.webhookRequest(relay.push('x', 'y')), rawBody: Buffer.from('{"seq": ') }),
+            sign: (req: import('@centralita/channel-kit').WebhookRequest) => relay.sign(req),
+          }
+        : {}),
+    },
+    teardown: () => relay.close(),
+  };
+}
+
+runConformanceSuite({
+  adapter,
+  modes: { pull: () => relayAccount('pull'), push: () => relayAccount('push') },
 });

@@ -1,4 +1,5 @@
 import type { AdapterAccount, ChannelAdapter, ChannelConnection, ChannelContext } from '@centralita/channel-kit';
+import { accountCapabilities, type ChannelCapabilities } from '@centralita/channel-kit';
 import type { InboundEvent } from '@centralita/core';
 import { accountStore, type ChannelAccountRecord, type Db, findChannelAccount, listChannelAccounts } from '@centralita/db';
 import pg from 'pg';
@@ -19,6 +20,8 @@ export interface ChannelSink {
 interface Live {
   account: ChannelAccountRecord;
   adapter: ChannelAdapter;
+  /** This account's own capabilities (its adapter's `capabilitiesFor` its config). */
+  capabilities: ChannelCapabilities;
   connection: ChannelConnection;
   abort: AbortController;
 }
@@ -32,6 +35,8 @@ export class ChannelHost {
   readonly #adapters = new Map<string, ChannelAdapter>();
   readonly #live = new Map<string, Live>();
   readonly #lockClients = new Map<string, pg.Client>();
+  /** Each account's capabilities (null: its config does not parse), as of its row's fingerprint. */
+  readonly #capabilities = new Map<string, { fingerprint: string; capabilities: ChannelCapabilities | null }>();
   #sink: ChannelSink | null = null;
   #pullTimer: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -66,6 +71,38 @@ export class ChannelHost {
   }
 
   /**
+   * One account's capabilities: what its adapter declares for its configuration (webhook or
+   * polling, signed or not); null for a kind not installed. Throws the adapter's `ConfigError`
+   * when the configuration is invalid.
+   */
+  capabilitiesOf(account: ChannelAccountRecord): ChannelCapabilities | null {
+    const adapter = this.#adapters.get(account.kind);
+    if (!adapter) return null;
+    if (!adapter.capabilitiesFor) return adapter.capabilities;
+    return accountCapabilities(adapter, this.parseAccountConfig(account, adapter));
+  }
+
+  /** Whether this node should try to run the account's reader: it is active and its config polls. */
+  #polls(account: ChannelAccountRecord, adapter: ChannelAdapter): boolean {
+    if (!account.active || !adapter.capabilities.inbound.pull) return false;
+    const fp = fingerprint(account);
+    const known = this.#capabilities.get(account.id);
+    if (known?.fingerprint === fp) return known.capabilities?.inbound.pull === true;
+    let capabilities: ChannelCapabilities | null = null;
+    try {
+      capabilities = this.capabilitiesOf(account);
+    } catch (err) {
+      // Said once per change of the account, not at every claim round.
+      this.deps.logger.warn(
+        { channelAccountId: account.id, channel: account.kind, error: err instanceof Error ? err.message : String(err) },
+        'channel account configuration is invalid; not reading it',
+      );
+    }
+    this.#capabilities.set(account.id, { fingerprint: fp, capabilities });
+    return capabilities?.inbound.pull === true;
+  }
+
+  /**
    * The live connection of an account, connecting it on first use; null for unknown or inactive
    * ones. The account row is read every time (one primary-key lookup), so a change saved through
    * any node (new settings, deactivation) takes effect on this node at its next use.
@@ -91,10 +128,13 @@ export class ChannelHost {
       name: account.name,
       config: this.parseAccountConfig(account, adapter),
     };
+    const capabilities = accountCapabilities(adapter, adapterAccount.config);
     const connection = adapter.connect(adapterAccount, this.#context(account));
-    const live: Live = { account, adapter, connection, abort: new AbortController() };
+    const live: Live = { account, adapter, capabilities, connection, abort: new AbortController() };
     this.#live.set(account.id, live);
-    if (!adapter.capabilities.inbound.pull) await connection.start(live.abort.signal);
+    // A reader runs on one node only (the lock holder starts it); an account that only takes
+    // webhooks starts on every node that uses it.
+    if (!capabilities.inbound.pull) await connection.start(live.abort.signal);
     return live;
   }
 
@@ -117,6 +157,7 @@ export class ChannelHost {
   async refresh(accountId: string): Promise<void> {
     const live = this.#live.get(accountId);
     this.#live.delete(accountId);
+    this.#capabilities.delete(accountId);
     if (live) {
       live.abort.abort();
       await live.connection.stop();
@@ -149,7 +190,8 @@ export class ChannelHost {
     }
     for (const account of accounts) {
       const adapter = this.#adapters.get(account.kind);
-      if (!account.active || !adapter?.capabilities.inbound.pull || this.#lockClients.has(account.id)) continue;
+      // Only accounts that poll: an adapter that offers webhooks or polling decides per account.
+      if (!adapter || this.#lockClients.has(account.id) || !this.#polls(account, adapter)) continue;
       // A session-level lock lives as long as this client's connection: if the node dies, the
       // server drops the connection and the lock with it, and another node claims the account.
       // Its own connection, outside the pool, so many pull accounts never starve request handling.

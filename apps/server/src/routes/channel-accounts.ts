@@ -24,10 +24,20 @@ function present(ctx: AppContext, a: ChannelAccountRecord) {
     active: a.active,
     settings: a.settings,
     secrets: Object.fromEntries(secretKeys.map((k) => [k, setSecrets.includes(k) ? 'set' : 'unset'])),
+    // This account's own (webhook or polling, signed or not); null when its config no longer parses.
+    capabilities: capabilitiesOf(ctx, a),
     webhookUrl: `${ctx.publicUrl()}/webhooks/${a.id}`,
     installed: Boolean(adapter),
     createdAt: a.createdAt,
   };
+}
+
+function capabilitiesOf(ctx: AppContext, a: ChannelAccountRecord) {
+  try {
+    return ctx.channels.capabilitiesOf(a);
+  } catch {
+    return null;
+  }
 }
 
 /**

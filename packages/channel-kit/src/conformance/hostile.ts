@@ -9,8 +9,11 @@ import type { WebhookRequest } from '../contract.ts';
 /** One way of spoiling a request, named for the report. */
 export interface Mutation {
   name: string;
-  /** Whether the bytes or headers a signature covers were changed. */
-  touchesSigned: boolean;
+  /**
+   * Whether the bytes or headers a signature covers were changed; a function when that depends on
+   * the request it is applied to (a signature header the channel never sent covers nothing).
+   */
+  touchesSigned: boolean | ((before: WebhookRequest) => boolean);
   apply(req: WebhookRequest): WebhookRequest;
 }
 
@@ -114,7 +117,8 @@ const headerMutation: fc.Arbitrary<Mutation> = fc.oneof(
     )
     .map(([name, value]) => ({
       name: `${name}: ${value.slice(0, 20) || '(empty)'}`,
-      touchesSigned: name.includes('signature') || name === 'authorization',
+      touchesSigned: (before: WebhookRequest) =>
+        (name.includes('signature') || name === 'authorization') && before.headers[name] !== undefined,
       apply: (r: WebhookRequest) => withHeaders(r, { ...r.headers, [name]: value }),
     })),
 );

@@ -1,7 +1,7 @@
 import type { MessageReceivedEvent } from '@centralita/core';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CAPABILITIES, textLimitFor } from '../capabilities.ts';
+import { afterEach, describe, expect, it, type TestContext } from 'vitest';
+import { accountCapabilities, type ChannelCapabilities, DEFAULT_CAPABILITIES, textLimitFor } from '../capabilities.ts';
 import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
 import { ConfigError, SendError } from '../errors.ts';
 import { fuzzParameters, fuzzTimeout } from './fuzz.ts';
@@ -42,8 +42,15 @@ export interface ConformanceSetup<Config> {
 
 export interface ConformanceOptions<Config> {
   adapter: ChannelAdapter<Config>;
-  /** A fresh account and peer for each check. */
-  setup(): Promise<ConformanceSetup<Config>>;
+  /** A fresh account and peer for each check. Give this or `modes`. */
+  setup?(): Promise<ConformanceSetup<Config>>;
+  /**
+   * One setup per kind of account, for an adapter whose accounts differ by configuration
+   * (`capabilitiesFor`: `{ webhook: ..., polling: ... }`). Every check runs in each mode whose
+   * capabilities call for it, and the modes together must cover every inbound way the adapter
+   * declares.
+   */
+  modes?: Record<string, () => Promise<ConformanceSetup<Config>>>;
   /** Per-wait limit. @default 10000 */
   timeoutMs?: number;
   /** Generated hostile deliveries per run of the suite (push channels); `FUZZ_SCALE` multiplies it. @default 300 */
@@ -58,7 +65,8 @@ export interface ConformanceOptions<Config> {
  */
 export function runConformanceSuite<Config>(options: ConformanceOptions<Config>): void {
   const { adapter } = options;
-  const caps = adapter.capabilities;
+  const declared = adapter.capabilities;
+  const modes = Object.entries(options.modes ?? (options.setup ? { default: options.setup } : {}));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const cleanups: (() => Promise<void>)[] = [];
 
@@ -66,10 +74,18 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function open(store?: AccountStore) {
-    const s = await options.setup();
+  /** A fresh account of one mode and its capabilities; the check is skipped when `skip` says why. */
+  async function prepare(
+    setup: () => Promise<ConformanceSetup<Config>>,
+    t: TestContext,
+    skip?: (caps: ChannelCapabilities) => string | false,
+  ) {
+    const s = await setup();
     if (s.teardown) cleanups.push(s.teardown);
-    return { ...s, ...(await connect(s.config, store)) };
+    const caps = accountCapabilities(adapter, s.config);
+    const why = skip?.(caps);
+    if (why) t.skip(why);
+    return { ...s, caps };
   }
 
   async function connect(config: Config, store: AccountStore = createMemoryStore()) {
@@ -108,15 +124,50 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       expect(adapter.kind).toMatch(/^[a-z][a-z0-9-]*$/);
       expect(adapter.displayName.length).toBeGreaterThan(0);
       for (const key of Object.keys(DEFAULT_CAPABILITIES)) expect(adapter.capabilities).toHaveProperty(key);
-      expect(caps.inbound.push || caps.inbound.pull, 'an adapter receives by push or pull').toBe(true);
+      expect(declared.inbound.push || declared.inbound.pull, 'an adapter receives by push or pull').toBe(true);
+      expect(modes.length, 'the suite needs `setup` or `modes`').toBeGreaterThan(0);
     });
 
     it('refuses an invalid configuration with a ConfigError naming the fields', () => {
       expect(() => adapter.config.parse(42)).toThrow(ConfigError);
     });
 
-    it('turns a customer message into one message.received event', async () => {
-      const { peer, conn, ctx } = await open();
+    it('tests every inbound way it declares, each account within what the adapter declares', async () => {
+      const seen = { push: false, pull: false };
+      for (const [mode, setup] of modes) {
+        const s = await setup();
+        if (s.teardown) cleanups.push(s.teardown);
+        const caps = accountCapabilities(adapter, s.config);
+        for (const key of Object.keys(DEFAULT_CAPABILITIES)) expect(caps, mode).toHaveProperty(key);
+        expect(caps.inbound.push || caps.inbound.pull, `${mode}: an account receives by push or pull`).toBe(true);
+        if (caps.inbound.push) expect(declared.inbound.push, `${mode} takes webhooks; the adapter must declare push`).toBe(true);
+        if (caps.inbound.pull) expect(declared.inbound.pull, `${mode} polls; the adapter must declare pull`).toBe(true);
+        if (caps.signedWebhooks) expect(declared.signedWebhooks, `${mode} is signed; the adapter must declare it`).toBe(true);
+        for (const v of caps.visibilities) expect(declared.visibilities, `${mode} visibilities`).toContain(v);
+        seen.push ||= caps.inbound.push;
+        seen.pull ||= caps.inbound.pull;
+      }
+      expect(seen, 'a mode (an entry of `modes`) for each inbound way the adapter declares').toEqual({
+        push: declared.inbound.push,
+        pull: declared.inbound.pull,
+      });
+    });
+
+    for (const [mode, setup] of modes) {
+      if (modes.length === 1) modeChecks(setup);
+      else describe(`mode: ${mode}`, () => modeChecks(setup));
+    }
+  });
+
+  /** The checks one kind of account passes, each skipped when its capabilities do not call for it. */
+  function modeChecks(setup: () => Promise<ConformanceSetup<Config>>): void {
+    const open = async (t: TestContext, skip?: (caps: ChannelCapabilities) => string | false, store?: AccountStore) => {
+      const s = await prepare(setup, t, skip);
+      return { ...s, ...(await connect(s.config, store)) };
+    };
+
+    it('turns a customer message into one message.received event', async (t) => {
+      const { peer, conn, ctx, caps } = await open(t);
       const event = await receive(peer, conn, ctx, { from: 'ana@example.com', text: 'Mi fibra no funciona' });
       expect(event.externalMessageId.length).toBeGreaterThan(0);
       expect(event.occurredAt).toBeInstanceOf(Date);
@@ -125,8 +176,8 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       expect(caps.visibilities).toContain(event.visibility);
     });
 
-    it('gives the same delivery the same external id, so the host stores it once', async () => {
-      const { peer, conn, ctx } = await open();
+    it('gives the same delivery the same external id, so the host stores it once', async (t) => {
+      const { peer, conn, ctx } = await open(t);
       const req = await peer.inbound({ from: 'luis@example.com', text: 'duplicate me' });
       if (req) {
         await conn.handleWebhook?.(req);
@@ -140,20 +191,20 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       }
     });
 
-    it.skipIf(caps.threading === 'host')('threads a customer reply to the message it answers', async () => {
-      const { peer, conn, ctx } = await open();
+    it('threads a customer reply to the message it answers', async (t) => {
+      const { peer, conn, ctx } = await open(t, (caps) => caps.threading === 'host' && 'threads only through the customer page');
       const first = await receive(peer, conn, ctx, { from: 'eva@example.com', text: 'first question' });
       const reply = await receive(peer, conn, ctx, { from: 'eva@example.com', text: 'follow-up', replyTo: first });
-      const t = reply.thread;
+      const th = reply.thread;
       const linked =
-        (t.externalThreadId !== undefined && t.externalThreadId === first.thread.externalThreadId) ||
-        (t.inReplyTo ?? []).includes(first.externalMessageId) ||
-        (t.contactThread === true && reply.sender.externalId === first.sender.externalId);
-      expect(linked, `thread hints ${JSON.stringify(t)} do not point at ${first.externalMessageId}`).toBe(true);
+        (th.externalThreadId !== undefined && th.externalThreadId === first.thread.externalThreadId) ||
+        (th.inReplyTo ?? []).includes(first.externalMessageId) ||
+        (th.contactThread === true && reply.sender.externalId === first.sender.externalId);
+      expect(linked, `thread hints ${JSON.stringify(th)} do not point at ${first.externalMessageId}`).toBe(true);
     });
 
-    it('sends a reply and reports its external id', async () => {
-      const { peer, conn, ctx } = await open();
+    it('sends a reply and reports its external id', async (t) => {
+      const { peer, conn, ctx, caps } = await open(t);
       const result = await conn.send({
         messageId: crypto.randomUUID(),
         conversationId: crypto.randomUUID(),
@@ -164,21 +215,17 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
         allowSplit: false,
       });
       expect(result.externalIds.length).toBe(1);
-      const seen = caps.customerPortal ? ctx.portal.map((m) => m.text) : ((await peer.received?.()) ?? []);
-      await waitFor(
-        async () =>
-          (caps.customerPortal ? ctx.portal.map((m) => m.text) : ((await peer.received?.()) ?? [])).includes('Hola, ya lo estamos mirando'),
-        {
-          timeoutMs,
-          what: `the customer to receive the reply (saw ${JSON.stringify(seen)})`,
-        },
-      );
+      const texts = async () => (caps.customerPortal ? ctx.portal.map((m) => m.text) : ((await peer.received?.()) ?? []));
+      const seen = await texts();
+      await waitFor(async () => (await texts()).includes('Hola, ya lo estamos mirando'), {
+        timeoutMs,
+        what: `the customer to receive the reply (saw ${JSON.stringify(seen)})`,
+      });
     });
 
-    const limited = caps.visibilities.filter((v) => textLimitFor(caps, v) !== null);
-    it.skipIf(limited.length === 0)('refuses, or splits when allowed, a text over the limit of each visibility', async () => {
-      const { peer, conn } = await open();
-      for (const visibility of limited) {
+    it('refuses, or splits when allowed, a text over the limit of each visibility', async (t) => {
+      const { peer, conn, caps } = await open(t, (c) => c.visibilities.every((v) => textLimitFor(c, v) === null) && 'has no text limit');
+      for (const visibility of caps.visibilities.filter((v) => textLimitFor(caps, v) !== null)) {
         const limit = textLimitFor(caps, visibility) ?? 0;
         const long = 'palabra '.repeat(Math.ceil(limit / 8) + 2).trim();
         expect(adapter.measureText(long)).toBeGreaterThan(limit);
@@ -205,8 +252,8 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       }
     });
 
-    it.skipIf(!caps.signedWebhooks)('rejects a delivery with a forged signature and emits nothing', async () => {
-      const { peer, conn, ctx } = await open();
+    it('rejects a delivery with a forged signature and emits nothing', async (t) => {
+      const { peer, conn, ctx } = await open(t, (caps) => !caps.signedWebhooks && 'takes unsigned deliveries');
       const req = await peer.inbound({ from: 'mallory@example.com', text: 'forged' });
       expect(req, 'a signed channel is a push channel').not.toBeNull();
       const forged = peer.forge?.(req as WebhookRequest);
@@ -216,8 +263,8 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       expect(ctx.emitted).toHaveLength(0);
     });
 
-    it.skipIf(!caps.inbound.push)('answers malformed input with a 4xx, emits nothing and goes on', async () => {
-      const { peer, conn, ctx } = await open();
+    it('answers malformed input with a 4xx, emits nothing and goes on', async (t) => {
+      const { peer, conn, ctx } = await open(t, (caps) => !caps.inbound.push && 'takes no webhooks');
       const bad = peer.malformed?.();
       expect(bad, 'the peer can make a malformed request').toBeDefined();
       const res = await conn.handleWebhook?.(bad as WebhookRequest);
@@ -227,10 +274,10 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       await receive(peer, conn, ctx, { from: 'ok@example.com', text: 'still works' });
     });
 
-    it.skipIf(!caps.inbound.push)(
+    it(
       'answers any hostile delivery without a 5xx or a throw, emits only well-formed events, and goes on',
-      async () => {
-        const { peer, conn, ctx } = await open();
+      async (t) => {
+        const { peer, conn, ctx, caps } = await open(t, (c) => !c.inbound.push && 'takes no webhooks');
         const genuine = await peer.inbound({ from: 'fuzz@example.com', text: 'a genuine delivery' });
         expect(genuine, 'a push peer returns the request the channel would make').not.toBeNull();
         let n = 0;
@@ -239,7 +286,11 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
             n += 1;
             // A client address per case, so the adapter's own per-client limit does not hide its parser.
             let req: WebhookRequest = { ...(genuine as WebhookRequest), clientIp: `203.0.113.${n % 250}` };
-            for (const m of mutations) req = m.apply(req);
+            let touched = false;
+            for (const m of mutations) {
+              touched ||= typeof m.touchesSigned === 'function' ? m.touchesSigned(req) : m.touchesSigned;
+              req = m.apply(req);
+            }
             const resigned = signAgain && peer.sign !== undefined;
             if (resigned) req = peer.sign?.(req) ?? req;
             const before = ctx.emitted.length;
@@ -248,7 +299,7 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
             expect(Number.isInteger(res.status) && res.status >= 100 && res.status < 500, `${what}: answered ${res.status}`).toBe(true);
             const fresh = ctx.emitted.slice(before);
             for (const event of fresh) expect(eventProblems(event), what).toEqual([]);
-            if (caps.signedWebhooks && !resigned && mutations.some((m) => m.touchesSigned)) {
+            if (caps.signedWebhooks && !resigned && touched) {
               expect(fresh, `${what}: an unsigned change was accepted`).toHaveLength(0);
             }
           }),
@@ -259,8 +310,8 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       fuzzTimeout(120_000),
     );
 
-    it.skipIf(!caps.inbound.pull)('survives a dropped connection without losing or repeating a message', async () => {
-      const { peer, conn, ctx } = await open();
+    it('survives a dropped connection without losing or repeating a message', async (t) => {
+      const { peer, conn, ctx } = await open(t, (caps) => !caps.inbound.pull && 'does not poll');
       await receive(peer, conn, ctx, { from: 'a@example.com', text: 'before the drop' });
       expect(peer.dropConnections, 'a pull peer can drop connections').toBeDefined();
       await peer.dropConnections?.();
@@ -269,9 +320,9 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       expect(new Set(ids).size).toBe(2);
     });
 
-    it.skipIf(!caps.inbound.pull)('resumes from its cursor after a restart', async () => {
+    it('resumes from its cursor after a restart', async (t) => {
       const store = createMemoryStore();
-      const { peer, conn, ctx, config, abort } = await open(store);
+      const { peer, conn, ctx, config, abort } = await open(t, (caps) => !caps.inbound.pull && 'does not poll', store);
       await receive(peer, conn, ctx, { from: 'b@example.com', text: 'first life' });
       abort.abort();
       await conn.stop();
@@ -280,5 +331,5 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       const texts = second.ctx.emitted.map((e) => (e.type === 'message.received' ? e.text : ''));
       expect(texts).not.toContain('first life');
     });
-  });
+  }
 }

@@ -1,0 +1,63 @@
+import { waitFor } from '@centralita/channel-kit/conformance';
+import { createRelayAdapter, RelayPeer } from '@centralita/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createFixture, type Fixture, useServer } from './harness.ts';
+
+// The relay's accounts either poll its stream or take its signed webhooks: the host must read
+// only the polling ones, and let the others answer webhooks.
+const TOKEN = 'relay-token-0123456789abcdef';
+const relay = new RelayPeer({ token: TOKEN });
+const t = useServer({ adapters: [createRelayAdapter()], pullLockRetryMs: 100 });
+let f: Fixture;
+
+beforeAll(async () => {
+  await relay.listen();
+  f = await createFixture(t);
+});
+afterAll(() => relay.close());
+
+async function account(name: string, mode: 'pull' | 'push') {
+  const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
+    token: f.adminToken,
+    body: { kind: 'relay', name, config: { host: '127.0.0.1', port: relay.port, mode, token: TOKEN } },
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.json.channelAccount as { id: string; capabilities: { inbound: { push: boolean; pull: boolean }; signedWebhooks: boolean } };
+}
+
+async function storedTexts(accountId: string): Promise<string[]> {
+  const rows = await t.db.current.db.kysely
+    .selectFrom('messages')
+    .select('text')
+    .where('channel_account_id', '=', accountId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => r.text);
+}
+
+describe('an adapter whose accounts poll or take webhooks', () => {
+  it('reads only the accounts that poll, and lets the others answer webhooks', async () => {
+    const polling = await account('Polling', 'pull');
+    const hooked = await account('Hooked', 'push');
+    expect(polling.capabilities).toMatchObject({ inbound: { push: false, pull: true }, signedWebhooks: false });
+    expect(hooked.capabilities).toMatchObject({ inbound: { push: true, pull: false }, signedWebhooks: true });
+
+    await waitFor(() => t.node.ctx.channels.runningPullAccounts().includes(polling.id), { what: 'the polling account to run' });
+    relay.push('+34600000001', 'read from the stream');
+    await waitFor(async () => (await storedTexts(polling.id)).includes('read from the stream'), { what: 'the pulled message' });
+    // Several claim rounds later, the webhook account is still not read as a stream.
+    await new Promise((r) => setTimeout(r, 350));
+    expect(t.node.ctx.channels.runningPullAccounts()).not.toContain(hooked.id);
+
+    const req = relay.webhookRequest(relay.push('+34600000002', 'posted to the webhook'));
+    const res = await fetch(`${t.url}/webhooks/${hooked.id}`, {
+      method: 'POST',
+      headers: req.headers as Record<string, string>,
+      body: req.rawBody,
+    });
+    expect(res.status, await res.text()).toBe(200);
+    expect(await storedTexts(hooked.id)).toEqual(['posted to the webhook']);
+    // The polling account does not take webhooks.
+    expect((await fetch(`${t.url}/webhooks/${polling.id}`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
