@@ -231,13 +231,20 @@ function applyEdits(raw: Buffer, edits: Edit[]): Buffer {
   return Buffer.concat(out);
 }
 
-/** A message whose first line ends in a CR that no LF follows. */
+/**
+ * A message whose lines end in bare CRs: more CRs without an LF than LFs in its first 64 KB (a
+ * server that received it may have put a Received or Return-Path line with CRLF in front).
+ */
 function bareCrMessage(raw: Buffer): boolean {
-  const lf = raw.indexOf(0x0a);
-  const cr = raw.indexOf(0x0d);
-  if (cr < 0) return false;
-  if (lf < 0) return true;
-  return cr < lf && raw[cr + 1] !== 0x0a;
+  const end = Math.min(raw.length, 64 * 1024);
+  let bare = 0;
+  let lf = 0;
+  for (let i = 0; i < end; i++) {
+    const b = raw[i];
+    if (b === 0x0a) lf++;
+    else if (b === 0x0d && raw[i + 1] !== 0x0a) bare++;
+  }
+  return bare > lf;
 }
 
 function crToCrlf(raw: Buffer): Buffer {

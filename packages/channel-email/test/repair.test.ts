@@ -19,6 +19,17 @@ describe('repairing broken MIME before it is parsed', () => {
     }
   });
 
+  it('reads bare CR line endings as CRLF, also behind a Received line the server wrote with CRLF', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('Received: from mx.example.com by mx1.centralita.test; Fri, 6 Nov 2026 10:00:00 +0000\r\n'),
+      Buffer.from(['From: Martin <martin@example.ch>', 'Subject: Bare CR', '', 'Line one', 'Line two', ''].join('\r')),
+    ]);
+    const parsed = await parseEmail(raw);
+    expect(parsed.from.address).toBe('martin@example.ch');
+    expect(parsed.subject).toBe('Bare CR');
+    expect(parsed.text).toBe('Line one\nLine two');
+  });
+
   it('reads a part declared base64 whose body is plain text as 8bit', async () => {
     const raw = mail(
       'From: a@example.com',
