@@ -56,6 +56,8 @@ export interface CentralitaOptions {
   /** Where attachment bytes go. @default PostgreSQL (`attachment_blobs`) */
   attachments?: AttachmentStorage;
   settings?: Partial<AppContext['settings']>;
+  /** Test-only pause points (the crash test holds a batch before its commit). */
+  hooks?: AppContext['hooks'];
 }
 
 /**
@@ -108,6 +110,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     channels,
     attachments: options.attachments ?? postgresAttachmentStorage(options.db.kysely),
     realtime,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
     settings: {
       portalTokenTtlMs: 30 * 24 * 60 * 60_000,
       sessionTtlMs: 12 * 60 * 60_000,

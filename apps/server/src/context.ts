@@ -19,6 +19,11 @@ export interface AppContext {
   readonly attachments: AttachmentStorage;
   readonly realtime: Realtime;
   readonly routing: RoutingService;
+  /** Test-only pause points; production code never sets them. */
+  readonly hooks?: {
+    /** Runs inside an inbound batch's transaction, just before its commit. */
+    beforeCommit?(account: { id: string }, stored: number): Promise<void>;
+  };
   readonly settings: {
     /** How long a customer's conversation link works. */
     portalTokenTtlMs: number;

@@ -100,8 +100,26 @@ export interface ConnectionReport {
 /** Everything an adapter may touch. Adapters never see the database, globals or process.env. */
 export interface ChannelContext {
   readonly account: { id: string; workspaceId: string; name: string };
-  /** Hands one inbound event to the host, which stores it exactly once. */
+  /**
+   * Where this account's webhooks reach Centralita (`<public URL>/webhooks/<account id>`). Register
+   * it with the channel in `start` where the channel has an API for that (X's `/2/webhooks`, a
+   * WhatsApp app subscription), with the secrets `config.generate` made: they are in the config.
+   */
+  readonly webhookUrl: string;
+  /**
+   * Hands one inbound event to the host, which stores it exactly once, and resolves once it is
+   * committed (answer a webhook only then). Concurrent emits of one account are committed together
+   * by the host within a few milliseconds; each resolves or rejects with its own outcome.
+   */
   emit(event: InboundEvent, options?: { wantCustomerLink?: boolean }): Promise<EmitResult>;
+  /**
+   * Hands over events that arrived together (an IMAP chunk, a page of 100 posts, a WhatsApp
+   * delivery carrying several messages) in one batch, stored in one transaction in the order
+   * given. Resolves with one entry per event, in order: its result, or the `Error` that refused it
+   * alone. Rejects only when nothing could be stored (the database is down). A pull adapter moves
+   * its cursor only past the events that did not fail.
+   */
+  emitMany(events: InboundEvent[], options?: { wantCustomerLink?: boolean }): Promise<(EmitResult | Error)[]>;
   readonly store: AccountStore;
   readonly logger: Logger;
   /** The clock; tests inject one. */

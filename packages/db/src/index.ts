@@ -7,6 +7,7 @@ export {
   type IngestOutcome,
   type IngestResult,
   type IngestTarget,
+  type InTransaction,
   ingestMany,
   ingestMessage,
   MAX_INGEST_BATCH,

@@ -1,5 +1,5 @@
 import type { Conversation, MessageReceivedEvent } from '@centralita/core';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { lockBatch, readLookups } from './ingest-lookup.ts';
 import { type IngestItem, planBatch } from './ingest-plan.ts';
 import { writeBatch } from './ingest-write.ts';
@@ -48,6 +48,12 @@ export interface IngestCommit {
   events: NewEvent[];
 }
 
+/**
+ * Work that must commit or roll back with the batch (a customer link, a follow-up job): called
+ * inside the transaction with each stored or duplicate item's outcome and its index in the input.
+ */
+export type InTransaction = (trx: Transaction<Database>, stored: { index: number; outcome: IngestResult }[]) => Promise<void>;
+
 /** The largest batch one transaction takes; larger inputs are cut into batches of this size. */
 export const MAX_INGEST_BATCH = 1000;
 
@@ -76,7 +82,7 @@ export async function ingestMany(
   db: Kysely<Database>,
   target: IngestTarget,
   items: readonly IngestItem[],
-  options: { now: Date },
+  options: { now: Date; inTransaction?: InTransaction },
 ): Promise<IngestCommit> {
   const outcomes: IngestOutcome[] = new Array(items.length);
   const events: NewEvent[] = [];
@@ -87,7 +93,7 @@ export async function ingestMany(
     else valid.push(i);
   });
   for (let start = 0; start < valid.length; start += MAX_INGEST_BATCH) {
-    await ingestIndexes(db, target, items, valid.slice(start, start + MAX_INGEST_BATCH), options.now, outcomes, events);
+    await ingestIndexes(db, target, items, valid.slice(start, start + MAX_INGEST_BATCH), options, outcomes, events);
   }
   return { outcomes, events };
 }
@@ -97,14 +103,21 @@ async function ingestIndexes(
   target: IngestTarget,
   items: readonly IngestItem[],
   indexes: number[],
-  now: Date,
+  options: { now: Date; inTransaction?: InTransaction },
   outcomes: IngestOutcome[],
   events: NewEvent[],
 ): Promise<void> {
   if (indexes.length === 0) return;
   try {
     const batch = indexes.map((i) => items[i] as IngestItem);
-    const committed = await db.transaction().execute((trx) => ingestTransaction(trx, target, batch, now));
+    const committed = await db.transaction().execute(async (trx) => {
+      const result = await ingestTransaction(trx, target, batch, options.now);
+      if (options.inTransaction) {
+        const stored = result.outcomes.flatMap((o, k) => (o.ok ? [{ index: indexes[k] as number, outcome: stripOk(o) }] : []));
+        await options.inTransaction(trx, stored);
+      }
+      return result;
+    });
     committed.outcomes.forEach((o, k) => {
       outcomes[indexes[k] as number] = o;
     });
@@ -116,13 +129,18 @@ async function ingestIndexes(
     }
     // Find the item that broke it: each half in its own transaction, in order.
     const half = Math.ceil(indexes.length / 2);
-    await ingestIndexes(db, target, items, indexes.slice(0, half), now, outcomes, events);
-    await ingestIndexes(db, target, items, indexes.slice(half), now, outcomes, events);
+    await ingestIndexes(db, target, items, indexes.slice(0, half), options, outcomes, events);
+    await ingestIndexes(db, target, items, indexes.slice(half), options, outcomes, events);
   }
 }
 
+function stripOk(o: { ok: true } & IngestResult): IngestResult {
+  const { ok: _ok, ...result } = o;
+  return result;
+}
+
 async function ingestTransaction(
-  trx: Parameters<Parameters<ReturnType<Kysely<Database>['transaction']>['execute']>[0]>[0],
+  trx: Transaction<Database>,
   target: IngestTarget,
   batch: IngestItem[],
   now: Date,
@@ -193,6 +211,5 @@ export async function ingestMessage(
   const [outcome] = (await ingestMany(db, target, [item], { now: options.now })).outcomes;
   if (!outcome) throw new Error('ingest returned no outcome');
   if (!outcome.ok) throw outcome.error;
-  const { ok: _ok, ...result } = outcome;
-  return result;
+  return stripOk(outcome);
 }

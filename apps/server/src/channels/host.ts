@@ -1,10 +1,11 @@
-import type { AdapterAccount, ChannelAdapter, ChannelConnection, ChannelContext } from '@centralita/channel-kit';
+import type { AdapterAccount, ChannelAdapter, ChannelConnection, ChannelContext, EmitResult } from '@centralita/channel-kit';
 import { accountCapabilities, type ChannelCapabilities } from '@centralita/channel-kit';
 import type { InboundEvent } from '@centralita/core';
 import { accountStore, type ChannelAccountRecord, type Db, findChannelAccount, listChannelAccounts } from '@centralita/db';
 import pg from 'pg';
 import type { SecretBox } from '../crypto.ts';
 import type { AppLogger } from '../logger.ts';
+import { Batcher } from '../pipeline/batcher.ts';
 
 /** What makes a connection stale: any change to the account's row that the adapter sees. */
 function fingerprint(a: ChannelAccountRecord): string {
@@ -13,7 +14,8 @@ function fingerprint(a: ChannelAccountRecord): string {
 
 /** What the host does with events and portal deliveries; the inbox service implements it. */
 export interface ChannelSink {
-  receive(account: ChannelAccountRecord, event: InboundEvent, options: { wantCustomerLink?: boolean }): ReturnType<ChannelContext['emit']>;
+  /** Stores a batch of one account's events in one transaction; one result or Error per item. */
+  receiveMany(account: ChannelAccountRecord, items: { event: InboundEvent; wantCustomerLink?: boolean }[]): Promise<(EmitResult | Error)[]>;
   deliverToPortal: (account: ChannelAccountRecord, message: Parameters<ChannelContext['deliverToPortal']>[0]) => Promise<void>;
 }
 
@@ -38,13 +40,29 @@ export class ChannelHost {
   /** Each account's capabilities (null: its config does not parse), as of its row's fingerprint. */
   readonly #capabilities = new Map<string, { fingerprint: string; capabilities: ChannelCapabilities | null }>();
   #sink: ChannelSink | null = null;
+  readonly #batcher = new Batcher<ChannelAccountRecord, { event: InboundEvent; wantCustomerLink: boolean }, EmitResult | Error>(
+    (account, items) => {
+      if (!this.#sink) throw new Error('ChannelHost has no sink yet');
+      return this.#sink.receiveMany(account, items);
+    },
+  );
+  #publicUrl: () => string = () => 'http://127.0.0.1';
   #pullTimer: NodeJS.Timeout | null = null;
   #stopped = false;
 
   constructor(
     adapters: readonly ChannelAdapter[],
-    private readonly deps: { db: Db; box: SecretBox; logger: AppLogger; clock: () => Date; lockRetryMs?: number },
+    private readonly deps: {
+      db: Db;
+      box: SecretBox;
+      logger: AppLogger;
+      clock: () => Date;
+      lockRetryMs?: number;
+      /** The installation's public base URL, for the webhook URL each adapter is told. */
+      publicUrl?: () => string;
+    },
   ) {
+    if (deps.publicUrl) this.#publicUrl = deps.publicUrl;
     for (const a of adapters) {
       if (this.#adapters.has(a.kind)) throw new Error(`Two channel adapters claim the kind "${a.kind}"`);
       this.#adapters.set(a.kind, a as ChannelAdapter);
@@ -54,6 +72,19 @@ export class ChannelHost {
   /** Where emitted events go; set once by the composition root. */
   setSink(sink: ChannelSink): void {
     this.#sink = sink;
+  }
+
+  /**
+   * Where the public base URL comes from when the constructor was not told (the server's own
+   * address is known only once it listens).
+   */
+  setPublicUrl(publicUrl: () => string): void {
+    this.#publicUrl = publicUrl;
+  }
+
+  /** Where the channel delivers an account's webhooks. */
+  webhookUrl(accountId: string): string {
+    return `${this.#publicUrl().replace(/\/$/, '')}/webhooks/${accountId}`;
   }
 
   adapter(kind: string): ChannelAdapter | undefined {
@@ -145,7 +176,18 @@ export class ChannelHost {
     };
     return {
       account: { id: account.id, workspaceId: account.workspaceId, name: account.name },
-      emit: (event, options) => sink().receive(account, event, options ?? {}),
+      webhookUrl: this.webhookUrl(account.id),
+      // Concurrent emits (webhook deliveries at the same moment) are committed together.
+      emit: async (event, options) => {
+        const result = await this.#batcher.submit(account.id, account, { event, wantCustomerLink: options?.wantCustomerLink === true });
+        if (result instanceof Error) throw result;
+        return result;
+      },
+      emitMany: (events, options) =>
+        this.#batcher.submitMany(
+          account,
+          events.map((event) => ({ event, wantCustomerLink: options?.wantCustomerLink === true })),
+        ),
       deliverToPortal: (message) => sink().deliverToPortal(account, message),
       store: accountStore(this.deps.db.kysely, account.workspaceId, account.id, this.deps.clock),
       logger: this.deps.logger.child({ channel: account.kind, channelAccountId: account.id }),
@@ -232,5 +274,7 @@ export class ChannelHost {
     this.#stopped = true;
     if (this.#pullTimer) clearInterval(this.#pullTimer);
     await Promise.all([...this.#live.keys(), ...this.#lockClients.keys()].map((id) => this.refresh(id)));
+    // What the channels handed over before they stopped is committed, not dropped.
+    await this.#batcher.drain();
   }
 }

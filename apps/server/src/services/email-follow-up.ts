@@ -1,7 +1,7 @@
 import { SendError } from '@centralita/channel-kit';
 import type { Conversation } from '@centralita/core';
-import { appendEvent, contactAddress, fileReplyTokens, findMessage, getConversation, recordCopy } from '@centralita/db';
-import { sql } from 'kysely';
+import { appendEvent, contactAddress, type Database, fileReplyTokens, findMessage, getConversation, recordCopy } from '@centralita/db';
+import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 
 export const EMAIL_FOLLOW_UP_TASK = 'email_follow_up';
@@ -37,12 +37,24 @@ async function enqueue(ctx: AppContext, payload: FollowUpPayload, key: string): 
 }
 
 /**
- * A new web-form conversation in a workspace with an email account: the customer also gets their
- * private link by email. The link is issued when the job runs, so no credential waits in the queue.
+ * New web-form conversations in a workspace with an email account: each customer also gets their
+ * private link by email. Scheduled inside the transaction that stored the conversations, so a
+ * node that dies right after the commit still sends every link; one statement per batch. The link
+ * is issued when the job runs, so no credential waits in the queue.
  */
-export async function scheduleLinkByEmail(ctx: AppContext, conv: Conversation): Promise<void> {
-  if (!(await emailAccount(ctx, conv.workspaceId)) || !(await customerAddress(ctx, conv))) return;
-  await enqueue(ctx, { kind: 'link', workspaceId: conv.workspaceId, conversationId: conv.id }, `email-link:${conv.id}`);
+export async function scheduleLinksByEmailInTransaction(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  conversationIds: string[],
+): Promise<void> {
+  if (conversationIds.length === 0) return;
+  await sql`SELECT graphile_worker.add_job(${EMAIL_FOLLOW_UP_TASK},
+      json_build_object('kind', 'link', 'workspaceId', ${workspaceId}::text, 'conversationId', c.id::text),
+      job_key => 'email-link:' || c.id::text, max_attempts => 8)
+    FROM conversations c
+    WHERE c.id = ANY(${conversationIds}::uuid[]) AND c.workspace_id = ${workspaceId}
+      AND EXISTS (SELECT 1 FROM channel_accounts a WHERE a.workspace_id = c.workspace_id AND a.kind = 'email' AND a.active)
+      AND EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.contact_id AND i.kind = 'email')`.execute(trx);
 }
 
 /** An agent's reply reached a web-form customer's page: a copy goes to their inbox too. */

@@ -1,5 +1,12 @@
 import type { EmitResult } from '@centralita/channel-kit';
-import { type Actor, CentralitaError, type InboundEvent, replaceUnsafeDeep, type StatusAction } from '@centralita/core';
+import {
+  type Actor,
+  CentralitaError,
+  type DeliveryUpdatedEvent,
+  type InboundEvent,
+  replaceUnsafeDeep,
+  type StatusAction,
+} from '@centralita/core';
 import {
   appendEvent,
   attachmentKey,
@@ -7,11 +14,13 @@ import {
   changeStatus,
   createAgentMessage,
   createPortalToken,
+  createPortalTokens,
   type Database,
   findChannelAccount,
   findWorkspace,
   getConversation,
-  ingestMessage,
+  type IngestItem,
+  ingestMany,
   recordDelivery,
   type StoredMessage,
   startOutboundConversation,
@@ -20,7 +29,18 @@ import type { Kysely } from 'kysely';
 import type { ChannelSink } from '../channels/host.ts';
 import type { AppContext } from '../context.ts';
 import { hashToken, newToken } from '../crypto.ts';
-import { scheduleLinkByEmail } from './email-follow-up.ts';
+import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
+
+/** One thing a channel account delivered, with what the host should do beyond storing it. */
+export interface ReceiveItem {
+  event: InboundEvent;
+  wantCustomerLink?: boolean;
+  /** The conversation a customer-page reply belongs to (its token said so). */
+  conversationId?: string;
+}
+
+/** What the host did with one item. */
+export type Received = EmitResult & { message: StoredMessage | null };
 
 /**
  * The inbox: every change to conversations goes through here so it is stored first and
@@ -29,66 +49,128 @@ import { scheduleLinkByEmail } from './email-follow-up.ts';
 export class Inbox implements ChannelSink {
   constructor(private readonly ctx: AppContext) {}
 
-  /** Stores an inbound event exactly once and tells the consoles. */
+  /** Stores one inbound event exactly once and tells the consoles: a batch of one. */
   async receive(
     account: ChannelAccountRecord,
-    received: InboundEvent,
+    event: InboundEvent,
     options: { wantCustomerLink?: boolean; conversationId?: string },
-  ): Promise<EmitResult & { message: StoredMessage | null }> {
-    const { db, realtime } = this.ctx;
-    // A channel's message is stored whatever it holds: characters PostgreSQL cannot keep (NUL,
-    // lone surrogates) become U+FFFD here, once for every adapter, instead of failing the insert.
-    const event = replaceUnsafeDeep(received);
-    if (event.type === 'delivery.updated') {
-      const updated = await recordDelivery(
-        db.kysely,
-        { workspaceId: account.workspaceId, channelAccountId: account.id, externalId: event.externalMessageId },
-        { state: event.state, ...(event.reason ? { reason: event.reason } : {}) },
-      );
-      if (updated) {
-        const conv = await getConversation(db.kysely, account.workspaceId, updated.conversationId);
-        realtime.message('updated', conv, updated);
+  ): Promise<Received> {
+    const [outcome] = await this.receiveMany(account, [{ event, ...options }]);
+    if (!outcome) throw new Error('receiveMany returned no outcome');
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * Stores what one channel account delivered together, in one transaction, and answers each item
+   * with its own result or its own error: a malformed or refused item fails alone. Customer links
+   * and their follow-up emails are written in the same transaction, so nothing a committed
+   * message set off is lost if the node dies at the commit.
+   */
+  async receiveMany(account: ChannelAccountRecord, items: ReceiveItem[]): Promise<(Received | Error)[]> {
+    const { db } = this.ctx;
+    const out: (Received | Error)[] = new Array(items.length);
+    const messages: { index: number; item: IngestItem; wantCustomerLink: boolean }[] = [];
+    for (const [index, raw] of items.entries()) {
+      // A channel's message is stored whatever it holds: characters PostgreSQL cannot keep (NUL,
+      // lone surrogates) become U+FFFD here, once for every adapter, instead of failing the insert.
+      const event = replaceUnsafeDeep(raw.event);
+      if (event.type === 'delivery.updated') {
+        out[index] = await this.#delivery(account, event).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        continue;
       }
-      return {
-        duplicate: !updated,
-        conversationId: updated?.conversationId ?? null,
-        messageId: updated?.id ?? null,
-        customerLink: null,
-        message: updated,
-      };
+      messages.push({
+        index,
+        item: raw.conversationId ? { event, conversationId: raw.conversationId } : { event },
+        wantCustomerLink: raw.wantCustomerLink === true,
+      });
     }
+    if (messages.length === 0) return out;
     // Bytes first, under their hash: a crash between the two leaves an unreferenced blob, never a
     // message whose file is missing, and a redelivery writes nothing twice.
-    for (const file of event.attachments ?? []) {
-      if (file.content) await this.ctx.attachments.put(account.workspaceId, attachmentKey(file.content), file.content);
+    for (const { item } of messages) {
+      for (const file of item.event.attachments ?? []) {
+        if (file.content) await this.ctx.attachments.put(account.workspaceId, attachmentKey(file.content), file.content);
+      }
     }
     const ws = await findWorkspace(db.kysely, { id: account.workspaceId });
-    const result = await ingestMessage(
+    const portal = this.ctx.channels.adapter(account.kind)?.capabilities.customerPortal === true;
+    const links = new Map<number, string>();
+    const { outcomes } = await ingestMany(
       db.kysely,
       { workspaceId: account.workspaceId, channelAccountId: account.id, reopenWindowMinutes: ws?.reopen_window_minutes ?? 10_080 },
-      event,
-      { now: this.ctx.clock(), ...(options.conversationId ? { conversationId: options.conversationId } : {}) },
+      messages.map((m) => m.item),
+      {
+        now: this.ctx.clock(),
+        inTransaction: async (trx, stored) => {
+          const wanting = portal ? stored.filter((s) => messages[s.index]?.wantCustomerLink) : [];
+          const tokens = wanting.map((s) => ({ s, issued: this.#newLink(account.workspaceId, s.outcome.conversationId) }));
+          await createPortalTokens(
+            trx,
+            tokens.map((t) => t.issued.row),
+          );
+          for (const t of tokens) links.set(t.s.index, t.issued.url);
+          // Customers who left an address also get the link by email, to come back from their inbox.
+          const created = wanting.filter((s) => s.outcome.createdConversation).map((s) => s.outcome.conversationId);
+          await scheduleLinksByEmailInTransaction(trx, account.workspaceId, created);
+          await this.ctx.hooks?.beforeCommit?.(account, stored.length);
+        },
+      },
     );
-    const conv = result.conversation;
-    if (result.message) {
-      const message = result.message;
-      if (result.createdConversation) realtime.conversation('created', conv);
-      else realtime.conversation('updated', conv);
-      realtime.message('created', conv, message);
-      this.ctx.routing.afterInbound(conv);
-      this.ctx.logger.info(
-        { channelAccountId: account.id, conversationId: conv.id, messageId: result.messageId, thread: result.threadRule ?? 'new' },
-        'message received',
-      );
+    outcomes.forEach((outcome, k) => {
+      const { index } = messages[k] as (typeof messages)[number];
+      if (!outcome.ok) {
+        out[index] = outcome.error;
+        return;
+      }
+      const conv = outcome.conversation;
+      if (outcome.message) {
+        if (outcome.createdConversation) this.ctx.realtime.conversation('created', conv);
+        else this.ctx.realtime.conversation('updated', conv);
+        this.ctx.realtime.message('created', conv, outcome.message);
+        this.ctx.routing.afterInbound(conv);
+        this.ctx.logger.info(
+          { channelAccountId: account.id, conversationId: conv.id, messageId: outcome.messageId, thread: outcome.threadRule ?? 'new' },
+          'message received',
+        );
+      }
+      out[index] = {
+        duplicate: outcome.duplicate,
+        conversationId: conv.id,
+        messageId: outcome.messageId,
+        customerLink: links.get(k) ?? null,
+        message: outcome.message,
+      };
+    });
+    return out;
+  }
+
+  async #delivery(account: ChannelAccountRecord, event: DeliveryUpdatedEvent): Promise<Received> {
+    const updated = await recordDelivery(
+      this.ctx.db.kysely,
+      { workspaceId: account.workspaceId, channelAccountId: account.id, externalId: event.externalMessageId },
+      { state: event.state, ...(event.reason ? { reason: event.reason } : {}) },
+    );
+    if (updated) {
+      const conv = await getConversation(this.ctx.db.kysely, account.workspaceId, updated.conversationId);
+      this.ctx.realtime.message('updated', conv, updated);
     }
-    const adapter = this.ctx.channels.adapter(account.kind);
-    let customerLink: string | null = null;
-    if (options.wantCustomerLink && adapter?.capabilities.customerPortal) {
-      customerLink = await this.customerLink(account.workspaceId, conv.id);
-      // Customers who left an address also get the link by email, to come back from their inbox.
-      if (result.createdConversation) await scheduleLinkByEmail(this.ctx, conv);
-    }
-    return { duplicate: result.duplicate, conversationId: conv.id, messageId: result.messageId, customerLink, message: result.message };
+    return {
+      duplicate: !updated,
+      conversationId: updated?.conversationId ?? null,
+      messageId: updated?.id ?? null,
+      customerLink: null,
+      message: updated,
+    };
+  }
+
+  #newLink(workspaceId: string, conversationId: string) {
+    const token = newToken('ctp_');
+    const expiresAt = new Date(this.ctx.clock().getTime() + this.ctx.settings.portalTokenTtlMs);
+    return {
+      url: `${this.ctx.publicUrl()}/c/${token}`,
+      row: { workspaceId, conversationId, tokenHash: hashToken(token), expiresAt },
+    };
   }
 
   /** Issues a private, expiring link to the customer's conversation page. */

@@ -14,12 +14,22 @@ export interface MemoryContext extends ChannelContext {
 const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Builds a fresh in-memory context; `store` may be shared to simulate a restart. */
-export function createMemoryContext(options: { store?: AccountStore; now?: () => Date; logger?: Logger } = {}): MemoryContext {
+export function createMemoryContext(
+  options: { store?: AccountStore; now?: () => Date; logger?: Logger; webhookUrl?: string } = {},
+): MemoryContext {
+  const account = { id: '00000000-0000-4000-8000-000000000001', workspaceId: '00000000-0000-4000-8000-000000000002', name: 'test' };
   const emitted: InboundEvent[] = [];
   const portal: OutboundMessage[] = [];
   const stored = new Set<string>();
+  const record = (event: InboundEvent): EmitResult => {
+    emitted.push(event);
+    const duplicate = stored.has(event.externalMessageId);
+    stored.add(event.externalMessageId);
+    return { duplicate, conversationId: null, messageId: null, customerLink: null };
+  };
   return {
-    account: { id: '00000000-0000-4000-8000-000000000001', workspaceId: '00000000-0000-4000-8000-000000000002', name: 'test' },
+    account,
+    webhookUrl: options.webhookUrl ?? `https://centralita.test/webhooks/${account.id}`,
     emitted,
     portal,
     stored,
@@ -27,10 +37,10 @@ export function createMemoryContext(options: { store?: AccountStore; now?: () =>
     logger: options.logger ?? quietLogger,
     now: options.now ?? (() => new Date()),
     async emit(event: InboundEvent): Promise<EmitResult> {
-      emitted.push(event);
-      const duplicate = stored.has(event.externalMessageId);
-      stored.add(event.externalMessageId);
-      return { duplicate, conversationId: null, messageId: null, customerLink: null };
+      return record(event);
+    },
+    async emitMany(events: InboundEvent[]): Promise<(EmitResult | Error)[]> {
+      return events.map(record);
     },
     async deliverToPortal(message: OutboundMessage) {
       portal.push(message);

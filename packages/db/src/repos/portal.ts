@@ -12,6 +12,25 @@ export async function createPortalToken(
     .execute();
 }
 
+/** Stores several portal tokens in one statement (the links of a batch of web-form posts). */
+export async function createPortalTokens(
+  db: Kysely<Database>,
+  tokens: { workspaceId: string; conversationId: string; tokenHash: string; expiresAt: Date }[],
+): Promise<void> {
+  if (tokens.length === 0) return;
+  await db
+    .insertInto('portal_tokens')
+    .values(
+      tokens.map((t) => ({
+        workspace_id: t.workspaceId,
+        conversation_id: t.conversationId,
+        token_hash: t.tokenHash,
+        expires_at: t.expiresAt,
+      })),
+    )
+    .execute();
+}
+
 /** The conversation a live portal token opens, or null when unknown or expired. */
 export async function findPortalToken(db: Kysely<Database>, tokenHash: string, now: Date) {
   return db
