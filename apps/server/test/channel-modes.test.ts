@@ -5,8 +5,7 @@ import { call, createFixture, type Fixture, useServer } from './harness.ts';
 
 // The relay's accounts either poll its stream or take its signed webhooks: the host must read
 // only the polling ones, and let the others answer webhooks.
-const TOKEN = 'relay-token-0123456789abcdef';
-const relay = new RelayPeer({ token: TOKEN });
+const relay = new RelayPeer();
 const t = useServer({ adapters: [createRelayAdapter()], pullLockRetryMs: 100 });
 let f: Fixture;
 
@@ -17,9 +16,10 @@ beforeAll(async () => {
 afterAll(() => relay.close());
 
 async function account(name: string, mode: 'pull' | 'push') {
+  // No token given: the adapter generates one with the account.
   const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
     token: f.adminToken,
-    body: { kind: 'relay', name, config: { host: '127.0.0.1', port: relay.port, mode, token: TOKEN } },
+    body: { kind: 'relay', name, config: { host: '127.0.0.1', port: relay.port, mode } },
   });
   expect(res.status, res.text).toBe(201);
   return res.json.channelAccount as { id: string; capabilities: { inbound: { push: boolean; pull: boolean }; signedWebhooks: boolean } };
@@ -49,13 +49,17 @@ describe('an adapter whose accounts poll or take webhooks', () => {
     await new Promise((r) => setTimeout(r, 350));
     expect(t.node.ctx.channels.runningPullAccounts()).not.toContain(hooked.id);
 
-    const req = relay.webhookRequest(relay.push('+34600000002', 'posted to the webhook'));
-    const res = await fetch(`${t.url}/webhooks/${hooked.id}`, {
-      method: 'POST',
-      headers: req.headers as Record<string, string>,
-      body: req.rawBody,
-    });
-    expect(res.status, await res.text()).toBe(200);
+    // The webhook account registered its URL with the relay when it was saved, with the token
+    // generated for it (sealed at rest, never shown), and the relay's signed delivery is taken.
+    const row = await t.db.current.db.kysely
+      .selectFrom('channel_accounts')
+      .select('secrets_encrypted')
+      .where('id', '=', hooked.id)
+      .executeTakeFirstOrThrow();
+    const { token } = t.node.ctx.box.open(row.secrets_encrypted as string);
+    expect(token?.length).toBeGreaterThanOrEqual(16);
+    expect(relay.webhooks).toEqual([{ url: `${t.url}/webhooks/${hooked.id}`, token }]);
+    expect(await relay.deliver(relay.push('+34600000002', 'posted to the webhook'))).toEqual([200]);
     expect(await storedTexts(hooked.id)).toEqual(['posted to the webhook']);
     // The polling account does not take webhooks.
     expect((await fetch(`${t.url}/webhooks/${polling.id}`, { method: 'POST', body: '{}' })).status).toBe(404);

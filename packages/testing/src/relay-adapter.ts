@@ -85,7 +85,12 @@ export function createRelayAdapter(): ChannelAdapter<Parsed> {
       let loop: Promise<void> | null = null;
       return {
         async start(signal) {
-          if (config.mode !== 'pull') return;
+          // A push account tells the relay where to deliver, as X and WhatsApp accounts register
+          // their webhook; the token it signs with was generated with the account.
+          if (config.mode === 'push') {
+            await command(config, `REGISTER ${JSON.stringify({ url: ctx.webhookUrl, token: config.token })}`);
+            return;
+          }
           abort = new AbortController();
           signal.addEventListener('abort', () => abort?.abort(), { once: true });
           loop = keepConnected(abort.signal, (s) => session(config, ctx, s), {
@@ -195,8 +200,13 @@ async function session(config: Parsed, ctx: ChannelContext, signal: AbortSignal)
 }
 
 function sendOne(config: Parsed, body: { to: string; text: string; ref: string }): Promise<string> {
+  return command(config, `SEND ${JSON.stringify(body)}`);
+}
+
+/** One request line to the relay and the rest of its `OK` answer, or a `SendError`. */
+function command(config: Parsed, line: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: config.host, port: config.port }, () => socket.write(`SEND ${JSON.stringify(body)}\n`));
+    const socket = netConnect({ host: config.host, port: config.port }, () => socket.write(`${line}\n`));
     socket.setTimeout(5_000, () => socket.destroy(new Error('timed out')));
     socket.once('error', (err) =>
       reject(new SendError('unreachable', `The relay did not answer: ${err.message}`, { retryable: true, cause: err })),

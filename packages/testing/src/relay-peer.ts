@@ -22,6 +22,8 @@ export interface RelayMessage {
 export class RelayPeer extends LoopbackServer {
   readonly messages: RelayMessage[] = [];
   readonly sent: { to: string; text: string; ref: string; id: string }[] = [];
+  /** Webhooks push-mode accounts registered, with the token each signs with: where `deliver` posts. */
+  readonly webhooks: { url: string; token: string }[] = [];
   #subscribers = new Set<(m: RelayMessage) => void>();
 
   readonly #token: string | null;
@@ -36,19 +38,37 @@ export class RelayPeer extends LoopbackServer {
    * The webhook request a push-mode relay makes for `m`: the message as JSON, signed with the token
    * (`x-relay-signature: sha256=<hex HMAC>`).
    */
-  webhookRequest(m: RelayMessage): WebhookRequest {
-    return this.sign({
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      query: {},
-      rawBody: Buffer.from(JSON.stringify(m)),
-      clientIp: '127.0.0.1',
-    });
+  webhookRequest(m: RelayMessage, token = this.#token ?? ''): WebhookRequest {
+    return this.sign(
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        query: {},
+        rawBody: Buffer.from(JSON.stringify(m)),
+        clientIp: '127.0.0.1',
+      },
+      token,
+    );
+  }
+
+  /**
+   * Posts `m` to every registered webhook, signed, as a push-mode relay does, and returns each
+   * answer's status (a real channel delivers again after anything but a 2xx).
+   */
+  async deliver(m: RelayMessage): Promise<number[]> {
+    return Promise.all(
+      this.webhooks.map(async ({ url, token }) => {
+        const req = this.webhookRequest(m, token);
+        const res = await fetch(url, { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(req.rawBody) });
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
   }
 
   /** `req` signed again over its current body, as the relay signs what it sends. */
-  sign(req: WebhookRequest): WebhookRequest {
-    return { ...req, headers: { ...req.headers, [RELAY_SIGNATURE_HEADER]: `sha256=${hmacSha256(this.#token ?? '', req.rawBody, 'hex')}` } };
+  sign(req: WebhookRequest, token = this.#token ?? ''): WebhookRequest {
+    return { ...req, headers: { ...req.headers, [RELAY_SIGNATURE_HEADER]: `sha256=${hmacSha256(token, req.rawBody, 'hex')}` } };
   }
 
   /** A customer writes: the message becomes available to pull. */
@@ -80,6 +100,17 @@ export class RelayPeer extends LoopbackServer {
         for (const m of this.messages) if (m.seq > after) write(m);
         this.#subscribers.add(write);
         unsubscribe = () => this.#subscribers.delete(write);
+      } else if (verb === 'REGISTER') {
+        // A push-mode account tells the relay where to deliver: `REGISTER <json { url, token }>`.
+        const body = JSON.parse(arg) as { url: string; token?: string };
+        if (this.#token !== null && body.token !== this.#token) {
+          socket.end('ERR wrong token\n');
+          return;
+        }
+        const known = this.webhooks.find((w) => w.url === body.url);
+        if (known) known.token = body.token ?? '';
+        else this.webhooks.push({ url: body.url, token: body.token ?? '' });
+        socket.end('OK registered\n');
       } else if (verb === 'SEND') {
         const body = JSON.parse(arg) as { to: string; text: string; ref: string };
         const prior = this.sent.find((s) => s.ref === body.ref);

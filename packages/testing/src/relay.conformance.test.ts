@@ -27,6 +27,7 @@ async function relayAccount(mode: 'pull' | 'push') {
             }),
             malformed: () => relay.sign({ ...relay.webhookRequest(relay.push('x', 'y')), rawBody: Buffer.from('{"seq": ') }),
             sign: (req: import('@centralita/channel-kit').WebhookRequest) => relay.sign(req),
+            registeredWebhooks: async () => relay.webhooks.map((w) => w.url),
           }
         : {}),
     },

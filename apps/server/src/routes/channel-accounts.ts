@@ -26,7 +26,7 @@ function present(ctx: AppContext, a: ChannelAccountRecord) {
     secrets: Object.fromEntries(secretKeys.map((k) => [k, setSecrets.includes(k) ? 'set' : 'unset'])),
     // This account's own (webhook or polling, signed or not); null when its config no longer parses.
     capabilities: capabilitiesOf(ctx, a),
-    webhookUrl: `${ctx.publicUrl()}/webhooks/${a.id}`,
+    webhookUrl: ctx.channels.webhookUrl(a.id),
     installed: Boolean(adapter),
     createdAt: a.createdAt,
   };
@@ -74,6 +74,25 @@ function splitConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>
 /** Channel kinds this server has and the accounts configured for them. */
 export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
   const db = ctx.db.kysely;
+  // The host tells each adapter its webhook URL, from the same public URL the API shows.
+  ctx.channels.setPublicUrl(ctx.publicUrl);
+
+  /**
+   * Connects a new or changed account on this node at once, so an adapter that registers its
+   * webhook with the channel (in `start`) does so now rather than at the first delivery, which
+   * would never come. A failure is logged; the account is saved either way.
+   */
+  async function connectNow(account: ChannelAccountRecord): Promise<void> {
+    if (!account.active) return;
+    try {
+      await ctx.channels.connection(account.id);
+    } catch (err) {
+      ctx.logger.warn(
+        { channelAccountId: account.id, channel: account.kind, error: err instanceof Error ? err.message : String(err) },
+        'channel account saved, but its connection did not start',
+      );
+    }
+  }
 
   api.add({
     method: 'get',
@@ -119,6 +138,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
         secretsEncrypted: sealed,
       });
       ctx.logger.info({ channelAccountId: account.id, channel: account.kind }, 'channel account created');
+      await connectNow(account);
       return { channelAccount: present(ctx, account) };
     },
   });
@@ -154,6 +174,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
         ...(body.active !== undefined ? { active: body.active } : {}),
       });
       await ctx.channels.refresh(current.id);
+      await connectNow(updated);
       return { channelAccount: present(ctx, updated) };
     },
   });

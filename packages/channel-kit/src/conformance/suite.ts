@@ -28,6 +28,11 @@ export interface ConformancePeer {
    * check can reach the adapter's parser past its signature check.
    */
   sign?(req: WebhookRequest): WebhookRequest;
+  /**
+   * The webhook URLs the channel was told to deliver to (push channels whose API registers one, as
+   * X's `/2/webhooks`): the suite checks `start` registered the context's `webhookUrl`.
+   */
+  registeredWebhooks?(): Promise<string[]>;
   /** Drops every live connection from the adapter (pull channels). */
   dropConnections?(): Promise<void>;
   /** Who a reply to `from` is addressed to on this channel, or null when the thread addresses it. */
@@ -250,6 +255,13 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
         const whole = await conn.send({ ...base, text: fits, messageId: crypto.randomUUID(), allowSplit: false });
         expect(whole.externalIds, `a ${visibility} text of exactly ${adapter.measureText(fits)} goes out in one part`).toHaveLength(1);
       }
+    });
+
+    it('registers its webhook URL with the channel when it starts', async (t) => {
+      const s = await prepare(setup, t, (caps) => !caps.inbound.push && 'takes no webhooks');
+      if (!s.peer.registeredWebhooks) t.skip('the channel registers no webhook by API (the peer has no registeredWebhooks)');
+      const { ctx } = await connect(s.config);
+      expect(await s.peer.registeredWebhooks?.()).toContain(ctx.webhookUrl);
     });
 
     it('rejects a delivery with a forged signature and emits nothing', async (t) => {
