@@ -21,8 +21,8 @@ export interface AppContext {
   readonly routing: RoutingService;
   /** Test-only pause points; production code never sets them. */
   readonly hooks?: {
-    /** Runs inside an inbound batch's transaction, just before its commit. */
-    beforeCommit?(account: { id: string }, stored: number): Promise<void>;
+    /** Runs inside an inbound batch's transaction, just before its commit, with the batch's texts. */
+    beforeCommit?(account: { id: string }, stored: number, texts: string[]): Promise<void>;
   };
   readonly settings: {
     /** How long a customer's conversation link works. */

@@ -113,7 +113,11 @@ export class Inbox implements ChannelSink {
           // Customers who left an address also get the link by email, to come back from their inbox.
           const created = wanting.filter((s) => s.outcome.createdConversation).map((s) => s.outcome.conversationId);
           await scheduleLinksByEmailInTransaction(trx, account.workspaceId, created);
-          await this.ctx.hooks?.beforeCommit?.(account, stored.length);
+          await this.ctx.hooks?.beforeCommit?.(
+            account,
+            stored.length,
+            stored.map((s) => (messages[s.index]?.item.event as { text?: string } | undefined)?.text ?? ''),
+          );
         },
       },
     );
