@@ -11,7 +11,7 @@ export FUZZ_SCALE="${FUZZ_SCALE:-20}"
 export FUZZ_SEED="${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 echo "fuzzing with FUZZ_SEED=$FUZZ_SEED FUZZ_SCALE=$FUZZ_SCALE"
 node_modules/.bin/vitest run --hookTimeout=600000 \
-  apps/server/test/bad-input packages/channel-email/test/fuzz.test.ts \
+  apps/server/test/bad-input packages/channel-email/test/hostile-mail.test.ts apps/server/test/email-quarantine.test.ts \
   packages/channel-webform/src/conformance.test.ts packages/testing/src/relay.conformance.test.ts "$@"
 status=$?
 echo "fuzzing with FUZZ_SEED=$FUZZ_SEED FUZZ_SCALE=$FUZZ_SCALE ended with status $status"
