@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+
+// What a unit of work costs, measured rather than guessed: statements sent to PostgreSQL (each
+// one a round trip with node-postgres), CPU in Node (process.cpuUsage) and CPU in the PostgreSQL
+// backends that served it (utime + stime from /proc, since pg_stat_statements is not loaded on a
+// shared server and needs a restart to be).
+
+const TICK_MS = 10; // CLK_TCK is 100 on Linux
+
+/** CPU milliseconds a process has used so far, from /proc; null where /proc cannot tell. */
+export function procCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident and peak resident memory of a process in bytes, from /proc (VmRSS, VmHWM). */
+export function procMemory(pid: number): { rss: number; peak: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? Number.NaN) * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU of the PostgreSQL backends connected to one database (except those named `exceptApp`),
+ * between `start()` and `stop()`. Backends that connect in between count from zero; one that
+ * disconnects in between is lost (pools here keep theirs while busy). Null when the server is not
+ * local (an embedded one is; a remote one is not).
+ */
+export async function backendCpu(pool: pg.Pool, database: string, exceptApp = 'bench-observer') {
+  const pids = async () =>
+    (
+      await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name <> $2', [
+        database,
+        exceptApp,
+      ])
+    ).rows.map((r) => r.pid);
+  const before = new Map<number, number>();
+  for (const pid of await pids()) before.set(pid, procCpuMs(pid) ?? 0);
+  return {
+    async stop(): Promise<number | null> {
+      let total = 0;
+      let seen = false;
+      for (const pid of await pids()) {
+        const now = procCpuMs(pid);
+        if (now === null) continue;
+        seen = true;
+        total += now - (before.get(pid) ?? 0);
+      }
+      return seen ? total : null;
+    },
+  };
+}
+
+/** The first words of a statement, spaces collapsed and literals dropped: enough to tell statements apart. */
+function statementHead(args: unknown[]): string {
+  const q = args[0] as string | { text?: string } | undefined;
+  const text = typeof q === 'string' ? q : (q?.text ?? '?');
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\$\d+/g, '$')
+    .replace(/'[^']*'/g, "'…'")
+    .trim()
+    .slice(0, 90);
+}
+
+/** Counts the statements a pool sends, by their first words, wrapping each client's query as the pool creates it. */
+export function countStatements(pool: pg.Pool): { readonly count: number; readonly byText: Map<string, number>; reset(): void } {
+  let count = 0;
+  const byText = new Map<string, number>();
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      count += 1;
+      const head = statementHead(args);
+      byText.set(head, (byText.get(head) ?? 0) + 1);
+      return query(...args);
+    };
+  });
+  return {
+    get count() {
+      return count;
+    },
+    get byText() {
+      return byText;
+    },
+    reset() {
+      count = 0;
+      byText.clear();
+    },
+  };
+}
+
+/** Node CPU milliseconds since `from` (a process.cpuUsage() reading). */
+export function nodeCpuMsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}

@@ -1,0 +1,73 @@
+import { connect, type Db } from '@centralita/db';
+import { createTestDatabase, type TestDatabase, type TestServer, withDatabase } from '@centralita/testing';
+import pg from 'pg';
+
+// Databases named like the test helpers' own (`ct_<run pid>_...`), so the run's close() drops any
+// left behind by a failed figure, and a killed run's are dropped by the next one.
+
+async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+let counter = 0;
+
+/** A seeded database that is cloned for each run, so every run starts from the same data and no run pays for seeding. */
+export interface SeededTemplate<T> {
+  data: T;
+  /** A fresh copy of the seeded database. */
+  clone(): Promise<TestDatabase>;
+  drop(): Promise<void>;
+}
+
+/** Seeds a database once (then closes it, as CREATE DATABASE ... TEMPLATE needs) to clone from. */
+export async function seededTemplate<T>(server: TestServer, seed: (db: Db) => Promise<T>): Promise<SeededTemplate<T>> {
+  const base = await createTestDatabase(server.adminUrl, server.template);
+  const name = new URL(base.url).pathname.slice(1);
+  let data: T;
+  try {
+    data = await seed(base.db);
+    await base.db.pool.query('VACUUM ANALYZE');
+  } catch (err) {
+    await base.drop();
+    throw err;
+  }
+  await base.db.close();
+  const runPid = server.template.slice(3).split('_')[0];
+  return {
+    data,
+    async clone() {
+      counter += 1;
+      const copy = `ct_${runPid}_bench_${counter}_${Math.random().toString(36).slice(2, 8)}`;
+      await admin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${copy} TEMPLATE ${name}`));
+      const url = withDatabase(server.adminUrl, copy);
+      const db = connect(url, { max: 8 });
+      return {
+        url,
+        db,
+        async drop() {
+          await db.close();
+          await admin(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`));
+        },
+      };
+    },
+    async drop() {
+      await admin(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/** Runs `fn` on a fresh database and drops it afterwards, whatever happens. */
+export async function withDatabaseOf<R>(make: () => Promise<TestDatabase>, fn: (db: TestDatabase) => Promise<R>): Promise<R> {
+  const db = await make();
+  try {
+    return await fn(db);
+  } finally {
+    await db.drop();
+  }
+}
