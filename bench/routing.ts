@@ -1,8 +1,11 @@
 import { type CompiledRuleSet, compileRuleSet, decide, type RoutingAgent, type RoutingConversation } from '@centralita/routing';
 import { agent, conversation } from '@centralita/routing/fixtures';
 import { createTestDatabase, type TestServer } from '@centralita/testing';
-import { seedDesk } from '../packages/dispatcher/test/seed.ts';
+import { Logger, makeWorkerUtils, run } from 'graphile-worker';
+import { seedQueue } from '../packages/dispatcher/test/seed.ts';
 import { runProcesses } from '../packages/dispatcher/test/spawn.ts';
+import { type SeededTemplate, withDatabaseOf } from './databases.ts';
+import type { Desk } from './desk.ts';
 import { percentile } from './stats.ts';
 
 const LANGS = ['es', 'en', 'pt', 'ca', 'fr'];
@@ -120,22 +123,60 @@ export function benchDecide(agentCount: number, ruleCount: number, iterations: n
 
 /**
  * Conversations per second through `processes` routing processes (or the bare claim loop) on a
- * freshly seeded desk of 100 agents and 100 rules, with room for every conversation.
+ * fresh copy of the bench desk (1,000 agents, 100 rules), with `conversations` waiting and room
+ * for every one of them.
  */
-export async function benchDispatch(server: TestServer, conversations: number, processes: number, mode: 'route' | 'bare') {
-  const db = await createTestDatabase(server.adminUrl, server.template);
-  try {
-    const { workspaceId } = await seedDesk(db.db.kysely, `bench-${mode}-${processes}`, {
-      agents: 100,
-      rules: 100,
-      conversations,
-      capacity: Math.ceil((conversations / 100) * 2),
-    });
-    await db.db.pool.query('VACUUM ANALYZE conversations');
-    const { results, wallMs } = await runProcesses(db.url, workspaceId, processes, mode);
-    const assigned = results.reduce((n, r) => n + r.assigned, 0);
-    return { perSecond: (assigned / wallMs) * 1000, assigned, wallMs };
-  } finally {
-    await db.drop();
-  }
+export async function benchDispatch(desk: SeededTemplate<Desk>, conversations: number, processes: number, mode: 'route' | 'bare') {
+  return withDatabaseOf(
+    () => desk.clone(),
+    async (db) => {
+      await seedQueue(db.db.kysely, desk.data.workspaceId, desk.data.webformId, conversations);
+      await db.db.pool.query('VACUUM ANALYZE conversations');
+      const { results, wallMs } = await runProcesses(db.url, desk.data.workspaceId, processes, mode);
+      const assigned = results.reduce((n, r) => n + r.assigned, 0);
+      if (assigned !== conversations) throw new Error(`${mode}: ${assigned} of ${conversations} conversations were assigned`);
+      return { perSecond: (assigned / wallMs) * 1000, assigned, wallMs };
+    },
+  );
+}
+
+/**
+ * The job queue's floor: `jobs` no-op graphile-worker jobs added at once, then drained by one
+ * runner with the server's own worker settings (concurrency 4, one pool); the time from starting
+ * the runner to the last job completing.
+ */
+export async function benchJobDrain(server: TestServer, jobs: number) {
+  return withDatabaseOf(
+    () => createTestDatabase(server.adminUrl, server.template),
+    async (db) => {
+      const utils = await makeWorkerUtils({ pgPool: db.db.pool });
+      for (let i = 0; i < jobs; i += 1_000) {
+        await utils.addJobs(Array.from({ length: Math.min(1_000, jobs - i) }, (_, k) => ({ identifier: 'noop', payload: { n: i + k } })));
+      }
+      await utils.release();
+      await db.db.pool.query('VACUUM ANALYZE graphile_worker._private_jobs');
+      let done = 0;
+      let drained: () => void = () => undefined;
+      const all = new Promise<void>((resolve) => {
+        drained = resolve;
+      });
+      const started = performance.now();
+      const runner = await run({
+        pgPool: db.db.pool,
+        concurrency: 4,
+        noHandleSignals: true,
+        pollInterval: 1_000,
+        logger: new Logger(() => () => undefined),
+        taskList: { noop: async () => undefined },
+      });
+      runner.events.on('job:complete', () => {
+        done += 1;
+        if (done === jobs) drained();
+      });
+      await all;
+      const wallMs = performance.now() - started;
+      await runner.stop();
+      return { perSecond: (jobs / wallMs) * 1000, wallMs };
+    },
+  );
 }

@@ -1,113 +1,251 @@
 import { createTestDatabase, prepareTestServer } from '@centralita/testing';
+import { benchBurst } from './burst.ts';
 import { benchConsole, consoleBundle } from './console.ts';
+import { type SeededTemplate, seededTemplate, withDatabaseOf } from './databases.ts';
+import { type Desk, seedBenchDesk } from './desk.ts';
 import { benchEmail } from './email.ts';
-import { benchDecide, benchDispatch } from './routing.ts';
+import { benchIngest, benchRawCeiling, type IngestFigure, ingestPathName, measureOneByOne } from './ingest.ts';
+import { benchRealtime, type RealtimeSide } from './realtime.ts';
+import { benchDecide, benchDispatch, benchJobDrain } from './routing.ts';
+import type { WindowCost } from './server.ts';
 import { benchStartup } from './startup.ts';
 import { fmt } from './stats.ts';
-import { benchIngest, benchWebform } from './webform.ts';
+import { benchWebform } from './webform.ts';
+
+/** "0.42x of": the figure as a share of its baseline, measured in the same run. */
+function ratio(figure: number, baseline: number): string {
+  return `${fmt(figure / baseline, 2)}x`;
+}
+
+function pct(share: number): string {
+  return `${fmt(share * 100, 0)}%`;
+}
+
+function mib(bytes: number): string {
+  return fmt(bytes / 2 ** 20, 0);
+}
+
+function perMessage(f: IngestFigure): string {
+  const pgCpu = f.pgCpuMsPerMessage === null ? 'PostgreSQL CPU unknown (not local)' : `${fmt(f.pgCpuMsPerMessage, 3)} ms PostgreSQL CPU`;
+  return `${fmt(f.statementsPerMessage, 2)} statements (round trips), ${fmt(f.nodeCpuMsPerMessage, 3)} ms Node CPU, ${pgCpu}`;
+}
+
+function perUnit(c: WindowCost, units: number): string {
+  const pgCpu = c.pgCpuMs === null ? 'PostgreSQL CPU unknown' : `${fmt(c.pgCpuMs / units, 3)} ms PostgreSQL CPU`;
+  return `${fmt(c.statements / units, 1)} statements, ${fmt(c.nodeCpuMs / units, 3)} ms server CPU (loop p99 ${fmt(c.loopP99Ms)} ms), ${pgCpu}`;
+}
+
+function delivered(s: RealtimeSide): string {
+  const missing = s.expected - s.received;
+  return missing === 0 ? `all ${s.received} deliveries` : `${s.received} of ${s.expected} deliveries (${missing} missing)`;
+}
+
+function eventMix(s: RealtimeSide): string {
+  return Object.entries(s.events)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, e]) => `${type} ${fmt(e.count / Math.max(1, s.sent), 1)} x ${e.bytes} B`)
+    .join(', ');
+}
+
+/** A series as numbers, runs of the same value written once with a count ("0x4"). */
+function compactSeries(values: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i;
+    while (j < values.length && values[j] === values[i]) j++;
+    out.push(j - i > 2 ? `${values[i]}x${j - i}` : values.slice(i, j).join(' '));
+    i = j;
+  }
+  return out.join(' ');
+}
 
 /**
- * `npm run bench`: prints the numbers we report in issues. Uses the same PostgreSQL the tests use
- * (TEST_DATABASE_URL, else 127.0.0.1:5432, else embedded). Timings vary with the machine; compare
- * runs on the same one.
+ * `npm run bench`: prints the numbers we report in issues, each beside a baseline measured in the
+ * same run (this machine's speed changes from minute to minute, so only same-run ratios compare).
+ * Uses the same PostgreSQL the tests use (TEST_DATABASE_URL, else 127.0.0.1:5432, else embedded)
+ * and drops every database it makes. `--quick` runs each sustained figure for a few seconds;
+ * `--only ingest,realtime` runs only the named sections (startup, decide, ingest, webform,
+ * console, email, routing, realtime, burst); `--explain` adds the statements each unit of work
+ * sent; `--ingest-one-by-one` measures ingestMessage even where ingestMany exists.
  */
 async function main() {
   const quick = process.argv.includes('--quick');
+  const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
+  const only = process.argv.includes('--only') && onlyArg ? new Set(onlyArg.split(',')) : null;
+  // Each section's wall time goes to stderr at the end, to keep the quick run under two minutes.
+  const took: string[] = [];
+  let sectionStart = performance.now();
+  let section = '';
+  const wanted = (name: string) => {
+    if (section) took.push(`${section} ${fmt((performance.now() - sectionStart) / 1000, 0)} s`);
+    sectionStart = performance.now();
+    section = !only || only.has(name) ? name : '';
+    return section !== '';
+  };
+  // --explain: also print the statements each unit of work sent, by their first words.
+  const explain = process.argv.includes('--explain');
+  const statementsPer = (what: string, byText: Map<string, number> | Record<string, number>, units: number) => {
+    if (!explain) return;
+    const entries = [...(byText instanceof Map ? byText : Object.entries(byText))].sort((a, b) => b[1] - a[1]);
+    say(`  statements per ${what}:`);
+    for (const [text, n] of entries) if (n / units >= 0.001) say(`    ${fmt(n / units, n / units < 0.1 ? 3 : 2)}  ${text}`);
+  };
+  if (process.argv.includes('--ingest-one-by-one')) measureOneByOne();
   const server = await prepareTestServer();
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const fresh = () => createTestDatabase(server.adminUrl, server.template);
+  const sustainedMs = quick ? 3_000 : 60_000;
+  const warmupMs = quick ? 500 : 3_000;
+  const seconds = `${sustainedMs / 1000} s`;
+  let desk: SeededTemplate<Desk> | null = null;
+  // The desk (1,000 agents, 20 teams, 100 rules, 2,000 assigned conversations) is seeded once and cloned per run.
+  const theDesk = async () => {
+    desk ??= await seededTemplate(server, (db) =>
+      seedBenchDesk(db, { agents: 1_000, teams: 20, supervisors: 10, rules: 100, capacity: 40, conversationsPerTeam: 100 }),
+    );
+    return desk;
+  };
   try {
     say(`Centralita benchmarks (${quick ? 'quick' : 'full'}) on ${server.embedded ? 'an embedded' : 'the machine’s'} PostgreSQL`);
 
-    const start = await benchStartup();
-    say(
-      `start, embedded PostgreSQL: first start ${fmt(start.firstMs / 1000, 2)} s (initdb, migrate, demo seed), restart ${fmt(start.restartMs / 1000, 2)} s`,
-    );
-
-    // Pure CPU first, while the heap is small: later HTTP runs leave garbage whose collection
-    // would land in these percentiles.
-    for (const [agents, explain] of [
-      [100, 'summary'],
-      [1_000, 'summary'],
-      [1_000, 'full'],
-    ] as const) {
-      const r = benchDecide(agents, 100, quick ? 2_000 : 20_000, explain);
+    if (wanted('startup')) {
+      const start = await benchStartup();
       say(
-        `routing decide(), ${agents} agents x 100 rules, ${explain} explanation: p50 ${fmt(r.p50 * 1000, 0)} µs, p99 ${fmt(r.p99 * 1000, 0)} µs, max ${fmt(r.max, 2)} ms, ${fmt(r.perSecond, 0)} decisions/s (${fmt(r.assignedShare * 100, 0)}% assigned)`,
+        `start, embedded PostgreSQL: first start ${fmt(start.firstMs / 1000, 2)} s (initdb, migrate, demo seed), restart ${fmt(start.restartMs / 1000, 2)} s`,
       );
     }
 
-    const db1 = await createTestDatabase(server.adminUrl, server.template);
-    try {
-      const total = quick ? 300 : 3_000;
-      for (const c of [1, 16]) {
-        const r = await benchWebform(db1.db, total, c);
+    // Pure CPU first, while the heap is small: later runs leave garbage whose collection would
+    // land in these percentiles.
+    if (wanted('decide')) {
+      for (const [agents, explain] of [
+        [100, 'summary'],
+        [1_000, 'summary'],
+        [1_000, 'full'],
+      ] as const) {
+        const r = benchDecide(agents, 100, quick ? 2_000 : 20_000, explain);
         say(
-          `web-form posts over HTTP: ${fmt(r.perSecond, 0)} posts/s with ${c} client(s) (${total} posts; p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms)`,
+          `routing decide(), ${agents} agents x 100 rules, ${explain} explanation: p50 ${fmt(r.p50 * 1000, 0)} µs, p99 ${fmt(r.p99 * 1000, 0)} µs, max ${fmt(r.max, 2)} ms, ${fmt(r.perSecond, 0)} decisions/s (${fmt(r.assignedShare * 100, 0)}% assigned)`,
         );
       }
-    } finally {
-      await db1.drop();
     }
 
-    const db2 = await createTestDatabase(server.adminUrl, server.template);
-    try {
-      const total = quick ? 500 : 5_000;
-      for (const c of [1, 8]) {
-        const r = await benchIngest(db2.db, total, c);
-        say(`ingest transaction alone: ${fmt(r.perSecond, 0)} messages/s with ${c} concurrent (${total} messages)`);
-      }
-    } finally {
-      await db2.drop();
+    if (wanted('ingest')) {
+      // Each on a fresh database, the ceiling first.
+      const workers = 8;
+      const raw = await withDatabaseOf(fresh, (db) => benchRawCeiling(db, workers, sustainedMs));
+      const ing = await withDatabaseOf(fresh, (db) => benchIngest(db, workers, sustainedMs));
+      say(
+        `ingest (stored, threaded, evented, queued for routing) via ${ingestPathName(workers)}: ${fmt(ing.perSecond, 0)} messages/s sustained over ${seconds} vs raw ceiling ${fmt(raw.perSecond, 0)}/s (the same rows by bare 100-row INSERTs, ${workers} transactions at a time): ${ratio(ing.perSecond, raw.perSecond)}`,
+      );
+      say(`  per message: ingest ${perMessage(ing)}; raw ${perMessage(raw)}`);
+      statementsPer('message, ingest', ing.byText, ing.messages);
+      statementsPer('message, raw ceiling', raw.byText, raw.messages);
     }
-    const bundle = consoleBundle();
-    say(
-      `console bundle: JavaScript ${fmt(bundle.js / 1024, 0)} KiB (${fmt(bundle.jsGzip / 1024, 0)} KiB gzipped), CSS ${fmt(bundle.css / 1024, 0)} KiB (${fmt(bundle.cssGzip / 1024, 1)} KiB gzipped)`,
-    );
-    const db4 = await createTestDatabase(server.adminUrl, server.template);
-    try {
-      const c = await benchConsole(db4.db, quick ? 3 : 10);
+
+    if (wanted('webform')) {
+      const form = await benchWebform(server, { concurrency: 64, warmupMs, durationMs: sustainedMs });
+      say(
+        `web-form posts over HTTP, 64 keep-alive clients, every post from its own address: ${fmt(form.product.perSecond, 0)} posts/s sustained over ${seconds} (p50 ${fmt(form.product.p50)} ms, p99 ${fmt(form.product.p99)} ms) vs bare Express + one INSERT ${fmt(form.bare.perSecond, 0)}/s (p50 ${fmt(form.bare.p50)} ms, p99 ${fmt(form.bare.p99)} ms): ${ratio(form.product.perSecond, form.bare.perSecond)}`,
+      );
+      say(
+        `  per post: node ${perUnit(form.product.cost, form.product.count)}, client at ${pct(form.product.clientCpu)} of a core; bare ${perUnit(form.bare.cost, form.bare.count)}, client at ${pct(form.bare.clientCpu)}`,
+      );
+      statementsPer('post, node', form.product.cost.byText, form.product.count);
+    }
+
+    if (wanted('console')) {
+      const bundle = consoleBundle();
+      say(
+        `console bundle: JavaScript ${fmt(bundle.js / 1024, 0)} KiB (${fmt(bundle.jsGzip / 1024, 0)} KiB gzipped), CSS ${fmt(bundle.css / 1024, 0)} KiB (${fmt(bundle.cssGzip / 1024, 1)} KiB gzipped)`,
+      );
+      const c = await withDatabaseOf(fresh, (db) => benchConsole(db.db, quick ? 3 : 10));
       say(
         `console time to interactive (headless Chromium, loopback, median of ${c.runs}): sign-in form ${fmt(c.cold, 0)} ms cold, ${fmt(c.warm, 0)} ms warm; sign-in to inbox listed ${fmt(c.inbox, 0)} ms`,
       );
-    } finally {
-      await db4.drop();
     }
 
-    const db3 = await createTestDatabase(server.adminUrl, server.template);
-    try {
+    if (wanted('email')) {
       const total = quick ? 500 : 5_000;
-      const r = await benchEmail(db3.db, total, quick ? 5 : 20);
+      const r = await withDatabaseOf(fresh, (db) => benchEmail(db.db, total, quick ? 5 : 20));
       say(
         `email, a mailbox holding ${total} messages read over IMAP (fetch, parse, sanitise, thread, store): ${fmt(r.perSecond, 0)} messages/s (${fmt(r.seconds, 1)} s)`,
       );
       say(`email, delivery to stored conversation with the reader in IDLE: p50 ${fmt(r.idleP50)} ms, max ${fmt(r.idleMax)} ms`);
-    } finally {
-      await db3.drop();
     }
 
-    const queued = quick ? 500 : 2_000;
-    // Best of two (one in quick mode), each on a fresh desk, bare and routed taking turns: one run
-    // can be slowed by the machine's other work, which is not the cost of routing.
-    const rounds = quick ? 1 : 2;
-    for (const processes of [1, 2]) {
-      let bare = { perSecond: 0 };
-      let routed = { perSecond: 0 };
-      for (let r = 0; r < rounds; r++) {
-        const b = await benchDispatch(server, queued, processes, 'bare');
-        const d = await benchDispatch(server, queued, processes, 'route');
-        if (b.perSecond > bare.perSecond) bare = b;
-        if (d.perSecond > routed.perSecond) routed = d;
+    if (wanted('routing')) {
+      const d = await theDesk();
+      const queued = quick ? 500 : 2_000;
+      // Best of two in the full run, bare and routed taking turns: one run can be slowed by the
+      // machine's other work, which is not the cost of routing.
+      const rounds = quick ? 1 : 2;
+      // Two processes only in the full run: the quick one has to stay under two minutes.
+      for (const processes of quick ? [1] : [1, 2]) {
+        let bare = { perSecond: 0 };
+        let routed = { perSecond: 0 };
+        for (let r = 0; r < rounds; r++) {
+          const b = await benchDispatch(d, queued, processes, 'bare');
+          const x = await benchDispatch(d, queued, processes, 'route');
+          if (b.perSecond > bare.perSecond) bare = b;
+          if (x.perSecond > routed.perSecond) routed = x;
+        }
+        const drain = processes === 1 ? await benchJobDrain(server, queued) : null;
+        say(
+          `routing, ${processes} process(es), ${queued} waiting, 1000 agents x 100 rules: ${fmt(routed.perSecond, 0)} conversations/s vs bare claim loop ${fmt(bare.perSecond, 0)}/s: ${ratio(routed.perSecond, bare.perSecond)}${drain ? `; vs no-op graphile-worker drain of ${queued} jobs ${fmt(drain.perSecond, 0)}/s: ${ratio(routed.perSecond, drain.perSecond)}` : ''} (best of ${rounds})`,
+        );
+      }
+    }
+
+    if (wanted('realtime')) {
+      const rt = await benchRealtime(await theDesk(), { rate: 500, warmupMs, durationMs: sustainedMs, newEvery: 100 });
+      for (const [name, side] of [
+        ['node', rt.product],
+        ['bare socket.io', rt.bare],
+      ] as const) {
+        if (side.failed > 0) say(`  ${name}: ${side.failed} of ${side.sent} webhook posts failed`);
       }
       say(
-        `dispatcher, ${processes} process(es), ${queued} waiting, 100 agents x 100 rules: ${fmt(routed.perSecond, 0)} conversations/s routed vs ${fmt(bare.perSecond, 0)}/s bare claim loop (cost of routing x${fmt(bare.perSecond / routed.perSecond, 2)}, best of ${rounds})`,
+        `webhook -> agents' sockets, ${rt.product.sockets} sockets (1000 agents in 20 teams, 10 supervisors; client in a second process) at ${fmt(rt.product.sentPerSecond, 0)} msgs/s over ${seconds}: p50 ${fmt(rt.product.p50)} ms, p99 ${fmt(rt.product.p99)} ms, ${rt.product.outOfOrder} out of order, ${delivered(rt.product)} vs bare socket.io + PostgreSQL adapter at ${fmt(rt.bare.sentPerSecond, 0)} msgs/s: p50 ${fmt(rt.bare.p50)} ms, p99 ${fmt(rt.bare.p99)} ms, ${rt.bare.outOfOrder} out of order, ${delivered(rt.bare)}: p99 ${ratio(rt.product.p99, rt.bare.p99)}`,
+      );
+      say(
+        `  per message: node ${perUnit(rt.product.cost, rt.product.windowMessages)}; bare ${perUnit(rt.bare.cost, rt.bare.windowMessages)}`,
+      );
+      say(
+        `  deliveries per message: node ${eventMix(rt.product)}; bare ${eventMix(rt.bare)}; client at ${pct(rt.product.clientCpu)} / ${pct(rt.bare.clientCpu)} of a core, its loop p99 ${fmt(rt.product.clientLoopP99Ms)} / ${fmt(rt.bare.clientLoopP99Ms)} ms; sockets connected in ${fmt(rt.product.connectSeconds)} / ${fmt(rt.bare.connectSeconds)} s`,
+      );
+      say(
+        `memory, the node's own process through that run (1010 sockets, 500 msgs/s): peak RSS ${mib(rt.product.peakRss)} MiB sampled, ${mib(rt.product.peakRssKernel)} MiB high-water mark, vs bare socket.io ${mib(rt.bare.peakRss)} MiB`,
       );
     }
 
+    if (wanted('burst')) {
+      const burst = await benchBurst(await theDesk(), {
+        messages: quick ? 1_000 : 20_000,
+        contacts: quick ? 250 : 5_000,
+        concurrency: 64,
+        timeoutMs: quick ? 60_000 : 300_000,
+      });
+      const st = burst.stored;
+      const exact =
+        st.messages === burst.messages &&
+        st.conversations === burst.messages &&
+        st.distinctExternalIds === burst.messages &&
+        st.assigned === burst.messages;
+      say(
+        `burst, ${burst.messages} web-form posts from ${burst.contacts} contacts, 64 clients: sent in ${fmt(burst.sendSeconds)} s (${fmt(burst.messages / burst.sendSeconds, 0)} posts/s), all stored after ${fmt(burst.storedSeconds)} s, all routed after ${burst.finished ? `${fmt(burst.routedSeconds)} s` : 'never (timed out)'}; ${st.messages} messages, ${st.conversations} conversations, ${st.distinctExternalIds} distinct ids, ${st.assigned} assigned: ${exact ? 'nothing lost or doubled' : 'MISMATCH'}`,
+      );
+      say(`  waiting conversations each second: ${compactSeries(burst.queue)}`);
+    }
+
+    wanted('');
     const mem = process.memoryUsage();
     say(
       `memory of the benchmark process after the runs: rss ${fmt(mem.rss / 2 ** 20, 0)} MiB, heap used ${fmt(mem.heapUsed / 2 ** 20, 0)} MiB`,
     );
+    process.stderr.write(`sections: ${took.join(', ')}\n`);
   } finally {
+    await (desk as SeededTemplate<Desk> | null)?.drop();
     await server.close();
   }
 }

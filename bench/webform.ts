@@ -1,96 +1,86 @@
-import { randomBytes } from 'node:crypto';
-import { createChannelAccount, createWorkspace, type Db, ingestMessage } from '@centralita/db';
-import { installedAdapters } from '../apps/server/src/adapters.ts';
-import { createCentralita } from '../apps/server/src/app.ts';
-import { createLogger } from '../apps/server/src/logger.ts';
-import { percentile } from './stats.ts';
+import { createChannelAccount, createWorkspace } from '@centralita/db';
+import { createTestDatabase, type TestServer } from '@centralita/testing';
+import { clientAddress, closedLoop, type LoadResult } from './http-load.ts';
+import { spawnServer, type WindowCost } from './server.ts';
 
-/** A fresh workspace with one channel account of `kind`, so each run measures empty tables. */
-async function benchAccount(db: Db, kind: string) {
-  const ws = await createWorkspace(db.kysely, { slug: `${kind}-${Date.now()}`, name: `Bench ${kind}` });
-  return createChannelAccount(db.kysely, { workspaceId: ws.id, kind, name: `Bench ${kind}`, settings: {}, secretsEncrypted: null });
+/** One side of the web-form comparison: the rate, and what each post cost the server. */
+export interface WebformSide extends LoadResult {
+  cost: WindowCost;
 }
 
-/** Web-form posts through HTTP (validation, dedupe state, ingest, broadcast) with `concurrency` clients. */
-export async function benchWebform(db: Db, total: number, concurrency: number) {
-  // One trusted proxy, so each simulated customer has its own address (X-Forwarded-For) and the
-  // per-client rate limit, left at its default, limits nobody.
-  const node = createCentralita({
-    db,
-    logger: createLogger('silent'),
-    secretKey: randomBytes(32),
-    adapters: installedAdapters(),
-    worker: false,
-    trustProxy: 1,
+function formPost(i: number) {
+  return JSON.stringify({
+    name: `Customer ${i}`,
+    email: `c${i}@example.com`,
+    message: `Message number ${i}: my fibre is down again and nobody tells me when it comes back`,
+    country: 'ES',
+    language: 'es',
   });
-  const url = await node.listen(0, '127.0.0.1');
-  const form = await benchAccount(db, 'webform');
-  let next = 0;
-  const latencies: number[] = [];
-  const client = async () => {
-    while (next < total) {
-      const i = next++;
-      const t0 = performance.now();
-      const res = await fetch(`${url}/webhooks/${form.id}`, {
-        method: 'POST',
-        // Each simulated client posts from its own address, as real customers do.
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': `b-${i}`,
-          'x-forwarded-for': `198.51.${Math.floor(i / 250)}.${i % 250}`,
-        },
-        body: JSON.stringify({
-          name: `Customer ${i}`,
-          email: `c${i}@example.com`,
-          message: `Message number ${i}: my fibre is down again`,
-          country: 'ES',
-        }),
-      });
-      await res.arrayBuffer();
-      if (res.status !== 201) throw new Error(`post ${i} answered ${res.status}`);
-      latencies.push(performance.now() - t0);
+}
+
+/**
+ * Web-form posts over HTTP against the real node (validation, rate limit, dedupe state, ingest,
+ * customer link, broadcast, routing) and against a bare Express endpoint that parses the JSON and
+ * inserts one row, each server in a process of its own on a fresh database, with the same
+ * client: `concurrency` keep-alive connections, every post from an address of its own.
+ */
+export async function benchWebform(server: TestServer, opts: { concurrency: number; warmupMs: number; durationMs: number }) {
+  const run = async (mode: 'centralita' | 'express'): Promise<WebformSide> => {
+    const db = await createTestDatabase(server.adminUrl, server.template);
+    try {
+      let path = '/form';
+      let formId = '';
+      if (mode === 'centralita') {
+        const ws = await createWorkspace(db.db.kysely, { slug: `form-${Date.now()}`, name: 'Bench form' });
+        const form = await createChannelAccount(db.db.kysely, {
+          workspaceId: ws.id,
+          kind: 'webform',
+          name: 'Bench form',
+          settings: { submissionsPerMinute: 1_000 },
+          secretsEncrypted: null,
+        });
+        formId = form.id;
+        path = `/webhooks/${form.id}`;
+      }
+      const node = await spawnServer(mode, db.url);
+      try {
+        let window: Awaited<ReturnType<typeof node.measure>> | null = null;
+        const measuring = new Promise<void>((resolve) =>
+          setTimeout(async () => {
+            window = await node.measure();
+            resolve();
+          }, opts.warmupMs),
+        );
+        const load = await closedLoop({
+          url: node.url,
+          concurrency: opts.concurrency,
+          warmupMs: opts.warmupMs,
+          durationMs: opts.durationMs,
+          expect: [201],
+          make: (i) => ({
+            path,
+            headers: { 'idempotency-key': `b-${i}`, 'x-forwarded-for': clientAddress(i) },
+            body: formPost(i),
+          }),
+        });
+        await measuring;
+        const cost = await (window as unknown as { stop(): Promise<WindowCost> }).stop();
+        const stored =
+          mode === 'centralita'
+            ? await db.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM messages WHERE channel_account_id = $1', [formId])
+            : await db.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM bench_posts');
+        const n = Number(stored.rows[0]?.n);
+        if (n !== load.sent) throw new Error(`${mode}: ${load.sent} posts answered 201 but ${n} were stored`);
+        return { ...load, cost };
+      } finally {
+        await node.stop();
+      }
+    } finally {
+      await db.drop();
     }
   };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, () => client()));
-  const seconds = (performance.now() - started) / 1000;
-  await node.stop();
-  const stored = await db.kysely
-    .selectFrom('messages')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('channel_account_id', '=', form.id)
-    .executeTakeFirstOrThrow();
-  if (Number(stored.n) !== total) throw new Error(`${total} posts answered 201 but ${stored.n} messages were stored`);
-  return { total, concurrency, perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-/** The ingest transaction alone (no HTTP), `concurrency` at a time, one new contact each. */
-export async function benchIngest(db: Db, total: number, concurrency: number) {
-  const acct = await benchAccount(db, 'bench');
-  const target = { workspaceId: acct.workspaceId, channelAccountId: acct.id, reopenWindowMinutes: 60 };
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        await ingestMessage(
-          db.kysely,
-          target,
-          {
-            type: 'message.received',
-            externalMessageId: `m-${i}`,
-            occurredAt: new Date(),
-            // 1 in 4 messages comes from a returning contact, so threading joins as well as creates.
-            sender: { kind: 'bench', externalId: `u-${i % 4 === 0 ? i % 100 : i}`, verified: true },
-            text: `message ${i}`,
-            visibility: 'private',
-            thread: { contactThread: true },
-          },
-          { now: new Date() },
-        );
-      }
-    }),
-  );
-  return { total, concurrency, perSecond: total / ((performance.now() - started) / 1000) };
+  // Bare first, then the product: whichever goes second meets a slightly warmer machine.
+  const bare = await run('express');
+  const product = await run('centralita');
+  return { product, bare };
 }
