@@ -1,6 +1,6 @@
 import { ConfigError, SendError } from '@centralita/channel-kit';
 import { CentralitaError, SYSTEM_ACTOR } from '@centralita/core';
-import { fileReplyTokens, findMessage, getConversation, recordDelivery } from '@centralita/db';
+import { clearSentParts, fileReplyTokens, findMessage, getConversation, recordDelivery } from '@centralita/db';
 import { ROUTING_TIMER_TASK } from '@centralita/dispatcher';
 import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
 import type { AppContext } from './context.ts';
@@ -55,6 +55,8 @@ function sendMessageTask(ctx: AppContext): Task {
         { state: result.state, externalIds: result.externalIds },
       );
       if (updated) ctx.realtime.message('updated', conv, updated);
+      // The whole reply is recorded now; its part-by-part progress has done its job.
+      await clearSentParts(ctx.db.kysely, workspaceId, messageId);
       // A web-form customer reads replies on their page, and gets a copy by email too.
       if (live.capabilities.customerPortal) await scheduleCopyByEmail(ctx, conv, messageId);
     } catch (err) {

@@ -54,6 +54,17 @@ export interface OutboundMessage {
   inReplyTo: string[];
   /** The agent allowed splitting a text that is over the channel's limit. */
   allowSplit: boolean;
+  /**
+   * External ids of the parts of this split reply that an earlier attempt already delivered, in
+   * order (empty or absent on a first attempt). Send only the parts after them, and return every
+   * part's id. `sendParts` does this; it needs the same split every time, which `splitText` gives.
+   */
+  sentParts?: readonly string[];
+  /**
+   * Records that part `index` went out as `externalId`; await it before sending the next part. The
+   * host stores it, so a retry after a failure part-way does not repeat what the customer has.
+   */
+  onPartSent?(index: number, externalId: string): Promise<void>;
   /** The conversation's subject (email). */
   subject?: string | null;
   /** Who wrote it, for channels that show a sender name (email's From). */

@@ -28,6 +28,7 @@ export type {
 } from './contract.ts';
 export { errorBody } from './error-body.ts';
 export { ConfigError, SendError } from './errors.ts';
+export { sendParts } from './parts.ts';
 export { keepConnected, type ReconnectOptions } from './reconnect.ts';
 export { hmacSha256, verifySignature } from './signature.ts';
 export { countCodePoints, splitText } from './text.ts';

@@ -269,6 +269,14 @@ export interface MessagePartsTable {
   part: number;
 }
 
+/** The parts of a split reply already delivered, in order, while its send is not finished. */
+export interface SendProgressTable {
+  message_id: string;
+  workspace_id: string;
+  parts: string[];
+  updated_at: Generated<Date>;
+}
+
 export interface EventsTable {
   id: Generated<string>;
   seq: Generated<string>;
@@ -327,6 +335,7 @@ export interface Database {
   canned_responses: CannedResponsesTable;
   attachment_blobs: AttachmentBlobsTable;
   message_parts: MessagePartsTable;
+  send_progress: SendProgressTable;
   events: EventsTable;
   channel_cursors: ChannelCursorsTable;
   channel_state: ChannelStateTable;

@@ -12,6 +12,7 @@ import {
   parseWithSchema,
   readJsonBody,
   SendError,
+  sendParts,
   splitText,
   textLimitFor,
   verifySignature,
@@ -116,11 +117,9 @@ export function createRelayAdapter(): ChannelAdapter<Parsed> {
               { retryable: false },
             );
           }
-          const ids: string[] = [];
-          for (const [i, text] of parts.entries()) {
-            ids.push(await sendOne(config, { to: message.recipient?.externalId ?? '', text, ref: `${message.messageId}:${i}` }));
-          }
-          return { externalIds: ids, state: 'sent' };
+          const to = message.recipient?.externalId ?? '';
+          const externalIds = await sendParts(message, parts, (text, i) => sendOne(config, { to, text, ref: `${message.messageId}:${i}` }));
+          return { externalIds, state: 'sent' };
         },
       };
     },

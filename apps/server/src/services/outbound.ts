@@ -1,6 +1,6 @@
 import type { OutboundAttachment, OutboundMessage } from '@centralita/channel-kit';
 import type { Conversation } from '@centralita/core';
-import { contactAddress, listAttachments, type StoredMessage } from '@centralita/db';
+import { contactAddress, listAttachments, recordSentPart, type StoredMessage, sentParts } from '@centralita/db';
 import type { AppContext } from '../context.ts';
 
 /**
@@ -16,7 +16,7 @@ export async function buildOutbound(
   channelKind: string,
 ): Promise<OutboundMessage> {
   const db = ctx.db.kysely;
-  const [address, history, latestInbound, author, files] = await Promise.all([
+  const [address, history, latestInbound, author, files, alreadySent] = await Promise.all([
     contactAddress(db, conv.contactId, channelKind),
     db
       .selectFrom('messages')
@@ -41,6 +41,7 @@ export async function buildOutbound(
       ? db.selectFrom('users').select('name').where('id', '=', message.authorId).executeTakeFirst()
       : Promise.resolve(undefined),
     listAttachments(db, message.workspaceId, [message.id]),
+    sentParts(db, message.workspaceId, message.id),
   ]);
   const meta = (latestInbound?.metadata ?? {}) as { replyTo?: string[]; cc?: string[] };
   const replyTo = meta.replyTo?.[0];
@@ -60,6 +61,10 @@ export async function buildOutbound(
     recipient,
     inReplyTo: history.map((r) => r.external_id as string).reverse(),
     allowSplit: message.metadata.allowSplit === true,
+    // Parts an earlier attempt delivered, and where the adapter reports each new one before the
+    // next: a retry after a failure part-way sends only the rest.
+    sentParts: alreadySent,
+    onPartSent: (index, externalId) => recordSentPart(db, { workspaceId: message.workspaceId, messageId: message.id }, index, externalId),
     subject: conv.subject,
     author: author ? { name: author.name } : null,
     cc: keepCc ? (meta.cc ?? []) : [],

@@ -264,6 +264,48 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       expect(await s.peer.registeredWebhooks?.()).toContain(ctx.webhookUrl);
     });
 
+    it('reports each part of a split reply, and a retry sends only the parts not yet sent', async (t) => {
+      const { peer, conn, caps } = await open(
+        t,
+        (c) => (!c.splitLongText || c.visibilities.every((v) => textLimitFor(c, v) === null)) && 'does not split long texts',
+      );
+      const visibility = caps.visibilities.find((v) => textLimitFor(caps, v) !== null) ?? 'private';
+      const limit = textLimitFor(caps, visibility) ?? 0;
+      const long = 'palabra '.repeat(Math.ceil((limit * 3) / 8) + 2).trim();
+      const base = {
+        conversationId: crypto.randomUUID(),
+        text: long,
+        visibility,
+        recipient: peer.recipient('ana@example.com'),
+        inReplyTo: [] as string[],
+        allowSplit: true,
+      };
+      const reported: [number, string][] = [];
+      const first = await conn.send({ ...base, messageId: crypto.randomUUID(), onPartSent: async (i, id) => void reported.push([i, id]) });
+      expect(first.externalIds.length, 'a text three times the limit goes out in three parts or more').toBeGreaterThanOrEqual(3);
+      expect(reported, 'onPartSent is called once per part, in order, with its external id').toEqual(
+        first.externalIds.map((id, i) => [i, id]),
+      );
+
+      // The attempt before this one delivered the first part, then failed.
+      const received = async () => ((await peer.received?.()) ?? []).length;
+      const before = await received();
+      const resumedReports: number[] = [];
+      const resumed = await conn.send({
+        ...base,
+        messageId: crypto.randomUUID(),
+        sentParts: ['sent-by-an-earlier-attempt'],
+        onPartSent: async (i) => void resumedReports.push(i),
+      });
+      expect(resumed.externalIds[0], 'the parts already sent keep their ids').toBe('sent-by-an-earlier-attempt');
+      expect(resumed.externalIds).toHaveLength(first.externalIds.length);
+      expect(resumedReports, 'only the parts not yet sent are sent and reported').toEqual(first.externalIds.slice(1).map((_, i) => i + 1));
+      if (peer.received) {
+        await waitFor(async () => (await received()) >= before + first.externalIds.length - 1, { timeoutMs, what: 'the remaining parts' });
+        expect(await received(), 'the first part is not sent again').toBe(before + first.externalIds.length - 1);
+      }
+    });
+
     it('rejects a delivery with a forged signature and emits nothing', async (t) => {
       const { peer, conn, ctx } = await open(t, (caps) => !caps.signedWebhooks && 'takes unsigned deliveries');
       const req = await peer.inbound({ from: 'mallory@example.com', text: 'forged' });

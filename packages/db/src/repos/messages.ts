@@ -228,6 +228,50 @@ export async function findMessage(db: Kysely<Database>, workspaceId: string, id:
   return row ? toMessage(row) : null;
 }
 
+/** External ids of the parts of a reply that earlier attempts delivered, in order; empty when none. */
+export async function sentParts(db: Kysely<Database>, workspaceId: string, messageId: string): Promise<string[]> {
+  const row = await db
+    .selectFrom('send_progress')
+    .select('parts')
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return row?.parts ?? [];
+}
+
+/**
+ * Records that part `index` of a reply went out as `externalId`. Parts are recorded in order: a
+ * part already recorded (a repeated call) or one out of order changes nothing, so the list is
+ * always the prefix of parts the customer has.
+ */
+export async function recordSentPart(
+  db: Kysely<Database>,
+  where: { workspaceId: string; messageId: string },
+  index: number,
+  externalId: string,
+): Promise<void> {
+  if (index === 0) {
+    await db
+      .insertInto('send_progress')
+      .values({ workspace_id: where.workspaceId, message_id: where.messageId, parts: [externalId] })
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
+    return;
+  }
+  await db
+    .updateTable('send_progress')
+    .set({ parts: sql`array_append(parts, ${externalId})`, updated_at: sql`now()` })
+    .where('workspace_id', '=', where.workspaceId)
+    .where('message_id', '=', where.messageId)
+    .where(sql<number>`cardinality(parts)`, '=', index)
+    .execute();
+}
+
+/** Forgets a reply's part-by-part progress once the whole reply is recorded as sent. */
+export async function clearSentParts(db: Kysely<Database>, workspaceId: string, messageId: string): Promise<void> {
+  await db.deleteFrom('send_progress').where('workspace_id', '=', workspaceId).where('message_id', '=', messageId).execute();
+}
+
 const ORDER: Record<DeliveryState, number> = { received: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
 
 /**
