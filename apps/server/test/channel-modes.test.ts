@@ -61,7 +61,55 @@ describe('an adapter whose accounts poll or take webhooks', () => {
     expect(relay.webhooks).toEqual([{ url: `${t.url}/webhooks/${hooked.id}`, token }]);
     expect(await relay.deliver(relay.push('+34600000002', 'posted to the webhook'))).toEqual([200]);
     expect(await storedTexts(hooked.id)).toEqual(['posted to the webhook']);
+    // Each account says how it is, in the list the console reads.
+    const states = async () => {
+      const list = await call(t.url, 'GET', '/api/v1/channel-accounts', { token: f.adminToken });
+      return new Map(
+        (list.json.items as { id: string; state: { state: string; detail: string; changedAt: string } | null }[]).map((a) => [
+          a.id,
+          a.state,
+        ]),
+      );
+    };
+    await waitFor(async () => (await states()).get(polling.id)?.state === 'ready', { what: 'the polling account to be ready' });
+    expect((await states()).get(hooked.id)).toMatchObject({
+      state: 'ready',
+      detail: `The relay delivers to ${t.url}/webhooks/${hooked.id}.`,
+    });
+    const readySince = (await states()).get(polling.id)?.changedAt;
+    relay.dropAll();
+    await waitFor(async () => (await states()).get(polling.id)?.changedAt !== readySince, { what: 'the drop to be reported' });
+    await waitFor(async () => (await states()).get(polling.id)?.state === 'ready', { what: 'the polling account to be ready again' });
     // The polling account does not take webhooks.
     expect((await fetch(`${t.url}/webhooks/${polling.id}`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
+describe('an account whose credentials the channel refuses', () => {
+  it('shows as logged out, with what to do, and stops knocking', async () => {
+    const strict = await new RelayPeer({ token: 'the-right-token-0123456789' }).listen();
+    try {
+      const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
+        token: f.adminToken,
+        body: { kind: 'relay', name: 'Wrong token', config: { host: '127.0.0.1', port: strict.port, token: 'a-wrong-token-0123456789' } },
+      });
+      expect(res.status, res.text).toBe(201);
+      const id = res.json.channelAccount.id as string;
+      const state = await waitFor(
+        async () => {
+          const list = await call(t.url, 'GET', '/api/v1/channel-accounts', { token: f.adminToken });
+          const s = list.json.items.find((a: { id: string }) => a.id === id)?.state;
+          return s?.state === 'logged_out' && s;
+        },
+        { what: 'the account to show as logged out' },
+      );
+      expect(state.detail).toMatch(/refused this account’s token/);
+      const since = state.changedAt;
+      await new Promise((r) => setTimeout(r, 300));
+      const later = await call(t.url, 'GET', '/api/v1/channel-accounts', { token: f.adminToken });
+      expect(later.json.items.find((a: { id: string }) => a.id === id)?.state).toMatchObject({ state: 'logged_out', changedAt: since });
+    } finally {
+      await strict.close();
+    }
   });
 });

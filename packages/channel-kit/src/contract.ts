@@ -1,4 +1,5 @@
 import type { InboundEvent, Visibility } from '@centralita/core';
+import type { AccountStateReport } from './account-state.ts';
 import type { ChannelCapabilities } from './capabilities.ts';
 
 /** The subset of a logger adapters may use; secrets must never be passed to it. */
@@ -137,6 +138,13 @@ export interface ChannelContext {
   now(): Date;
   /** Delivers an agent reply to the customer's conversation page (channels with customerPortal). */
   deliverToPortal(message: OutboundMessage): Promise<void>;
+  /**
+   * Tells the host how the account's link to its channel is (connecting, linking with a QR code,
+   * ready, degraded, out of credits, logged out) with a sentence for its administrators. The host
+   * keeps the latest with its time, and the API and console show it. Never rejects; a repeat of
+   * the same report changes nothing.
+   */
+  reportState(report: AccountStateReport): Promise<void>;
 }
 
 /** A raw HTTP request as it reached `/webhooks/:channelAccountId`. */

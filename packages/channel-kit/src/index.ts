@@ -1,3 +1,10 @@
+export {
+  ACCOUNT_STATES,
+  type AccountState,
+  type AccountStateReport,
+  MAX_STATE_DETAIL,
+  stateReportProblems,
+} from './account-state.ts';
 export { invalidUtf8Fields, type ReadBody, readJsonBody, readUrlEncodedBody } from './body.ts';
 export {
   accountCapabilities,

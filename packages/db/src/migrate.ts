@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004-routing.ts';
 import * as m0005 from './migrations/0005-email.ts';
 import * as m0006 from './migrations/0006-console.ts';
 import * as m0007 from './migrations/0007-send-progress.ts';
+import * as m0008 from './migrations/0008-channel-account-state.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-email': m0005,
   '0006-console': m0006,
   '0007-send-progress': m0007,
+  '0008-channel-account-state': m0008,
 };
 
 const provider: MigrationProvider = {

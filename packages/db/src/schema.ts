@@ -153,6 +153,17 @@ export interface ChannelAccountsTable {
   created_at: Generated<Date>;
 }
 
+/** The latest state an account's adapter reported. */
+export interface ChannelAccountStatesTable {
+  channel_account_id: string;
+  workspace_id: string;
+  state: string;
+  detail: string;
+  data: JSONColumnType<Record<string, string | number | boolean | null> | null, string | null, string | null>;
+  changed_at: Timestamp;
+  reported_at: Timestamp;
+}
+
 export interface ConversationsTable {
   id: Generated<string>;
   workspace_id: string;
@@ -328,6 +339,7 @@ export interface Database {
   contacts: ContactsTable;
   identities: IdentitiesTable;
   channel_accounts: ChannelAccountsTable;
+  channel_account_states: ChannelAccountStatesTable;
   conversations: ConversationsTable;
   conversation_threads: ConversationThreadsTable;
   messages: MessagesTable;

@@ -90,6 +90,7 @@ export function createRelayAdapter(): ChannelAdapter<Parsed> {
           // their webhook; the token it signs with was generated with the account.
           if (config.mode === 'push') {
             await command(config, `REGISTER ${JSON.stringify({ url: ctx.webhookUrl, token: config.token })}`);
+            await ctx.reportState({ state: 'ready', detail: `The relay delivers to ${ctx.webhookUrl}.` });
             return;
           }
           abort = new AbortController();
@@ -165,7 +166,9 @@ async function handleWebhook(config: Parsed, ctx: ChannelContext, req: WebhookRe
 
 async function session(config: Parsed, ctx: ChannelContext, signal: AbortSignal): Promise<void> {
   const cursor = (await ctx.store.getCursor('seq')) ?? '0';
+  await ctx.reportState({ state: 'connecting', detail: `Connecting to the relay at ${config.host}:${config.port}.` });
   const socket: Socket = netConnect({ host: config.host, port: config.port });
+  let refused = false;
   const onAbort = () => socket.destroy();
   signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -180,7 +183,18 @@ async function session(config: Parsed, ctx: ChannelContext, signal: AbortSignal)
       createInterface({ input: socket }).on('line', (line) => {
         chain = chain
           .then(async () => {
-            if (line.startsWith('ERR ')) throw new Error(`the relay refused the stream: ${line.slice(4)}`);
+            if (line === 'OK streaming') {
+              await ctx.reportState({ state: 'ready', detail: 'Reading the relay’s stream as messages arrive.' });
+              return;
+            }
+            if (line.startsWith('ERR ')) {
+              refused = true;
+              await ctx.reportState({
+                state: 'logged_out',
+                detail: `The relay refused this account’s token (${line.slice(4)}); set the right one.`,
+              });
+              throw new Error(`the relay refused the stream: ${line.slice(4)}`);
+            }
             const m = JSON.parse(line) as RelayMessage;
             await ctx.emit(toEvent(m, ctx));
             await ctx.store.setCursor('seq', String(m.seq));
@@ -195,7 +209,12 @@ async function session(config: Parsed, ctx: ChannelContext, signal: AbortSignal)
     signal.removeEventListener('abort', onAbort);
     socket.destroy();
   }
-  if (!signal.aborted) throw new Error('relay connection closed');
+  if (signal.aborted) return;
+  // A refused token will not start working by itself: wait for the account to be changed (the
+  // host restarts the connection then) instead of knocking again and again.
+  if (refused) return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await ctx.reportState({ state: 'degraded', detail: 'The relay connection dropped; reconnecting.' });
+  throw new Error('relay connection closed');
 }
 
 function sendOne(config: Parsed, body: { to: string; text: string; ref: string }): Promise<string> {

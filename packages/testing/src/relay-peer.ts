@@ -15,7 +15,8 @@ export interface RelayMessage {
 
 /**
  * A tiny line-protocol server standing in for a pull channel (a mailbox, a polled API) in tests.
- * `HELLO <cursor>` streams every message after the cursor and then new ones as they arrive;
+ * `HELLO <cursor> [token]` answers `OK streaming` (or `ERR` for a wrong token), then streams every
+ * message after the cursor and new ones as they arrive; `REGISTER <json>` records a webhook;
  * `SEND <json>` records an outbound text and answers `OK <id>`. It can drop every connection,
  * which is what the conformance suite's reconnect check needs.
  */
@@ -96,6 +97,7 @@ export class RelayPeer extends LoopbackServer {
           return;
         }
         const after = Number(cursor) || 0;
+        socket.write('OK streaming\n');
         const write = (m: RelayMessage) => socket.write(`${JSON.stringify(m)}\n`);
         for (const m of this.messages) if (m.seq > after) write(m);
         this.#subscribers.add(write);

@@ -1,7 +1,14 @@
 import type { AdapterAccount, ChannelAdapter, ChannelConnection, ChannelContext, EmitResult } from '@centralita/channel-kit';
-import { accountCapabilities, type ChannelCapabilities } from '@centralita/channel-kit';
+import { type AccountStateReport, accountCapabilities, type ChannelCapabilities, stateReportProblems } from '@centralita/channel-kit';
 import type { InboundEvent } from '@centralita/core';
-import { accountStore, type ChannelAccountRecord, type Db, findChannelAccount, listChannelAccounts } from '@centralita/db';
+import {
+  accountStore,
+  type ChannelAccountRecord,
+  type Db,
+  findChannelAccount,
+  listChannelAccounts,
+  recordChannelAccountState,
+} from '@centralita/db';
 import pg from 'pg';
 import type { SecretBox } from '../crypto.ts';
 import type { AppLogger } from '../logger.ts';
@@ -37,6 +44,8 @@ export class ChannelHost {
   readonly #adapters = new Map<string, ChannelAdapter>();
   readonly #live = new Map<string, Live>();
   readonly #lockClients = new Map<string, pg.Client>();
+  /** The last state report kept per account, so a repeat writes nothing. */
+  readonly #states = new Map<string, string>();
   /** Each account's capabilities (null: its config does not parse), as of its row's fingerprint. */
   readonly #capabilities = new Map<string, { fingerprint: string; capabilities: ChannelCapabilities | null }>();
   #sink: ChannelSink | null = null;
@@ -165,7 +174,7 @@ export class ChannelHost {
     this.#live.set(account.id, live);
     // A reader runs on one node only (the lock holder starts it); an account that only takes
     // webhooks starts on every node that uses it.
-    if (!capabilities.inbound.pull) await connection.start(live.abort.signal);
+    if (!capabilities.inbound.pull) await this.#start(live);
     return live;
   }
 
@@ -192,7 +201,49 @@ export class ChannelHost {
       store: accountStore(this.deps.db.kysely, account.workspaceId, account.id, this.deps.clock),
       logger: this.deps.logger.child({ channel: account.kind, channelAccountId: account.id }),
       now: this.deps.clock,
+      reportState: (report) => this.#reportState(account, report),
     };
+  }
+
+  /** Starts a connection; when that fails, the account shows as degraded until its adapter says otherwise. */
+  async #start(live: Live): Promise<void> {
+    try {
+      await live.connection.start(live.abort.signal);
+    } catch (err) {
+      await this.#reportState(live.account, {
+        state: 'degraded',
+        detail: 'The connection to the channel did not start; the server log says why, and it is tried again.',
+      });
+      throw err;
+    }
+  }
+
+  /**
+   * Keeps the state an adapter reports for its account (the latest, with when it changed) and
+   * logs each change. An invalid report is logged and dropped; a database error is logged, never
+   * thrown at the adapter.
+   */
+  async #reportState(account: ChannelAccountRecord, report: AccountStateReport): Promise<void> {
+    const logger = this.deps.logger.child({ channel: account.kind, channelAccountId: account.id });
+    const problems = stateReportProblems(report);
+    if (problems.length > 0) {
+      logger.warn({ problems }, 'the adapter reported a state that is not valid; ignored');
+      return;
+    }
+    const key = JSON.stringify([report.state, report.detail, report.data ?? null]);
+    if (this.#states.get(account.id) === key) return;
+    try {
+      await recordChannelAccountState(
+        this.deps.db.kysely,
+        { workspaceId: account.workspaceId, channelAccountId: account.id },
+        report,
+        this.deps.clock(),
+      );
+      this.#states.set(account.id, key);
+      logger.info({ state: report.state, detail: report.detail }, 'channel account state');
+    } catch (err) {
+      logger.warn({ state: report.state, error: err instanceof Error ? err.message : String(err) }, 'could not keep the account state');
+    }
   }
 
   /** Forgets an account's connection after its settings changed; the next use reconnects. */
@@ -200,6 +251,7 @@ export class ChannelHost {
     const live = this.#live.get(accountId);
     this.#live.delete(accountId);
     this.#capabilities.delete(accountId);
+    this.#states.delete(accountId);
     if (live) {
       live.abort.abort();
       await live.connection.stop();
@@ -255,7 +307,7 @@ export class ChannelHost {
       });
       try {
         const live = await this.#open(account, adapter);
-        await live.connection.start(live.abort.signal);
+        await this.#start(live);
         this.deps.logger.info({ channelAccountId: account.id, channel: account.kind }, 'pull listener started on this node');
       } catch (err) {
         this.deps.logger.error({ channelAccountId: account.id, error: String(err) }, 'pull listener failed to start');

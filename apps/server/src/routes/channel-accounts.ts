@@ -2,8 +2,10 @@ import { ConfigError } from '@centralita/channel-kit';
 import { CentralitaError } from '@centralita/core';
 import {
   type ChannelAccountRecord,
+  type ChannelAccountState,
   createChannelAccount,
   findChannelAccount,
+  listChannelAccountStates,
   listChannelAccounts,
   updateChannelAccount,
 } from '@centralita/db';
@@ -12,8 +14,11 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
 
-/** An account as the API shows it: secrets are reported as set, never returned. */
-function present(ctx: AppContext, a: ChannelAccountRecord) {
+/**
+ * An account as the API shows it: secrets are reported as set, never returned; `state` is what its
+ * adapter last reported (null before the first report).
+ */
+function present(ctx: AppContext, a: ChannelAccountRecord, state: ChannelAccountState | null) {
   const adapter = ctx.channels.adapter(a.kind);
   const secretKeys = adapter?.config.secretKeys ?? [];
   const setSecrets = a.secretsEncrypted ? Object.keys(ctx.box.open(a.secretsEncrypted)) : [];
@@ -28,6 +33,7 @@ function present(ctx: AppContext, a: ChannelAccountRecord) {
     capabilities: capabilitiesOf(ctx, a),
     webhookUrl: ctx.channels.webhookUrl(a.id),
     installed: Boolean(adapter),
+    state,
     createdAt: a.createdAt,
   };
 }
@@ -82,6 +88,10 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
    * webhook with the channel (in `start`) does so now rather than at the first delivery, which
    * would never come. A failure is logged; the account is saved either way.
    */
+  async function stateOf(account: ChannelAccountRecord): Promise<ChannelAccountState | null> {
+    return (await listChannelAccountStates(db, account.workspaceId)).get(account.id) ?? null;
+  }
+
   async function connectNow(account: ChannelAccountRecord): Promise<void> {
     if (!account.active) return;
     try {
@@ -113,7 +123,13 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
     tag: 'channels',
     role: 'agent',
     summary: "The workspace's channel accounts (settings, never secrets).",
-    handler: async ({ principal }) => ({ items: (await listChannelAccounts(db, principal.workspaceId)).map((a) => present(ctx, a)) }),
+    handler: async ({ principal }) => {
+      const [accounts, states] = await Promise.all([
+        listChannelAccounts(db, principal.workspaceId),
+        listChannelAccountStates(db, principal.workspaceId),
+      ]);
+      return { items: accounts.map((a) => present(ctx, a, states.get(a.id) ?? null)) };
+    },
   });
 
   api.add({
@@ -139,7 +155,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
       });
       ctx.logger.info({ channelAccountId: account.id, channel: account.kind }, 'channel account created');
       await connectNow(account);
-      return { channelAccount: present(ctx, account) };
+      return { channelAccount: present(ctx, account, await stateOf(account)) };
     },
   });
 
@@ -175,7 +191,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
       });
       await ctx.channels.refresh(current.id);
       await connectNow(updated);
-      return { channelAccount: present(ctx, updated) };
+      return { channelAccount: present(ctx, updated, await stateOf(updated)) };
     },
   });
 

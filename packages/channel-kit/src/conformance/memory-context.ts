@@ -1,4 +1,5 @@
 import type { InboundEvent } from '@centralita/core';
+import type { AccountStateReport } from '../account-state.ts';
 import type { AccountStore, ChannelContext, EmitResult, Logger, OutboundMessage } from '../contract.ts';
 
 /** A channel context that keeps everything in memory, for adapter tests and the conformance suite. */
@@ -9,6 +10,8 @@ export interface MemoryContext extends ChannelContext {
   readonly portal: OutboundMessage[];
   /** Distinct external ids stored, as a host's unique index would keep them. */
   readonly stored: Set<string>;
+  /** Every state the adapter reported, in order. */
+  readonly states: AccountStateReport[];
 }
 
 const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -21,6 +24,7 @@ export function createMemoryContext(
   const emitted: InboundEvent[] = [];
   const portal: OutboundMessage[] = [];
   const stored = new Set<string>();
+  const states: AccountStateReport[] = [];
   const record = (event: InboundEvent): EmitResult => {
     emitted.push(event);
     const duplicate = stored.has(event.externalMessageId);
@@ -33,6 +37,7 @@ export function createMemoryContext(
     emitted,
     portal,
     stored,
+    states,
     store: options.store ?? createMemoryStore(),
     logger: options.logger ?? quietLogger,
     now: options.now ?? (() => new Date()),
@@ -44,6 +49,9 @@ export function createMemoryContext(
     },
     async deliverToPortal(message: OutboundMessage) {
       portal.push(message);
+    },
+    async reportState(report: AccountStateReport) {
+      states.push(report);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { CentralitaError, type ChannelAccount } from '@centralita/core';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ChannelAccountsTable, Database } from '../schema.ts';
 
 /** A channel account with its still-encrypted secrets, for the channel host only. */
@@ -73,4 +73,61 @@ export async function updateChannelAccount(
     .executeTakeFirst();
   if (!r) throw new CentralitaError('not_found', `No channel account ${id} in this workspace.`);
   return toRecord(r);
+}
+
+/** The latest state an account's adapter reported, and when it entered it. */
+export interface ChannelAccountState {
+  state: string;
+  detail: string;
+  data: Record<string, string | number | boolean | null> | null;
+  /** When the account entered this state (a repeat of the same report keeps it). */
+  changedAt: Date;
+  /** When the adapter last said so. */
+  reportedAt: Date;
+}
+
+/**
+ * Keeps an account's latest reported state. A report equal to the stored one only moves
+ * `reportedAt`, so `changedAt` says how long the account has been so.
+ */
+export async function recordChannelAccountState(
+  db: Kysely<Database>,
+  where: { workspaceId: string; channelAccountId: string },
+  report: { state: string; detail: string; data?: Record<string, string | number | boolean | null> | null },
+  at: Date,
+): Promise<void> {
+  const data = report.data ? JSON.stringify(report.data) : null;
+  await db
+    .insertInto('channel_account_states')
+    .values({
+      channel_account_id: where.channelAccountId,
+      workspace_id: where.workspaceId,
+      state: report.state,
+      detail: report.detail,
+      data,
+      changed_at: at,
+      reported_at: at,
+    })
+    .onConflict((oc) =>
+      oc.column('channel_account_id').doUpdateSet({
+        state: report.state,
+        detail: report.detail,
+        data,
+        reported_at: at,
+        changed_at: sql`CASE WHEN channel_account_states.state = excluded.state AND channel_account_states.detail = excluded.detail
+          AND channel_account_states.data IS NOT DISTINCT FROM excluded.data THEN channel_account_states.changed_at ELSE excluded.changed_at END`,
+      }),
+    )
+    .execute();
+}
+
+/** The reported state of each account of a workspace that has one, by account id. */
+export async function listChannelAccountStates(db: Kysely<Database>, workspaceId: string): Promise<Map<string, ChannelAccountState>> {
+  const rows = await db.selectFrom('channel_account_states').selectAll().where('workspace_id', '=', workspaceId).execute();
+  return new Map(
+    rows.map((r) => [
+      r.channel_account_id,
+      { state: r.state, detail: r.detail, data: r.data, changedAt: r.changed_at, reportedAt: r.reported_at },
+    ]),
+  );
 }
