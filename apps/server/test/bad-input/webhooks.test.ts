@@ -107,8 +107,8 @@ describe('the webhook door takes anything without falling over', () => {
           const where = `${m} ${path.slice(0, 60)} ${type} ${payload.length} bytes`;
           expect(res.status, `${where}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
           if (res.status >= 400) expect(await storedRows(t), `${where} was refused but stored something`).toEqual(before);
-        // What an accepted post sets off (routing) must be over before the next case counts rows.
-        else await settled(t);
+          // What an accepted post sets off (routing) must be over before the next case counts rows.
+          else await settled(t);
         }),
         fuzzParameters(400),
       );
@@ -147,7 +147,7 @@ describe('the customer page takes anything without falling over', () => {
             const res = await send(`${base}${suffix}`, m, type, payload, {});
             expect(res.status, `${m} ${suffix} ${type}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
             if (res.status >= 400) expect(await storedRows(t)).toEqual(before);
-        else await settled(t);
+            else await settled(t);
           },
         ),
         fuzzParameters(300),
