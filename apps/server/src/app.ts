@@ -10,15 +10,17 @@ import { Server as SocketServer } from 'socket.io';
 import { ChannelHost } from './channels/host.ts';
 import type { AppContext } from './context.ts';
 import { createSecretBox } from './crypto.ts';
-import { authenticate } from './http/auth.ts';
+import { authenticate, resolvePrincipal } from './http/auth.ts';
 import { sameOriginWrites } from './http/csrf.ts';
 import { errorBody, errorHandler, notFound } from './http/errors.ts';
 import { jsonBody, strictQueryEncoding } from './http/input.ts';
 import { ApiRegistry } from './http/registry.ts';
 import { startWorker } from './jobs.ts';
 import type { AppLogger } from './logger.ts';
+import { CommitStream } from './pipeline/commits.ts';
 import { registerPortalRoutes } from './portal/routes.ts';
 import { createRealtime } from './realtime/realtime.ts';
+import { visibleConversation } from './routes/access.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChannelRoutes } from './routes/channel-accounts.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
@@ -92,37 +94,57 @@ export interface Centralita {
 export function createCentralita(options: CentralitaOptions): Centralita {
   const clock = options.clock ?? (() => new Date());
   const box = createSecretBox(options.secretKey, (secret) => options.logger.protect(secret));
+  const realtime = createRealtime();
+  const commits = new CommitStream((error) => options.logger.error({ error: String(error) }, 'a commit subscriber failed'));
+  commits.subscribe((changes) => realtime.onCommit(changes));
+  let baseUrl = options.publicUrl?.replace(/\/$/, '') ?? 'http://127.0.0.1';
+  const publicUrl = () => baseUrl;
+  const attachments = options.attachments ?? postgresAttachmentStorage(options.db.kysely);
+  const settings: AppContext['settings'] = {
+    portalTokenTtlMs: 30 * 24 * 60 * 60_000,
+    sessionTtlMs: 12 * 60 * 60_000,
+    loginFailuresAllowed: 10,
+    ...options.settings,
+  };
+  const hooks = options.hooks ? { hooks: options.hooks } : {};
+  // Built bottom up, each part given what it uses: nothing holds the context it is part of.
+  const routing = new RoutingService({ db: options.db, clock, logger: options.logger, commits, realtime });
+  const adapters = new Map(options.adapters.map((a) => [a.kind, a]));
+  const inbox = new Inbox({
+    db: options.db,
+    logger: options.logger,
+    clock,
+    publicUrl,
+    attachments,
+    settings,
+    ...hooks,
+    commits,
+    adapter: (kind) => adapters.get(kind),
+    portal: (conversationId, message) => realtime.portal(conversationId, message),
+  });
   const channels = new ChannelHost(options.adapters, {
+    sink: inbox,
     db: options.db,
     box,
     logger: options.logger,
     clock,
+    publicUrl,
     ...(options.pullLockRetryMs ? { lockRetryMs: options.pullLockRetryMs } : {}),
   });
-  const realtime = createRealtime();
-  let baseUrl = options.publicUrl?.replace(/\/$/, '') ?? 'http://127.0.0.1';
-  const base: Omit<AppContext, 'routing'> = {
+  const ctx: AppContext = {
     db: options.db,
     logger: options.logger,
     box,
     clock,
-    publicUrl: () => baseUrl,
+    publicUrl,
     channels,
-    attachments: options.attachments ?? postgresAttachmentStorage(options.db.kysely),
+    attachments,
     realtime,
-    ...(options.hooks ? { hooks: options.hooks } : {}),
-    settings: {
-      portalTokenTtlMs: 30 * 24 * 60 * 60_000,
-      sessionTtlMs: 12 * 60 * 60_000,
-      loginFailuresAllowed: 10,
-      ...options.settings,
-    },
+    commits,
+    routing,
+    ...hooks,
+    settings,
   };
-  // The routing service needs the context and the context offers it: built in two steps.
-  const ctx = base as AppContext;
-  (ctx as { routing: RoutingService }).routing = new RoutingService(ctx);
-  const inbox = new Inbox(ctx);
-  channels.setSink(inbox);
 
   const app = express();
   app.disable('x-powered-by');
@@ -186,7 +208,12 @@ export function createCentralita(options: CentralitaOptions): Centralita {
       errorHandler: (err) => options.logger.warn({ error: err.message }, 'socket.io fan-out error'),
     }),
   );
-  realtime.attach(io, ctx);
+  realtime.attach(io, {
+    db: options.db,
+    clock,
+    resolvePrincipal: (auth) => resolvePrincipal(ctx, auth),
+    canView: (principal, id) => visibleConversation(ctx, principal, id).then(() => true),
+  });
 
   let worker: Runner | null = null;
   let stopped = false;

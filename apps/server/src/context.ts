@@ -2,6 +2,7 @@ import type { AttachmentStorage, Db } from '@centralita/db';
 import type { ChannelHost } from './channels/host.ts';
 import type { SecretBox } from './crypto.ts';
 import type { AppLogger } from './logger.ts';
+import type { CommitStream } from './pipeline/commits.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import type { RoutingService } from './services/routing.ts';
 
@@ -18,6 +19,8 @@ export interface AppContext {
   /** Where attachment bytes are kept (PostgreSQL unless the composition root says otherwise). */
   readonly attachments: AttachmentStorage;
   readonly realtime: Realtime;
+  /** Publish what you committed to conversations and messages here: consoles and routing hear it. */
+  readonly commits: CommitStream;
   readonly routing: RoutingService;
   /** Test-only pause points; production code never sets them. */
   readonly hooks?: {

@@ -34,7 +34,7 @@ function sendMessageTask(ctx: AppContext): Task {
     const conv = await getConversation(ctx.db.kysely, workspaceId, message.conversationId);
     const fail = async (reason: string) => {
       const updated = await recordDelivery(ctx.db.kysely, { workspaceId, messageId }, { state: 'failed', reason });
-      if (updated) ctx.realtime.message('updated', conv, updated);
+      if (updated) ctx.commits.publish([{ kind: 'message', conversation: conv, message: updated, created: false }]);
     };
     // Every way this can go wrong ends visibly: a permanent problem fails the message at once with
     // its reason, a temporary one is retried, and the last attempt fails it instead of leaving it
@@ -54,7 +54,7 @@ function sendMessageTask(ctx: AppContext): Task {
         { workspaceId, messageId },
         { state: result.state, externalIds: result.externalIds },
       );
-      if (updated) ctx.realtime.message('updated', conv, updated);
+      if (updated) ctx.commits.publish([{ kind: 'message', conversation: conv, message: updated, created: false }]);
       // The whole reply is recorded now; its part-by-part progress has done its job.
       await clearSentParts(ctx.db.kysely, workspaceId, messageId);
       // A web-form customer reads replies on their page, and gets a copy by email too.

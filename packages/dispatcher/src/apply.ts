@@ -3,9 +3,15 @@ import { SYSTEM_ACTOR } from '@centralita/core';
 import { appendEvents, type ConversationsTable, type Database, type NewEvent } from '@centralita/db';
 import { compactExplanation, type Decision, pickSlaPolicy, queueKey, slaDueAt } from '@centralita/routing';
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
-import type { DispatchResult } from './dispatch.ts';
 import type { ClaimedRow } from './queue.ts';
 import type { Snapshot, TeamRouting } from './snapshot.ts';
+
+/** What one routing run did with the queue. */
+export interface DispatchResult {
+  assigned: number;
+  offered: number;
+  waiting: number;
+}
 
 /**
  * What a routing decision writes: the conversation's columns, its events, the timers it needs,

@@ -2,7 +2,7 @@ import type { Conversation } from '@centralita/core';
 import { type Database, toConversation } from '@centralita/db';
 import { decide, type RoutingAgent } from '@centralita/routing';
 import { type Kysely, sql } from 'kysely';
-import { DB_NOW, planWrite, slaDeadlines, unchanged, writeDecision } from './apply.ts';
+import { DB_NOW, type DispatchResult, planWrite, slaDeadlines, unchanged, writeDecision } from './apply.ts';
 import { type ClaimedRow, claimNext, readRoutingRow, toRoutingConversation } from './queue.ts';
 import { loadAgents, loadSlaContext, loadSnapshot, type Snapshot } from './snapshot.ts';
 import { scheduleTimer } from './timers.ts';
@@ -16,11 +16,7 @@ export interface DispatcherOptions {
   snapshotMaxAgeMs?: number;
 }
 
-export interface DispatchResult {
-  assigned: number;
-  offered: number;
-  waiting: number;
-}
+export type { DispatchResult } from './apply.ts';
 
 const SUMMARY = { explain: 'summary' } as const;
 

@@ -48,12 +48,8 @@ export class ChannelHost {
   readonly #states = new Map<string, string>();
   /** Each account's capabilities (null: its config does not parse), as of its row's fingerprint. */
   readonly #capabilities = new Map<string, { fingerprint: string; capabilities: ChannelCapabilities | null }>();
-  #sink: ChannelSink | null = null;
   readonly #batcher = new Batcher<ChannelAccountRecord, { event: InboundEvent; wantCustomerLink: boolean }, EmitResult | Error>(
-    (account, items) => {
-      if (!this.#sink) throw new Error('ChannelHost has no sink yet');
-      return this.#sink.receiveMany(account, items);
-    },
+    (account, items) => this.deps.sink.receiveMany(account, items),
   );
   #publicUrl: () => string = () => 'http://127.0.0.1';
   #pullTimer: NodeJS.Timeout | null = null;
@@ -62,6 +58,8 @@ export class ChannelHost {
   constructor(
     adapters: readonly ChannelAdapter[],
     private readonly deps: {
+      /** Where emitted events go (the inbox). */
+      sink: ChannelSink;
       db: Db;
       box: SecretBox;
       logger: AppLogger;
@@ -76,11 +74,6 @@ export class ChannelHost {
       if (this.#adapters.has(a.kind)) throw new Error(`Two channel adapters claim the kind "${a.kind}"`);
       this.#adapters.set(a.kind, a as ChannelAdapter);
     }
-  }
-
-  /** Where emitted events go; set once by the composition root. */
-  setSink(sink: ChannelSink): void {
-    this.#sink = sink;
   }
 
   /**
@@ -179,10 +172,6 @@ export class ChannelHost {
   }
 
   #context(account: ChannelAccountRecord): ChannelContext {
-    const sink = () => {
-      if (!this.#sink) throw new Error('ChannelHost has no sink yet');
-      return this.#sink;
-    };
     return {
       account: { id: account.id, workspaceId: account.workspaceId, name: account.name },
       webhookUrl: this.webhookUrl(account.id),
@@ -197,7 +186,7 @@ export class ChannelHost {
           account,
           events.map((event) => ({ event, wantCustomerLink: options?.wantCustomerLink === true })),
         ),
-      deliverToPortal: (message) => sink().deliverToPortal(account, message),
+      deliverToPortal: (message) => this.deps.sink.deliverToPortal(account, message),
       store: accountStore(this.deps.db.kysely, account.workspaceId, account.id, this.deps.clock),
       logger: this.deps.logger.child({ channel: account.kind, channelAccountId: account.id }),
       now: this.deps.clock,

@@ -1,13 +1,19 @@
 import type { Conversation } from '@centralita/core';
-import { findPortalToken, type Principal, type StoredMessage, teamIdsOf } from '@centralita/db';
+import { type Db, findPortalToken, type Principal, type StoredMessage, teamIdsOf } from '@centralita/db';
 import type { AgentView } from '@centralita/dispatcher';
 import type { Server, Socket } from 'socket.io';
-import type { AppContext } from '../context.ts';
 import { hashToken } from '../crypto.ts';
-import { resolvePrincipal } from '../http/auth.ts';
+import type { Change } from '../pipeline/commits.ts';
 import { type PortalMessage, toPortalMessage } from '../portal/portal-message.ts';
-import { visibleConversation } from '../routes/access.ts';
 import { rooms, roomsFor, roomsOf } from './rooms.ts';
+
+/** What sockets need from the rest of the server: who a handshake is, and what they may see. */
+export interface RealtimeDeps {
+  db: Db;
+  clock: () => Date;
+  resolvePrincipal(auth: { authorization?: string | undefined; cookie?: string | undefined }): Promise<Principal | null>;
+  canView(principal: Principal, conversationId: string): Promise<boolean>;
+}
 
 /**
  * Server-to-console events (documented in docs/realtime.md):
@@ -16,41 +22,41 @@ import { rooms, roomsFor, roomsOf } from './rooms.ts';
  * The customer portal namespace `/portal` gets `message.created` { message } without notes.
  */
 export interface Realtime {
-  /** `alsoUser`: someone who just lost it (their offer expired, it was moved), so their console drops it. */
-  conversation(kind: 'created' | 'updated', conversation: Conversation, alsoUser?: string | null): void;
   /** An agent's status, profile or load changed: supervisors and the agent hear it. */
   agent(workspaceId: string, agent: AgentView): void;
-  message(kind: 'created' | 'updated', conversation: Conversation, message: StoredMessage): void;
   portal(conversationId: string, message: PortalMessage): void;
   /**
    * Closes the console sockets in these rooms on every node (sign-out, a deactivated user, a
    * revoked token, a changed role); clients that may still connect come back with fresh rooms.
    */
   disconnect(rooms: string[]): void;
-  attach(io: Server, ctx: AppContext): void;
+  /** Broadcasts one commit's changes in their order (subscribed to the node's CommitStream). */
+  onCommit(changes: readonly Change[]): void;
+  attach(io: Server, deps: RealtimeDeps): void;
 }
 
 /** Broadcasts through socket.io once attached; before that (CLI, tests) it stays silent. */
 export function createRealtime(): Realtime {
   let io: Server | null = null;
+  // Conversation and message events leave only through onCommit, in commit order.
+  const conversation = (kind: 'created' | 'updated', c: Conversation, alsoUser?: string | null) => {
+    const list = roomsOf(c);
+    if (alsoUser) list.push(rooms.user(alsoUser));
+    io?.to(list).emit(`conversation.${kind}`, { conversation: c });
+  };
+  const message = (kind: 'created' | 'updated', c: Conversation, m: StoredMessage) => {
+    io?.to(roomsOf(c)).emit(`message.${kind}`, { conversationId: c.id, message: m });
+    // Replies reach the customer's page through the channel's send (deliverToPortal), so
+    // the page shows what was actually delivered; the customer's own messages echo here.
+    if (m.direction === 'inbound') {
+      io?.of('/portal')
+        .to(rooms.portal(c.id))
+        .emit(`message.${kind}`, { message: toPortalMessage(m) });
+    }
+  };
   return {
-    conversation(kind, conversation, alsoUser) {
-      const list = roomsOf(conversation);
-      if (alsoUser) list.push(rooms.user(alsoUser));
-      io?.to(list).emit(`conversation.${kind}`, { conversation });
-    },
     agent(workspaceId, agent) {
       io?.to([rooms.everything(workspaceId), rooms.user(agent.id)]).emit('agent.updated', { agent });
-    },
-    message(kind, conversation, message) {
-      io?.to(roomsOf(conversation)).emit(`message.${kind}`, { conversationId: conversation.id, message });
-      // Replies reach the customer's page through the channel's send (deliverToPortal), so
-      // the page shows what was actually delivered; the customer's own messages echo here.
-      if (message.direction === 'inbound') {
-        io?.of('/portal')
-          .to(rooms.portal(conversation.id))
-          .emit(`message.${kind}`, { message: toPortalMessage(message) });
-      }
     },
     disconnect(list) {
       if (list.length > 0) io?.in(list).disconnectSockets(true);
@@ -58,12 +64,18 @@ export function createRealtime(): Realtime {
     portal(conversationId, message) {
       io?.of('/portal').to(rooms.portal(conversationId)).emit('message.created', { message });
     },
+    onCommit(changes) {
+      for (const c of changes) {
+        if (c.kind === 'conversation') conversation(c.created ? 'created' : 'updated', c.conversation, c.alsoUser);
+        else message(c.created ? 'created' : 'updated', c.conversation, c.message);
+      }
+    },
     attach(server, ctx) {
       io = server;
       server.use(async (socket, next) => {
         try {
           const token = typeof socket.handshake.auth.token === 'string' ? socket.handshake.auth.token : undefined;
-          const principal = await resolvePrincipal(ctx, {
+          const principal = await ctx.resolvePrincipal({
             authorization: token ? `Bearer ${token}` : undefined,
             cookie: socket.handshake.headers.cookie,
           });
@@ -101,7 +113,7 @@ export function createRealtime(): Realtime {
  * the sockets in the conversation's viewing room on every node (socket.io's fetchSockets), so no
  * node keeps state that another would miss.
  */
-function trackPresence(server: Server, ctx: AppContext, socket: Socket): void {
+function trackPresence(server: Server, ctx: RealtimeDeps, socket: Socket): void {
   const principal = socket.data.principal as Principal | undefined;
   if (!principal?.userId) return;
   socket.data.viewer = { userId: principal.userId, name: principal.name };
@@ -125,12 +137,8 @@ function trackPresence(server: Server, ctx: AppContext, socket: Socket): void {
   socket.on('presence.view', async (payload: unknown) => {
     const id = (payload as { conversationId?: unknown } | null)?.conversationId;
     if (typeof id !== 'string' || !UUID.test(id) || id === viewing) return;
-    try {
-      // Only a conversation this person may see: the room would otherwise leak who reads what.
-      await visibleConversation(ctx, principal, id);
-    } catch {
-      return;
-    }
+    // Only a conversation this person may see: the room would otherwise leak who reads what.
+    if (!(await ctx.canView(principal, id).catch(() => false))) return;
     await leave();
     viewing = id;
     await socket.join(rooms.viewing(id));

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
+import { conversationChanged } from '../pipeline/commits.ts';
 import { actorOf, visibleConversation, visibleTeams } from './access.ts';
 
 const tag = z
@@ -49,7 +50,7 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
         });
       });
       const updated = { ...conv, tags };
-      ctx.realtime.conversation('updated', updated);
+      ctx.commits.publish(conversationChanged(updated, 'agent'));
       return { conversation: updated };
     },
   });
@@ -151,7 +152,7 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
         { workspaceId: principal.workspaceId, conversationId: conv.id, messageId: params.messageId as string },
         actorOf(principal),
       );
-      ctx.realtime.message('updated', conv, message);
+      ctx.commits.publish([{ kind: 'message', conversation: conv, message: message, created: false }]);
       return { message };
     },
   });

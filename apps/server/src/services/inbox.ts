@@ -1,4 +1,4 @@
-import type { EmitResult } from '@centralita/channel-kit';
+import type { ChannelAdapter, EmitResult } from '@centralita/channel-kit';
 import {
   type Actor,
   CentralitaError,
@@ -29,6 +29,8 @@ import type { Kysely } from 'kysely';
 import type { ChannelSink } from '../channels/host.ts';
 import type { AppContext } from '../context.ts';
 import { hashToken, newToken } from '../crypto.ts';
+import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
+import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
 
 /** One thing a channel account delivered, with what the host should do beyond storing it. */
@@ -39,6 +41,15 @@ export interface ReceiveItem {
   conversationId?: string;
 }
 
+/** What the inbox needs from the node; it publishes every change it commits to `commits`. */
+export interface InboxDeps extends Pick<AppContext, 'db' | 'logger' | 'clock' | 'publicUrl' | 'attachments' | 'settings' | 'hooks'> {
+  commits: CommitStream;
+  /** The installed adapter of a kind (capabilities, limits, names). */
+  adapter(kind: string): ChannelAdapter | undefined;
+  /** Shows a reply on the customer's page (the web form's outbound side). */
+  portal: Realtime['portal'];
+}
+
 /** What the host did with one item. */
 export type Received = EmitResult & { message: StoredMessage | null };
 
@@ -47,7 +58,7 @@ export type Received = EmitResult & { message: StoredMessage | null };
  * broadcast after the commit, never the other way round.
  */
 export class Inbox implements ChannelSink {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: InboxDeps) {}
 
   /** Stores one inbound event exactly once and tells the consoles: a batch of one. */
   async receive(
@@ -94,7 +105,7 @@ export class Inbox implements ChannelSink {
       }
     }
     const ws = await findWorkspace(db.kysely, { id: account.workspaceId });
-    const portal = this.ctx.channels.adapter(account.kind)?.capabilities.customerPortal === true;
+    const portal = this.ctx.adapter(account.kind)?.capabilities.customerPortal === true;
     const links = new Map<number, string>();
     const { outcomes } = await ingestMany(
       db.kysely,
@@ -121,6 +132,7 @@ export class Inbox implements ChannelSink {
         },
       },
     );
+    const changes: Change[] = [];
     outcomes.forEach((outcome, k) => {
       const { index } = messages[k] as (typeof messages)[number];
       if (!outcome.ok) {
@@ -129,10 +141,10 @@ export class Inbox implements ChannelSink {
       }
       const conv = outcome.conversation;
       if (outcome.message) {
-        if (outcome.createdConversation) this.ctx.realtime.conversation('created', conv);
-        else this.ctx.realtime.conversation('updated', conv);
-        this.ctx.realtime.message('created', conv, outcome.message);
-        this.ctx.routing.afterInbound(conv);
+        changes.push(
+          { kind: 'conversation', conversation: conv, created: outcome.createdConversation, cause: 'inbound' },
+          { kind: 'message', conversation: conv, message: outcome.message, created: true },
+        );
         this.ctx.logger.info(
           { channelAccountId: account.id, conversationId: conv.id, messageId: outcome.messageId, thread: outcome.threadRule ?? 'new' },
           'message received',
@@ -146,6 +158,7 @@ export class Inbox implements ChannelSink {
         message: outcome.message,
       };
     });
+    this.ctx.commits.publish(changes);
     return out;
   }
 
@@ -157,7 +170,7 @@ export class Inbox implements ChannelSink {
     );
     if (updated) {
       const conv = await getConversation(this.ctx.db.kysely, account.workspaceId, updated.conversationId);
-      this.ctx.realtime.message('updated', conv, updated);
+      this.ctx.commits.publish([{ kind: 'message', conversation: conv, message: updated, created: false }]);
     }
     return {
       duplicate: !updated,
@@ -189,7 +202,7 @@ export class Inbox implements ChannelSink {
   async reissueCustomerLink(workspaceId: string, conversationId: string, actor: Actor): Promise<{ url: string; expiresAt: Date }> {
     const conv = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
     const account = await findChannelAccount(this.ctx.db.kysely, conv.channelAccountId);
-    const adapter = account ? this.ctx.channels.adapter(account.kind) : undefined;
+    const adapter = account ? this.ctx.adapter(account.kind) : undefined;
     if (!adapter?.capabilities.customerPortal) {
       throw new CentralitaError(
         'validation_failed',
@@ -225,7 +238,7 @@ export class Inbox implements ChannelSink {
     _account: ChannelAccountRecord,
     message: { messageId: string; conversationId: string; text: string },
   ): Promise<void> {
-    this.ctx.realtime.portal(message.conversationId, {
+    this.ctx.portal(message.conversationId, {
       id: message.messageId,
       from: 'agent',
       text: message.text,
@@ -243,7 +256,7 @@ export class Inbox implements ChannelSink {
     const conv = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
     // Capabilities belong to the adapter, so no connection is needed (or opened) to know them.
     const account = await findChannelAccount(this.ctx.db.kysely, conv.channelAccountId);
-    const adapter = account ? this.ctx.channels.adapter(account.kind) : undefined;
+    const adapter = account ? this.ctx.adapter(account.kind) : undefined;
     const caps = adapter?.capabilities;
     const visibility = input.visibility ?? caps?.visibilities[0] ?? 'private';
     if (input.kind === 'reply' && caps && !caps.visibilities.includes(visibility)) {
@@ -278,8 +291,10 @@ export class Inbox implements ChannelSink {
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     });
     if (result.created) {
-      this.ctx.realtime.message('created', result.conversation, result.message);
-      this.ctx.realtime.conversation('updated', result.conversation);
+      this.ctx.commits.publish([
+        { kind: 'message', conversation: result.conversation, message: result.message, created: true },
+        { kind: 'conversation', conversation: result.conversation, created: false, cause: 'agent' },
+      ]);
     }
     return { message: result.message, created: result.created };
   }
@@ -297,7 +312,7 @@ export class Inbox implements ChannelSink {
     if (account?.workspaceId !== workspaceId) {
       throw new CentralitaError('not_found', `No channel account ${input.channelAccountId} in this workspace.`);
     }
-    const adapter = this.ctx.channels.adapter(account.kind);
+    const adapter = this.ctx.adapter(account.kind);
     if (!adapter || adapter.capabilities.threading === 'host') {
       throw new CentralitaError('validation_failed', `${adapter?.displayName ?? account.kind} conversations are started by the customer.`);
     }
@@ -309,16 +324,18 @@ export class Inbox implements ChannelSink {
       author,
       now: this.ctx.clock(),
     });
-    this.ctx.realtime.conversation('created', started.conversation);
-    this.ctx.realtime.message('created', started.conversation, started.message);
+    this.ctx.commits.publish([
+      { kind: 'conversation', conversation: started.conversation, created: true, cause: 'agent' },
+      { kind: 'message', conversation: started.conversation, message: started.message, created: true },
+    ]);
     return started;
   }
 
   /** Applies a status action and tells the consoles. */
   async setStatus(workspaceId: string, conversationId: string, action: StatusAction, actor: Actor) {
     const conv = await changeStatus(this.ctx.db.kysely, workspaceId, conversationId, action, actor, this.ctx.clock());
-    this.ctx.realtime.conversation('updated', conv);
-    this.ctx.routing.afterStatusChange(conv);
+    // Routing hears it from the stream: a resolved or snoozed conversation frees a place.
+    this.ctx.commits.publish(conversationChanged(conv, 'status'));
     return conv;
   }
 }

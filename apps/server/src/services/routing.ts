@@ -1,4 +1,5 @@
 import type { Actor, Conversation } from '@centralita/core';
+import type { Db } from '@centralita/db';
 import {
   type AgentView,
   answerOffer,
@@ -12,8 +13,20 @@ import {
   updateAgentProfile,
 } from '@centralita/dispatcher';
 import type { AgentStatus } from '@centralita/routing';
-import type { AppContext } from '../context.ts';
+import type { AppLogger } from '../logger.ts';
+import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
+import type { Realtime } from '../realtime/realtime.ts';
 import { RoutingBus } from './routing-bus.ts';
+
+/** What routing needs from the node: the database, the clock, and where to tell of changes. */
+export interface RoutingDeps {
+  db: Db;
+  clock: () => Date;
+  logger: AppLogger;
+  /** Routing publishes its own changes here, and reacts to customers' and agents' changes. */
+  commits: CommitStream;
+  realtime: Pick<Realtime, 'agent'>;
+}
 
 /**
  * Routing inside the server: runs the dispatcher when something may let a conversation move
@@ -24,13 +37,41 @@ export class RoutingService {
   readonly dispatcher: Dispatcher;
   private readonly bus: RoutingBus;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(private readonly ctx: RoutingDeps) {
     this.dispatcher = new Dispatcher({
       db: ctx.db.kysely,
       clock: ctx.clock,
-      onChange: (c) => ctx.realtime.conversation('updated', c),
+      onChange: (c) => ctx.commits.publish(conversationChanged(c, 'routing')),
     });
     this.bus = new RoutingBus(ctx.db.url, ctx.logger, (workspaceId) => this.kick(workspaceId));
+    ctx.commits.subscribe((changes) => this.onCommit(changes));
+  }
+
+  /**
+   * A customer wrote: each waiting conversation is routed, a batch of them in one pass over the
+   * workspace's queue; a status change may free a place. Routing's own changes are not news here.
+   */
+  private onCommit(changes: readonly Change[]): void {
+    const inbound = new Map<string, Change & { kind: 'conversation' }>();
+    const statusOf = new Set<string>();
+    for (const c of changes) {
+      if (c.kind !== 'conversation') continue;
+      if (c.cause === 'inbound') inbound.set(c.conversation.id, c);
+      if (c.cause === 'status') statusOf.add(c.conversation.workspaceId);
+    }
+    const waitingBy = new Map<string, number>();
+    for (const c of inbound.values()) {
+      const conv = c.conversation;
+      if (conv.routing.waitingSince && !conv.routing.offeredTo) waitingBy.set(conv.workspaceId, (waitingBy.get(conv.workspaceId) ?? 0) + 1);
+    }
+    for (const c of inbound.values()) {
+      const conv = c.conversation;
+      // Many at once: one run over the queue places them all, in queue order.
+      if ((waitingBy.get(conv.workspaceId) ?? 0) > 1 && conv.routing.waitingSince && !conv.routing.offeredTo) continue;
+      this.afterInbound(conv);
+    }
+    for (const [workspaceId, n] of waitingBy) if (n > 1) this.kick(workspaceId);
+    for (const workspaceId of statusOf) this.kickEverywhere(workspaceId);
   }
 
   /** Starts hearing other nodes' requests to route (when the node starts listening). */
@@ -81,7 +122,7 @@ export class RoutingService {
     return sweep(
       this.dispatcher,
       workspaceId,
-      (c, previous) => this.ctx.realtime.conversation('updated', c, previous),
+      (c, previous) => this.ctx.commits.publish(conversationChanged(c, 'routing', previous)),
       dueAt ? { dueAt } : {},
     );
   }
@@ -105,7 +146,7 @@ export class RoutingService {
       this.dispatcher
         .refreshSla(conversation.workspaceId, conversation.id)
         .then((updated) => {
-          if (updated) this.ctx.realtime.conversation('updated', updated);
+          if (updated) this.ctx.commits.publish(conversationChanged(updated, 'routing'));
         })
         .catch((error: unknown) => this.ctx.logger.error({ conversationId: conversation.id, error: String(error) }, 'SLA refresh failed'));
     }
@@ -141,7 +182,7 @@ export class RoutingService {
 
   async answerOffer(workspaceId: string, conversationId: string, agentId: string, accept: boolean): Promise<Conversation> {
     const conv = await answerOffer(this.ctx.db.kysely, workspaceId, conversationId, agentId, accept, this.ctx.clock());
-    this.ctx.realtime.conversation('updated', conv, agentId);
+    this.ctx.commits.publish(conversationChanged(conv, 'agent', agentId));
     if (accept) this.afterInbound(conv);
     else this.kick(workspaceId);
     return conv;
@@ -149,7 +190,7 @@ export class RoutingService {
 
   async setPriority(workspaceId: string, conversationId: string, priority: number | null, actor: Actor): Promise<Conversation> {
     const conv = await setRequestedPriority(this.ctx.db.kysely, workspaceId, conversationId, priority, actor);
-    this.ctx.realtime.conversation('updated', conv);
+    this.ctx.commits.publish(conversationChanged(conv, 'agent'));
     this.kick(workspaceId);
     return conv;
   }
@@ -162,7 +203,7 @@ export class RoutingService {
     previousHolder: string | null = null,
   ) {
     const conv = await assignManually(this.ctx.db.kysely, workspaceId, conversationId, to, actor, this.ctx.clock());
-    this.ctx.realtime.conversation('updated', conv, previousHolder);
+    this.ctx.commits.publish(conversationChanged(conv, 'agent', previousHolder));
     this.kickEverywhere(workspaceId);
     return conv;
   }
