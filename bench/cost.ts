@@ -66,6 +66,7 @@ function statementHead(args: unknown[]): string {
   const q = args[0] as string | { text?: string } | undefined;
   const text = typeof q === 'string' ? q : (q?.text ?? '?');
   return text
+    .slice(0, 160)
     .replace(/\s+/g, ' ')
     .replace(/\$\d+/g, '$')
     .replace(/'[^']*'/g, "'…'")

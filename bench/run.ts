@@ -7,7 +7,7 @@ import { benchEmail } from './email.ts';
 import { benchIngest, benchRawCeiling, type IngestFigure, ingestPathName, measureOneByOne } from './ingest.ts';
 import { benchRealtime, type RealtimeSide } from './realtime.ts';
 import { benchDecide, benchDispatch, benchJobDrain } from './routing.ts';
-import type { WindowCost } from './server.ts';
+import { profileServersTo, type WindowCost } from './server.ts';
 import { benchStartup } from './startup.ts';
 import { fmt } from './stats.ts';
 import { benchWebform } from './webform.ts';
@@ -66,7 +66,8 @@ function compactSeries(values: number[]): string {
  * and drops every database it makes. `--quick` runs each sustained figure for a few seconds;
  * `--only ingest,realtime` runs only the named sections (startup, decide, ingest, webform,
  * console, email, routing, realtime, burst); `--explain` adds the statements each unit of work
- * sent; `--ingest-one-by-one` measures ingestMessage even where ingestMany exists.
+ * sent; `--ingest-one-by-one` measures ingestMessage even where ingestMany exists; `--profile DIR`
+ * has every server process write a V8 CPU profile to DIR (summarise with bench/profile-summary.ts).
  */
 async function main() {
   const quick = process.argv.includes('--quick');
@@ -91,6 +92,8 @@ async function main() {
     for (const [text, n] of entries) if (n / units >= 0.001) say(`    ${fmt(n / units, n / units < 0.1 ? 3 : 2)}  ${text}`);
   };
   if (process.argv.includes('--ingest-one-by-one')) measureOneByOne();
+  const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+  if (profileDir) profileServersTo(profileDir);
   const server = await prepareTestServer();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const fresh = () => createTestDatabase(server.adminUrl, server.template);
@@ -211,6 +214,8 @@ async function main() {
       say(
         `  per message: node ${perUnit(rt.product.cost, rt.product.windowMessages)}; bare ${perUnit(rt.bare.cost, rt.bare.windowMessages)}`,
       );
+      statementsPer('webhook message, node', rt.product.cost.byText, rt.product.windowMessages);
+      statementsPer('webhook message, bare', rt.bare.cost.byText, rt.bare.windowMessages);
       say(
         `  deliveries per message: node ${eventMix(rt.product)}; bare ${eventMix(rt.bare)}; client at ${pct(rt.product.clientCpu)} / ${pct(rt.bare.clientCpu)} of a core, its loop p99 ${fmt(rt.product.clientLoopP99Ms)} / ${fmt(rt.bare.clientLoopP99Ms)} ms; sockets connected in ${fmt(rt.product.connectSeconds)} / ${fmt(rt.bare.connectSeconds)} s`,
       );

@@ -10,10 +10,12 @@
  *   payloads built from a real message and conversation.
  *
  * Every mode counts the statements it sends to PostgreSQL, and answers `stats` with them, its CPU
- * time, RSS and event-loop delay.
+ * time, RSS and event-loop delay; `profile-start` / `profile-stop` write a V8 CPU profile.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connect, type Db } from '@centralita/db';
@@ -157,13 +159,26 @@ async function start(msg: StartMessage): Promise<{ url: string; stop(): Promise<
 }
 
 let running: { url: string; stop(): Promise<void> } | null = null;
+/** A CPU profile of the measured window, when the bench asks for one. */
+let profiler: Session | null = null;
 process.on('message', (raw: unknown) => {
-  const msg = raw as { type: string };
+  const msg = raw as { type: string; file?: string };
   const send = (m: unknown) => process.send?.(m);
   (async () => {
     if (msg.type === 'start') {
       running = await start(msg as StartMessage);
       send({ type: 'ready', url: running.url, pid: process.pid });
+    } else if (msg.type === 'profile-start') {
+      profiler ??= new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+      send({ type: 'profiling' });
+    } else if (msg.type === 'profile-stop' && profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(msg.file ?? 'profile.cpuprofile', JSON.stringify(profile));
+      profiler.disconnect();
+      send({ type: 'profiled' });
     } else if (msg.type === 'reset') {
       statements?.reset();
       loop.reset();

@@ -54,6 +54,13 @@ function waitFor<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
+let profileDir: string | null = null;
+
+/** From now on each server writes a V8 CPU profile of every measured window to DIR (run.ts --profile DIR). */
+export function profileServersTo(dir: string): void {
+  profileDir = dir;
+}
+
 /** Spawns a server of `mode` on the database at `dbUrl` and waits until it listens on loopback. */
 export async function spawnServer(mode: ServerMode, dbUrl: string, sample?: StartMessage['sample']): Promise<ServerUnderTest> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -86,6 +93,12 @@ export async function spawnServer(mode: ServerMode, dbUrl: string, sample?: Star
     reset,
     async measure() {
       await reset();
+      const profiling = profileDir ? join(profileDir, `${mode}-${Date.now()}.cpuprofile`) : null;
+      if (profiling) {
+        const p = waitFor(child, 'profiling');
+        child.send({ type: 'profile-start' });
+        await p;
+      }
       const t0 = performance.now();
       const s0 = await stats();
       const pg0 = await backendCpu(observer, database);
@@ -93,6 +106,11 @@ export async function spawnServer(mode: ServerMode, dbUrl: string, sample?: Star
         async stop() {
           const pgCpuMs = await pg0.stop();
           const s1 = await stats();
+          if (profiling) {
+            const p = waitFor(child, 'profiled');
+            child.send({ type: 'profile-stop', file: profiling });
+            await p;
+          }
           return {
             seconds: (performance.now() - t0) / 1000,
             statements: s1.statements,
