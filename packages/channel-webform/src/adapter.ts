@@ -118,29 +118,39 @@ async function handle(config: WebformConfig, ctx: ChannelContext, req: WebhookRe
     );
   }
 
-  const result = await ctx.emit(
-    {
-      type: 'message.received',
-      externalMessageId: `form:${submissionId}`,
-      occurredAt: ctx.now(),
-      sender: {
-        kind: 'email',
-        externalId: s.email,
-        // A typed-in address proves nothing about who typed it.
-        verified: false,
-        displayName: s.name,
-        ...(s.country ? { country: s.country } : {}),
-        ...(s.language ? { locale: s.language } : {}),
-        ...(s.timezone ? { timezone: s.timezone } : {}),
+  let result: Awaited<ReturnType<ChannelContext['emit']>>;
+  try {
+    result = await ctx.emit(
+      {
+        type: 'message.received',
+        externalMessageId: `form:${submissionId}`,
+        occurredAt: ctx.now(),
+        sender: {
+          kind: 'email',
+          externalId: s.email,
+          // A typed-in address proves nothing about who typed it.
+          verified: false,
+          displayName: s.name,
+          ...(s.country ? { country: s.country } : {}),
+          ...(s.language ? { locale: s.language } : {}),
+          ...(s.timezone ? { timezone: s.timezone } : {}),
+        },
+        text: s.message,
+        ...(s.subject ? { subject: s.subject } : {}),
+        visibility: 'private',
+        thread: { externalThreadId: submissionId },
+        metadata: { source: 'webform', ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}) },
       },
-      text: s.message,
-      ...(s.subject ? { subject: s.subject } : {}),
-      visibility: 'private',
-      thread: { externalThreadId: submissionId },
-      metadata: { source: 'webform', ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}) },
-    },
-    { wantCustomerLink: sameClient },
-  );
+      { wantCustomerLink: sameClient },
+    );
+  } catch (err) {
+    // Not stored: the same submission sent again gets the same id and is stored then.
+    ctx.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'form submission could not be stored');
+    return error(503, 'unavailable', 'Your message could not be saved just now; please send it again.', undefined, {
+      ...cors,
+      'retry-after': '5',
+    });
+  }
   const link = result.customerLink ?? '';
   if (body.html && link) return { status: 303, headers: { ...cors, location: link }, body: '' };
   return {

@@ -4,17 +4,48 @@ import type { AccountStore, ChannelContext, EmitResult, Logger, OutboundMessage 
 
 /** A channel context that keeps everything in memory, for adapter tests and the conformance suite. */
 export interface MemoryContext extends ChannelContext {
-  /** Every event emitted, duplicates included, in order. */
+  /** Every event emitted and accepted, duplicates included, in order. */
   readonly emitted: InboundEvent[];
+  /** Events whose emit was rejected (see `rejectEmits`), in order. */
+  readonly rejected: InboundEvent[];
+  /** Every line the adapter logged, as it logged it. */
+  readonly logs: LogLine[];
   /** Messages handed to the customer portal. */
   readonly portal: OutboundMessage[];
   /** Distinct external ids stored, as a host's unique index would keep them. */
   readonly stored: Set<string>;
   /** Every state the adapter reported, in order. */
   readonly states: AccountStateReport[];
+  /**
+   * Makes the next `count` emits (an `emitMany` counts once) reject as a host whose database is
+   * down does, storing nothing; `Infinity` until `rejectEmits(0)`.
+   */
+  rejectEmits(count?: number): void;
 }
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+/** One logged line: its level, the fields and the message. */
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: object;
+  msg?: string;
+}
+
+/** A store in memory whose contents can be copied, to start a connection from an earlier point. */
+export interface MemoryStore extends AccountStore {
+  /** An independent copy of everything stored so far. */
+  snapshot(): MemoryStore;
+}
+
+/** Keeps every line in `lines`, and passes it on to `next` when given. */
+function capturingLogger(lines: LogLine[], next?: Logger): Logger {
+  const at =
+    (level: LogLine['level']) =>
+    (obj: object, msg?: string): void => {
+      lines.push({ level, obj, ...(msg === undefined ? {} : { msg }) });
+      next?.[level](obj, msg);
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
 
 /** Builds a fresh in-memory context; `store` may be shared to simulate a restart. */
 export function createMemoryContext(
@@ -25,6 +56,16 @@ export function createMemoryContext(
   const portal: OutboundMessage[] = [];
   const stored = new Set<string>();
   const states: AccountStateReport[] = [];
+  const rejected: InboundEvent[] = [];
+  const logs: LogLine[] = [];
+  let rejecting = 0;
+  /** Whether this emit is one the test asked to reject; counts it down. */
+  const reject = (): boolean => {
+    if (rejecting <= 0) return false;
+    rejecting -= 1;
+    return true;
+  };
+  const unavailable = () => new Error('The database is unavailable (the test asked this emit to fail); nothing was stored.');
   const record = (event: InboundEvent): EmitResult => {
     emitted.push(event);
     const duplicate = stored.has(event.externalMessageId);
@@ -38,13 +79,26 @@ export function createMemoryContext(
     portal,
     stored,
     states,
+    rejected,
+    logs,
+    rejectEmits(count = 1) {
+      rejecting = count;
+    },
     store: options.store ?? createMemoryStore(),
-    logger: options.logger ?? quietLogger,
+    logger: capturingLogger(logs, options.logger),
     now: options.now ?? (() => new Date()),
     async emit(event: InboundEvent): Promise<EmitResult> {
+      if (reject()) {
+        rejected.push(event);
+        throw unavailable();
+      }
       return record(event);
     },
     async emitMany(events: InboundEvent[]): Promise<(EmitResult | Error)[]> {
+      if (reject()) {
+        rejected.push(...events);
+        throw unavailable();
+      }
       return events.map(record);
     },
     async deliverToPortal(message: OutboundMessage) {
@@ -57,16 +111,24 @@ export function createMemoryContext(
 }
 
 /** An in-memory `AccountStore` with the same semantics as the PostgreSQL one. */
-export function createMemoryStore(now: () => number = Date.now): AccountStore {
-  const cursors = new Map<string, string>();
-  const state = new Map<string, { value: string; expires: number }>();
-  const hits = new Map<string, { start: number; count: number }>();
+export function createMemoryStore(
+  now: () => number = Date.now,
+  from?: {
+    cursors: Map<string, string>;
+    state: Map<string, { value: string; expires: number }>;
+    hits: Map<string, { start: number; count: number }>;
+  },
+): MemoryStore {
+  const cursors = new Map(from?.cursors);
+  const state = new Map(from?.state);
+  const hits = new Map(from?.hits);
   // As in PostgreSQL: an entry is live until its expiry instant, and expired ones read as absent.
   const liveValue = (key: string): string | null => {
     const entry = state.get(key);
     return entry && entry.expires > now() ? entry.value : null;
   };
   return {
+    snapshot: () => createMemoryStore(now, { cursors, state, hits }),
     async getCursor(key) {
       return cursors.get(key) ?? null;
     },

@@ -1,12 +1,13 @@
 import type { MessageReceivedEvent } from '@centralita/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, type TestContext } from 'vitest';
+import { stateReportProblems } from '../account-state.ts';
 import { accountCapabilities, type ChannelCapabilities, DEFAULT_CAPABILITIES, textLimitFor } from '../capabilities.ts';
 import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
 import { ConfigError, SendError } from '../errors.ts';
 import { fuzzParameters, fuzzTimeout } from './fuzz.ts';
 import { eventProblems, hostileMutations } from './hostile.ts';
-import { createMemoryContext, createMemoryStore, type MemoryContext } from './memory-context.ts';
+import { createMemoryContext, createMemoryStore, type MemoryContext, type MemoryStore } from './memory-context.ts';
 import { waitFor } from './wait.ts';
 
 /** How the suite makes a customer write, and reads what reached them, on one channel's peer. */
@@ -60,6 +61,12 @@ export interface ConformanceOptions<Config> {
   timeoutMs?: number;
   /** Generated hostile deliveries per run of the suite (push channels); `FUZZ_SCALE` multiplies it. @default 300 */
   hostileRuns?: number;
+  /**
+   * The kind the adapter's senders have, when it is not the adapter's own: the send job addresses
+   * a reply to the contact's identity of the adapter's kind, so an exception must say why it still
+   * works (the web form reports `email` senders and answers on the customer page).
+   */
+  senderKind?: { kind: string; because: string };
 }
 
 /**
@@ -74,10 +81,29 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
   const modes = Object.entries(options.modes ?? (options.setup ? { default: options.setup } : {}));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const cleanups: (() => Promise<void>)[] = [];
+  /** Every context a check connected, with the secret values of its account's config. */
+  const opened: { ctx: MemoryContext; secrets: string[] }[] = [];
 
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
+    // What matters in production, checked after every check: no secret in any log line or state
+    // report, and every reported state one the host keeps.
+    for (const { ctx, secrets } of opened.splice(0)) {
+      const lines = ctx.logs.map((l) => safeJson(l));
+      for (const secret of secrets) {
+        const leak = lines.find((line) => line.includes(secret));
+        expect(leak, 'a secret of the account’s config (one of config.secretKeys) appears in a log line').toBeUndefined();
+        expect(safeJson(ctx.states).includes(secret), 'a secret appears in a reported state').toBe(false);
+      }
+      for (const report of ctx.states) expect(stateReportProblems(report), `state ${safeJson(report)}`).toEqual([]);
+    }
   });
+
+  /** The values of the config's secret fields worth looking for (short ones would match by chance). */
+  const secretsOf = (config: Config): string[] =>
+    adapter.config.secretKeys
+      .map((k) => (config as Record<string, unknown>)[k])
+      .filter((v): v is string => typeof v === 'string' && v.length >= 6);
 
   /** A fresh account of one mode and its capabilities; the check is skipped when `skip` says why. */
   async function prepare(
@@ -95,6 +121,7 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
 
   async function connect(config: Config, store: AccountStore = createMemoryStore()) {
     const ctx = createMemoryContext({ store });
+    opened.push({ ctx, secrets: secretsOf(config) });
     const conn = adapter.connect({ id: ctx.account.id, workspaceId: ctx.account.workspaceId, name: 'conformance', config }, ctx);
     const abort = new AbortController();
     await conn.start(abort.signal);
@@ -179,6 +206,89 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       expect(event.sender.externalId.length).toBeGreaterThan(0);
       expect(event.sender.verified).toBe(caps.verifiedSenders);
       expect(caps.visibilities).toContain(event.visibility);
+      // Replies go to the contact's identity of the adapter's kind: a sender of another kind would
+      // get none, unless the adapter documents why (options.senderKind).
+      expect(event.sender.kind, options.senderKind?.because ?? 'the sender’s kind is the adapter’s kind').toBe(
+        options.senderKind?.kind ?? adapter.kind,
+      );
+    });
+
+    it('gives a message the same external id when a new connection reads it', async (t) => {
+      const store = createMemoryStore();
+      const { peer, conn, ctx, config, caps } = await open(t, undefined, store);
+      if (caps.inbound.push) {
+        const req = await peer.inbound({ from: 'ines@example.com', text: 'read twice' });
+        if (req) {
+          expect((await conn.handleWebhook?.(req))?.status).toBeLessThan(300);
+          const first = await waitFor(() => ctx.emitted.find((e) => e.type === 'message.received'), { timeoutMs, what: 'the first read' });
+          // Another node (another connection, the same account and store) gets the same delivery.
+          const other = await connect(config, store);
+          expect((await other.conn.handleWebhook?.(req))?.status).toBeLessThan(300);
+          const again = await waitFor(() => other.ctx.emitted.find((e) => e.type === 'message.received'), {
+            timeoutMs,
+            what: 'the second read',
+          });
+          expect(again.externalMessageId).toBe(first.externalMessageId);
+          return;
+        }
+      }
+      // Pull: a connection that starts from where the first stood before the message re-reads it.
+      await receive(peer, conn, ctx, { from: 'ines@example.com', text: 'warming up' });
+      const before = (store as MemoryStore).snapshot();
+      const first = await receive(peer, conn, ctx, { from: 'ines@example.com', text: 'read twice' });
+      const other = await connect(config, before);
+      const again = await waitFor(
+        () => other.ctx.emitted.find((e): e is MessageReceivedEvent => e.type === 'message.received' && e.text.includes('read twice')),
+        { timeoutMs, what: 'a new connection to read the message again' },
+      );
+      expect(again.externalMessageId).toBe(first.externalMessageId);
+    });
+
+    it('answers non-2xx when an emit fails, and stores the redelivery', async (t) => {
+      const { peer, conn, ctx } = await open(t, (caps) => !caps.inbound.push && 'takes no webhooks');
+      const req = await peer.inbound({ from: 'olga@example.com', text: 'the database blinked' });
+      expect(req, 'a push peer returns the request the channel would make').not.toBeNull();
+      ctx.rejectEmits(1);
+      const failed = await conn.handleWebhook?.(req as WebhookRequest);
+      expect(ctx.rejected, 'the adapter emitted the delivery').toHaveLength(1);
+      expect(failed?.status, 'a delivery that was not stored must be answered so the channel delivers it again').toBeGreaterThanOrEqual(
+        300,
+      );
+      // The channel delivers again: nothing may remember it as handled.
+      const retried = await conn.handleWebhook?.(req as WebhookRequest);
+      expect(retried?.status, `the redelivery was answered ${retried?.status}: ${JSON.stringify(retried?.body)}`).toBeLessThan(300);
+      const stored = ctx.emitted.find((e) => e.type === 'message.received');
+      expect(stored, 'the redelivery after a failed emit is stored, not dropped as a duplicate').toBeDefined();
+      expect(stored?.externalMessageId).toBe(ctx.rejected[0]?.externalMessageId);
+    });
+
+    it('keeps its cursor before a message whose emit failed, and delivers it again', async (t) => {
+      const store = createMemoryStore();
+      const { peer, conn, ctx, config, abort } = await open(t, (caps) => !caps.inbound.pull && 'does not poll', store);
+      await receive(peer, conn, ctx, { from: 'pia@example.com', text: 'before the outage' });
+      // The same connection retries a message the host refused once.
+      ctx.rejectEmits(1);
+      await peer.inbound({ from: 'pia@example.com', text: 'refused once' });
+      await waitFor(() => ctx.rejected.length >= 1, { timeoutMs, what: 'the adapter to emit the message' });
+      await waitFor(() => ctx.emitted.some((e) => e.type === 'message.received' && e.text.includes('refused once')), {
+        timeoutMs,
+        what: 'the refused message to be emitted again',
+      });
+      // The host stays down; the connection stops. A later one, from the same store, must not
+      // have skipped the message.
+      ctx.rejectEmits(Number.POSITIVE_INFINITY);
+      await peer.inbound({ from: 'pia@example.com', text: 'refused until a restart' });
+      await waitFor(() => ctx.rejected.some((e) => e.type === 'message.received' && e.text.includes('refused until a restart')), {
+        timeoutMs,
+        what: 'the adapter to emit the message',
+      });
+      abort.abort();
+      await conn.stop();
+      const next = await connect(config, store);
+      await waitFor(() => next.ctx.emitted.some((e) => e.type === 'message.received' && e.text.includes('refused until a restart')), {
+        timeoutMs,
+        what: 'the message refused before the restart to be read again: the cursor moved past it',
+      });
     });
 
     it('gives the same delivery the same external id, so the host stores it once', async (t) => {
@@ -385,5 +495,23 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       const texts = second.ctx.emitted.map((e) => (e.type === 'message.received' ? e.text : ''));
       expect(texts).not.toContain('first life');
     });
+  }
+}
+
+/** JSON of anything a log line holds, without failing on cycles or BigInts. */
+function safeJson(value: unknown): string {
+  const seen = new WeakSet();
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (v instanceof Error) return { name: v.name, message: v.message, stack: v.stack };
+      if (typeof v === 'object' && v !== null) {
+        if (seen.has(v)) return '[cycle]';
+        seen.add(v);
+      }
+      return v;
+    });
+  } catch {
+    return String(value);
   }
 }
