@@ -2,7 +2,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChannelAdapter } from '@centralita/channel-kit';
 import { type AttachmentStorage, type Db, ping, postgresAttachmentStorage } from '@centralita/db';
-import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import express, { Router } from 'express';
 import type { Runner } from 'graphile-worker';
 import helmet from 'helmet';
@@ -19,6 +18,7 @@ import { startWorker } from './jobs.ts';
 import type { AppLogger } from './logger.ts';
 import { CommitStream } from './pipeline/commits.ts';
 import { registerPortalRoutes } from './portal/routes.ts';
+import { createOrderedAdapter } from './realtime/ordered-adapter.ts';
 import { createRealtime } from './realtime/realtime.ts';
 import { visibleConversation } from './routes/access.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -204,7 +204,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   // Every node hears every broadcast through PostgreSQL NOTIFY, so a console connected to one node
   // sees what another node stored: nodes stay stateless behind any load balancer.
   io.adapter(
-    createPostgresAdapter(options.db.pool, {
+    createOrderedAdapter(options.db.pool, {
       errorHandler: (err) => options.logger.warn({ error: err.message }, 'socket.io fan-out error'),
     }),
   );

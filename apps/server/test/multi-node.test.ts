@@ -76,6 +76,41 @@ describe('two stateless nodes on one PostgreSQL', () => {
   });
 });
 
+describe('event order across nodes', () => {
+  it('delivers every conversation’s events to consoles on both nodes in the order they were committed', async () => {
+    const [a, b] = bothNodes();
+    const token = f.adminToken;
+    // The test above deactivated the form.
+    await call(a.url, 'PATCH', `/api/v1/channel-accounts/${f.formAccountId}`, { token, body: { active: true } });
+    const [onA, onB] = [await listen(a.url, { token }), await listen(b.url, { token })];
+    // Many posts at once, so many broadcasts are in flight together on node A.
+    const posts = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        postForm(a.url, f.formAccountId, { name: `O${i}`, email: `o${i}@example.com`, message: `order ${i}` }),
+      ),
+    );
+    expect(posts.map((p) => p.status)).toEqual(Array(60).fill(201));
+    for (const [where, l] of [
+      ['node A', onA],
+      ['node B', onB],
+    ] as const) {
+      await waitFor(() => l.events.filter((e) => e.name === 'message.created').length >= 60, { what: `60 messages on ${where}` });
+      const reversed: string[] = [];
+      for (const p of posts) {
+        const id = p.json.conversationId as string;
+        const created = l.events.findIndex(
+          (e) => e.name === 'conversation.created' && (e.payload as { conversation: { id: string } }).conversation.id === id,
+        );
+        const message = l.events.findIndex(
+          (e) => e.name === 'message.created' && (e.payload as { conversationId: string }).conversationId === id,
+        );
+        if (created < 0 || message < created) reversed.push(id);
+      }
+      expect(reversed, `conversations whose message arrived before the conversation on ${where}`).toEqual([]);
+    }
+  });
+});
+
 describe('routing across nodes', () => {
   it('asks the other nodes to route when an agent comes online on one', async () => {
     const [, b] = bothNodes();
