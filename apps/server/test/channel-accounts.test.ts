@@ -1,6 +1,7 @@
 import { type ChannelAdapter, countCodePoints, defineCapabilities, parseWithSchema } from '@centralita/channel-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { installedAdapters } from '../src/adapters.ts';
 import { call, createFixture, type Fixture, login, useServer } from './harness.ts';
 
 const SECRET = 'sk_live_do-not-leak-0123456789';
@@ -37,12 +38,23 @@ beforeAll(async () => {
 });
 
 describe('channel accounts', () => {
-  it('lists the installed channel kinds with their capabilities', async () => {
+  it('lists the installed channel kinds with their capabilities and what a console shows', async () => {
     const res = await call(t.url, 'GET', '/api/v1/channel-kinds', { token: f.adminToken });
     const kinds = res.json.items.map((k: { kind: string }) => k.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['webform', 'secretive']));
+    // Whatever this server installs (derived, so a new channel needs no change here), and the test's own.
+    expect(kinds).toEqual([...installedAdapters().map((a) => a.kind), 'secretive']);
+    for (const item of res.json.items as { kind: string; displayName: string; icon: string; visibilityLabels: object }[]) {
+      expect(item.displayName.length, item.kind).toBeGreaterThan(0);
+      expect(item.icon, item.kind).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    }
     const webform = res.json.items.find((k: { kind: string }) => k.kind === 'webform');
     expect(webform.capabilities).toMatchObject({ customerPortal: true, visibilities: ['private'] });
+    expect(webform.visibilityLabels.private).toBe('Customer page');
+    expect(webform.fields).toContainEqual({ name: 'title', label: 'Form title', help: null, secret: false });
+    // An adapter that labels nothing still gets a label for each secret field and a default icon.
+    const secretive = res.json.items.find((k: { kind: string }) => k.kind === 'secretive');
+    expect(secretive.fields).toEqual([{ name: 'apiKey', label: 'Api key', help: null, secret: true }]);
+    expect(secretive.visibilityLabels).toEqual({ public: 'Public', private: 'Private' });
   });
 
   it('encrypts secrets at rest and never returns or logs them', async () => {
@@ -86,7 +98,8 @@ describe('channel accounts', () => {
   it('refuses an unknown kind and a bad config, naming what is wrong', async () => {
     const unknown = await call(t.url, 'POST', '/api/v1/channel-accounts', { token: f.adminToken, body: { kind: 'fax', name: 'Fax' } });
     expect(unknown.status).toBe(422);
-    expect(unknown.json.error.message).toMatch(/Unknown channel kind "fax"; this server has webform, email, secretive/);
+    const installed = [...installedAdapters().map((a) => a.kind), 'secretive'].join(', ');
+    expect(unknown.json.error.message).toBe(`Unknown channel kind "fax"; this server has ${installed}.`);
     const bad = await call(t.url, 'POST', '/api/v1/channel-accounts', {
       token: f.adminToken,
       body: { kind: 'secretive', name: 'Bad', config: { apiKey: 'short' } },

@@ -19,6 +19,28 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
   return {
     kind: 'email',
     displayName: 'Email',
+    presentation: {
+      icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><rect x="2" y="4" width="20" height="16" rx="2"/><path d="m22 7-10 6L2 7"/></svg>',
+      fields: {
+        address: { label: 'Support address', help: 'The address customers write to; replies come from it.' },
+        imapHost: { label: 'IMAP server' },
+        imapPort: { label: 'IMAP port' },
+        imapTls: { label: 'IMAP encryption', help: 'implicit (993), starttls (143) or none.' },
+        imapUser: { label: 'IMAP user' },
+        imapPassword: { label: 'IMAP password' },
+        mailbox: { label: 'Folder to read' },
+        smtpHost: { label: 'SMTP server' },
+        smtpPort: { label: 'SMTP port' },
+        smtpTls: { label: 'SMTP encryption', help: 'implicit (465), starttls (587) or none.' },
+        smtpUser: { label: 'SMTP user', help: 'Empty for a relay that needs no login.' },
+        smtpPassword: { label: 'SMTP password' },
+        fromName: { label: 'Sender name', help: '{agent} is the replying agent, {account} this account.' },
+        afterProcessing: { label: 'After storing a mail', help: 'none, flag (\\Seen) or move (to the folder below).' },
+        moveTo: { label: 'Folder to move stored mail to' },
+        tokenSecret: { label: 'Reply-token key', help: 'Generated; signs the tokens that thread replies.' },
+      },
+      visibilities: { private: 'Email' },
+    },
     capabilities: defineCapabilities({
       inbound: { push: false, pull: true },
       visibilities: ['private'],

@@ -1,6 +1,7 @@
 import type { InboundEvent, Visibility } from '@centralita/core';
 import type { AccountStateReport } from './account-state.ts';
 import type { ChannelCapabilities } from './capabilities.ts';
+import type { ChannelPresentation } from './presentation.ts';
 
 /** The subset of a logger adapters may use; secrets must never be passed to it. */
 export interface Logger {
@@ -206,6 +207,8 @@ export interface ChannelAdapter<Config = unknown> {
   /** Stable id stored with each account: 'webform', 'email'. */
   readonly kind: string;
   readonly displayName: string;
+  /** Its icon and the labels of its config fields and visibilities, for consoles (`describeChannel`). */
+  readonly presentation?: ChannelPresentation;
   /**
    * What the channel can do, across all its accounts: `GET /channel-kinds` shows this. An adapter
    * whose accounts differ (webhook or polling, signed or not) declares the union here and each

@@ -178,12 +178,27 @@ export function createWebformAdapter(): ChannelAdapter<WebformConfig> {
       threading: 'host',
       customerPortal: true,
     }),
+    presentation: {
+      icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><rect x="3" y="3" width="18" height="18" rx="2"/><path d="M7 8h10M7 12h10M7 16h6"/></svg>',
+      fields: {
+        title: { label: 'Form title' },
+        intro: { label: 'Introduction', help: 'Shown above the form.' },
+        allowedOrigins: { label: 'Sites that may post to the form', help: 'Origins such as https://www.example.com (CORS).' },
+        frameAncestors: { label: 'Sites that may embed the form', help: "CSP frame-ancestors; 'self' by default." },
+        maxMessageLength: { label: 'Longest message (characters)' },
+        submissionsPerMinute: { label: 'Submissions per minute from one visitor' },
+        duplicateWindowSeconds: { label: 'Seconds in which an identical post counts once' },
+      },
+      visibilities: { private: 'Customer page' },
+    },
     config: { parse: parseWebformConfig, secretKeys: [] },
     measureText: countCodePoints,
     connect(account, ctx) {
       const config = account.config;
       return {
-        async start() {},
+        async start() {
+          await ctx.reportState({ state: 'ready', detail: `The form takes submissions at ${ctx.webhookUrl}.` });
+        },
         async stop() {},
         async send(message) {
           await ctx.deliverToPortal(message);

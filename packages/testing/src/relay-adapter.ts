@@ -68,6 +68,16 @@ export function createRelayAdapter(): ChannelAdapter<Parsed> {
     kind: 'relay',
     displayName: 'Relay (test)',
     capabilities,
+    presentation: {
+      icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M4 12h16M14 6l6 6-6 6"/></svg>',
+      fields: {
+        host: { label: 'Relay host' },
+        port: { label: 'Relay port' },
+        mode: { label: 'How messages arrive', help: 'pull: read the relay’s stream; push: the relay posts to the webhook.' },
+        token: { label: 'Token', help: 'Shared with the relay; generated when left empty.' },
+      },
+      visibilities: { private: 'Direct message', public: 'Public post' },
+    },
     capabilitiesFor: (config) =>
       defineCapabilities({
         ...capabilities,

@@ -1,4 +1,4 @@
-import { ConfigError } from '@centralita/channel-kit';
+import { ConfigError, describeChannel } from '@centralita/channel-kit';
 import { CentralitaError } from '@centralita/core';
 import {
   type ChannelAccountRecord,
@@ -109,11 +109,17 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
     path: '/channel-kinds',
     tag: 'channels',
     role: 'agent',
-    summary: 'The channel adapters installed on this server, with their capabilities (text limits, visibilities).',
+    summary:
+      'The channel adapters installed on this server: capabilities (text limits, visibilities), and what a console shows ' +
+      '(icon, labelled config fields, visibility labels).',
     handler: async () => ({
-      items: ctx.channels
-        .adapters()
-        .map((a) => ({ kind: a.kind, displayName: a.displayName, capabilities: a.capabilities, secretKeys: a.config.secretKeys })),
+      items: ctx.channels.adapters().map((a) => ({
+        kind: a.kind,
+        displayName: a.displayName,
+        ...describeChannel(a),
+        capabilities: a.capabilities,
+        secretKeys: a.config.secretKeys,
+      })),
     }),
   });
 

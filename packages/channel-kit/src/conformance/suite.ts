@@ -5,6 +5,7 @@ import { stateReportProblems } from '../account-state.ts';
 import { accountCapabilities, type ChannelCapabilities, DEFAULT_CAPABILITIES, textLimitFor } from '../capabilities.ts';
 import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
 import { ConfigError, SendError } from '../errors.ts';
+import { iconProblems } from '../presentation.ts';
 import { fuzzParameters, fuzzTimeout } from './fuzz.ts';
 import { eventProblems, hostileMutations } from './hostile.ts';
 import { createMemoryContext, createMemoryStore, type MemoryContext, type MemoryStore } from './memory-context.ts';
@@ -158,6 +159,14 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       for (const key of Object.keys(DEFAULT_CAPABILITIES)) expect(adapter.capabilities).toHaveProperty(key);
       expect(declared.inbound.push || declared.inbound.pull, 'an adapter receives by push or pull').toBe(true);
       expect(modes.length, 'the suite needs `setup` or `modes`').toBeGreaterThan(0);
+    });
+
+    it('carries what a console shows: an icon, labels for its secret fields and for its visibilities', () => {
+      const p = adapter.presentation;
+      expect(p, 'an adapter declares presentation: { icon, fields, visibilities }').toBeDefined();
+      expect(iconProblems(p?.icon ?? ''), 'the icon').toEqual([]);
+      for (const key of adapter.config.secretKeys) expect(p?.fields[key]?.label, `a label for the secret field ${key}`).toBeTruthy();
+      for (const v of declared.visibilities) expect(p?.visibilities[v], `a label for ${v} replies`).toBeTruthy();
     });
 
     it('refuses an invalid configuration with a ConfigError naming the fields', () => {
