@@ -74,17 +74,39 @@ function statementHead(args: unknown[]): string {
     .slice(0, 90);
 }
 
-/** Counts the statements a pool sends, by their first words, wrapping each client's query as the pool creates it. */
-export function countStatements(pool: pg.Pool): { readonly count: number; readonly byText: Map<string, number>; reset(): void } {
+/** Statements sent through a pool, in all and by their first words, with the time each kind took to answer. */
+export interface StatementCount {
+  readonly count: number;
+  readonly byText: Map<string, number>;
+  /** Milliseconds from sending to the answer, summed by first words (queueing in PostgreSQL included). */
+  readonly msByText: Map<string, number>;
+  reset(): void;
+}
+
+/** Counts the statements a pool sends, wrapping each client's query as the pool creates it. */
+export function countStatements(pool: pg.Pool): StatementCount {
   let count = 0;
   const byText = new Map<string, number>();
+  const msByText = new Map<string, number>();
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       count += 1;
       const head = statementHead(args);
       byText.set(head, (byText.get(head) ?? 0) + 1);
-      return query(...args);
+      const t0 = performance.now();
+      const answered = () => msByText.set(head, (msByText.get(head) ?? 0) + performance.now() - t0);
+      // pg-pool's own query() passes a callback; everything else awaits the promise.
+      const last = args[args.length - 1];
+      if (typeof last === 'function') {
+        args[args.length - 1] = (...cb: unknown[]) => {
+          answered();
+          return (last as (...a: unknown[]) => unknown)(...cb);
+        };
+      }
+      const out = query(...args);
+      if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(answered, () => undefined);
+      return out;
     };
   });
   return {
@@ -94,9 +116,13 @@ export function countStatements(pool: pg.Pool): { readonly count: number; readon
     get byText() {
       return byText;
     },
+    get msByText() {
+      return msByText;
+    },
     reset() {
       count = 0;
       byText.clear();
+      msByText.clear();
     },
   };
 }

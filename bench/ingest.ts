@@ -119,6 +119,7 @@ export interface IngestFigure {
   pgCpuMsPerMessage: number | null;
   /** Statements by their first words, over the measured window. */
   byText: Map<string, number>;
+  msByText: Map<string, number>;
 }
 
 async function sustained(
@@ -170,6 +171,7 @@ async function sustained(
       nodeCpuMsPerMessage: nodeMs / messages,
       pgCpuMsPerMessage: pgMs === null ? null : pgMs / messages,
       byText: new Map(statements.byText),
+      msByText: new Map(statements.msByText),
     };
   } finally {
     await observer.end();

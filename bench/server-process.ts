@@ -46,6 +46,7 @@ export interface ServerStats {
   statements: number;
   /** Statements by their first words, since the last reset. */
   byText: Record<string, number>;
+  msByText: Record<string, number>;
   loopP99Ms: number;
   loopMaxMs: number;
 }
@@ -192,6 +193,7 @@ process.on('message', (raw: unknown) => {
         cpuMs: (cpu.user + cpu.system) / 1000,
         statements: statements?.count ?? 0,
         byText: Object.fromEntries(statements?.byText ?? []),
+        msByText: Object.fromEntries(statements?.msByText ?? []),
         loopP99Ms: loop.percentile(99) / 1e6,
         loopMaxMs: loop.max / 1e6,
       } satisfies ServerStats);

@@ -24,6 +24,7 @@ export interface WindowCost {
   statements: number;
   /** Statements by their first words. */
   byText: Record<string, number>;
+  msByText: Record<string, number>;
   nodeCpuMs: number;
   /** Null when PostgreSQL is not on this machine. */
   pgCpuMs: number | null;
@@ -115,6 +116,7 @@ export async function spawnServer(mode: ServerMode, dbUrl: string, sample?: Star
             seconds: (performance.now() - t0) / 1000,
             statements: s1.statements,
             byText: s1.byText,
+            msByText: s1.msByText,
             nodeCpuMs: s1.cpuMs - s0.cpuMs,
             pgCpuMs,
             loopP99Ms: s1.loopP99Ms,
