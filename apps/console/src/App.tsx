@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type Agent, type AgentStatus, api, type Me } from './api.ts';
+import { Channels } from './Channels.tsx';
 import { Inbox } from './Inbox.tsx';
 import { useT } from './i18n.tsx';
 import { useLive } from './live.ts';
@@ -22,7 +23,7 @@ export function App() {
 
 function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   const { t, lang, setLang } = useT();
-  const [view, setView] = useState<'inbox' | 'supervisor'>('inbox');
+  const [view, setView] = useState<'inbox' | 'supervisor' | 'channels'>('inbox');
   const [self, setSelf] = useState<Agent | null>(null);
   const [tick, setTick] = useState(0);
   const supervisor = me.role !== 'agent';
@@ -67,6 +68,11 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
               {t('supervisor')}
             </button>
           )}
+          {supervisor && (
+            <button type="button" aria-pressed={view === 'channels'} onClick={() => setView('channels')}>
+              {t('channels')}
+            </button>
+          )}
         </nav>
         <div className="spacer" />
         {!connected && (
@@ -95,7 +101,13 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
           {t('signOut')}
         </button>
       </header>
-      {view === 'inbox' ? <Inbox me={me} socket={socket} tick={tick} /> : <Supervisor tick={tick} />}
+      {view === 'inbox' ? (
+        <Inbox me={me} socket={socket} tick={tick} />
+      ) : view === 'channels' ? (
+        <Channels tick={tick} />
+      ) : (
+        <Supervisor tick={tick} />
+      )}
     </div>
   );
 }

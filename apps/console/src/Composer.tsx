@@ -107,7 +107,7 @@ export function Composer({ conversationId, mode, onMode, kind, me, onSent }: Pro
           <select aria-label={t('public')} value={visibility} onChange={(e) => setVisibility(e.target.value as 'public' | 'private')}>
             {caps.visibilities.map((v) => (
               <option key={v} value={v}>
-                {t(v)}
+                {kind?.visibilityLabels?.[v] ?? t(v)}
               </option>
             ))}
           </select>

@@ -13,6 +13,7 @@ import {
   type Page,
   type Team,
 } from './api.ts';
+import { ChannelName, visibilityLabel } from './ChannelName.tsx';
 import { Composer } from './Composer.tsx';
 import { EmailBody } from './EmailBody.tsx';
 import { type Key, useT } from './i18n.tsx';
@@ -125,7 +126,7 @@ export function ConversationView({ id, me, socket, kinds, onChanged }: Props) {
   if (!conv || !contact) return null;
   const account = accounts.find((a) => a.id === conv.channelAccountId);
   const kind = kinds.find((k) => k.kind === account?.kind);
-  const accountName = (accountId: string) => accounts.find((a) => a.id === accountId)?.kind ?? '';
+  const kindOf = (accountId: string) => accounts.find((a) => a.id === accountId)?.kind ?? null;
   const others = viewers.filter((v) => v.userId !== me.user?.id);
   const localTime = contact.timezone
     ? new Intl.DateTimeFormat(undefined, { timeZone: contact.timezone, hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(
@@ -209,8 +210,8 @@ export function ConversationView({ id, me, socket, kinds, onChanged }: Props) {
           {messages.map((m) => (
             <li key={m.id} className={`msg ${m.direction}`} data-testid="message">
               <div className="msg-meta">
-                <span>{accountName(m.channelAccountId)}</span>
-                <span>{m.direction === 'note' ? t('note') : t(m.visibility)}</span>
+                <ChannelName kinds={kinds} kind={kindOf(m.channelAccountId)} />
+                <span>{m.direction === 'note' ? t('note') : visibilityLabel(kinds, kindOf(m.channelAccountId), m.visibility, t)}</span>
                 <span data-testid="delivery">{deliveryLabel(t, m.deliveryState)}</span>
                 {m.automated && <span>{t('automated')}</span>}
                 <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString()}</time>

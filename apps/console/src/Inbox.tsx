@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { api, type ChannelKind, type Conversation, type Counts, type Me, type Page, type Status } from './api.ts';
+import { ChannelName } from './ChannelName.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { useT } from './i18n.tsx';
 import { useShortcuts } from './shortcuts.ts';
@@ -150,7 +151,8 @@ export function Inbox({ me, socket, tick }: { me: Me; socket: Socket | null; tic
               >
                 <span className="subject">{c.subject ?? '—'}</span>
                 <span className="meta">
-                  {c.routing.channelKind} · P{c.priority} · {new Date(c.lastMessageAt).toLocaleTimeString()}
+                  <ChannelName kinds={kinds} kind={c.routing.channelKind} /> · P{c.priority} ·{' '}
+                  {new Date(c.lastMessageAt).toLocaleTimeString()}
                   {c.routing.slaBreached.length > 0 && <span className="breach"> · SLA</span>}
                 </span>
                 {c.tags.length > 0 && <span className="tags">{c.tags.join(', ')}</span>}

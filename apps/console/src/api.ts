@@ -117,16 +117,43 @@ export function textLimitFor(caps: Capabilities, visibility: 'public' | 'private
   return own === undefined ? caps.maxTextLength : own;
 }
 
+/** An installed channel as `GET /channel-kinds` describes it: everything the console shows of it. */
 export interface ChannelKind {
   kind: string;
   displayName: string;
+  /** An inline SVG, shown as an image. */
+  icon: string;
+  fields: { name: string; label: string; help: string | null; secret: boolean }[];
+  visibilityLabels: Record<'public' | 'private', string>;
   capabilities: Capabilities;
 }
+
+export type AccountState = 'connecting' | 'linking' | 'ready' | 'degraded' | 'out_of_credits' | 'logged_out';
 
 export interface ChannelAccount {
   id: string;
   kind: string;
   name: string;
+  active: boolean;
+  settings: Record<string, unknown>;
+  secrets: Record<string, 'set' | 'unset'>;
+  webhookUrl: string;
+  installed: boolean;
+  /** This account's own capabilities (webhook or polling); null when its settings no longer parse. */
+  capabilities: Capabilities | null;
+  /** What its adapter last reported; null before the first report. */
+  state: {
+    state: AccountState;
+    detail: string;
+    data: Record<string, string | number | boolean | null> | null;
+    changedAt: string;
+    reportedAt: string;
+  } | null;
+}
+
+/** An adapter's SVG icon as an image source: drawn as an image, it cannot run anything. */
+export function iconSource(icon: string): string {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(icon)}`;
 }
 
 export interface Agent {

@@ -147,9 +147,12 @@ describe('the console in a browser', () => {
     expect(res.status, res.text).toBe(200);
     const page = await signIn(f.users.supervisor.email);
     await page.getByTestId('view-all').click();
-    const row = page.getByTestId('conversation-row').filter({ hasText: 'shortx' });
+    // The list names the channel as its adapter presents it, never by its raw kind.
+    const row = page.getByTestId('conversation-row').filter({ hasText: 'Short (test)' });
     await row.first().waitFor();
     await row.first().click();
+    // Visibilities under the channel's own names.
+    await expect.poll(() => page.getByRole('combobox', { name: 'Public' }).textContent()).toContain('Public post');
     const long = 'a'.repeat(281);
     await page.getByTestId('composer').fill(long);
     await expect.poll(() => page.getByTestId('counter').textContent()).toContain('281/280');
@@ -235,6 +238,22 @@ describe('the console in a browser', () => {
       .poll(() => page.frameLocator('iframe[title="email"]').locator('img[alt="router"]').getAttribute('src'))
       .toBe('https://tracker.example.net/p.gif');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await page.context().close();
+  });
+
+  it('lists channel accounts as their adapters present them, with the state they reported', async () => {
+    // The form's connection starts at its first use, and reports itself ready.
+    expect((await call(t.url, 'GET', `/webhooks/${f.formAccountId}`)).status).toBe(200);
+    const page = await signIn(f.users.admin.email);
+    await page.getByRole('button', { name: 'Channels' }).click();
+    const form = page.getByTestId('channel-account').filter({ hasText: 'Form' }).filter({ hasText: 'Web form' });
+    await form.getByTestId('account-state').getByText('Ready').waitFor();
+    await expect
+      .poll(() => form.getByTestId('account-state-detail').textContent())
+      .toContain(`The form takes submissions at ${t.url}/webhooks/${f.formAccountId}.`);
+    // Settings under the adapter's labels.
+    await form.getByText('Submissions per minute from one visitor').waitFor();
+    await shot(page, 'channels');
     await page.context().close();
   });
 

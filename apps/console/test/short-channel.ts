@@ -12,6 +12,11 @@ export function createShortChannel(): ChannelAdapter<Record<string, never>> {
   return {
     kind: 'shortx',
     displayName: 'Short (test)',
+    presentation: {
+      icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="9" fill="currentColor"/></svg>',
+      fields: {},
+      visibilities: { public: 'Public post', private: 'Direct message' },
+    },
     capabilities: defineCapabilities({
       inbound: { push: true, pull: false },
       visibilities: ['public', 'private'],
