@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005-email.ts';
 import * as m0006 from './migrations/0006-console.ts';
 import * as m0007 from './migrations/0007-send-progress.ts';
 import * as m0008 from './migrations/0008-channel-account-state.ts';
+import * as m0009 from './migrations/0009-claim-batch.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-console': m0006,
   '0007-send-progress': m0007,
   '0008-channel-account-state': m0008,
+  '0009-claim-batch': m0009,
 };
 
 const provider: MigrationProvider = {

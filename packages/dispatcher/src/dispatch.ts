@@ -3,7 +3,7 @@ import { type Database, toConversation } from '@centralita/db';
 import { decide, type RoutingAgent } from '@centralita/routing';
 import { type Kysely, sql } from 'kysely';
 import { DB_NOW, type DispatchResult, planWrite, slaDeadlines, unchanged, writeDecision } from './apply.ts';
-import { type ClaimedRow, claimNext, readRoutingRow, toRoutingConversation } from './queue.ts';
+import { type ClaimedRow, claimBatch, readRoutingRow, toRoutingConversation } from './queue.ts';
 import { loadAgents, loadSlaContext, loadSnapshot, type Snapshot } from './snapshot.ts';
 import { scheduleTimer } from './timers.ts';
 
@@ -19,6 +19,12 @@ export interface DispatcherOptions {
 export type { DispatchResult } from './apply.ts';
 
 const SUMMARY = { explain: 'summary' } as const;
+
+/**
+ * How many waiting conversations a routing run claims and decides per transaction. Small enough
+ * that another node's run finds work beside it (SKIP LOCKED) and a conflict redoes little.
+ */
+const CLAIM_BATCH = 25;
 
 /** How often a decision is retried when the chosen agent filled up meanwhile (another node). */
 const MAX_RETRIES = 3;
@@ -112,23 +118,35 @@ export class Dispatcher {
     const result: DispatchResult = { assigned: 0, offered: 0, waiting: 0 };
     let snap = await this.freshSnapshot(workspaceId);
     let conflicts = 0;
-    for (let n = 0; n < (options.limit ?? Number.POSITIVE_INFINITY); n++) {
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    let routed = 0;
+    while (routed < limit) {
       if (Date.now() - snap.loadedAt > this.maxAgeMs) snap = await this.freshSnapshot(workspaceId);
-      let outcome: Awaited<ReturnType<Dispatcher['routeOne']>>;
+      const size = Math.min(CLAIM_BATCH, limit - routed);
+      let outcomes: Awaited<ReturnType<Dispatcher['routeOne']>>[];
       try {
-        outcome = await this.db
-          .transaction()
-          .execute(async (trx) => this.routeOne(trx, snap, await claimNext(trx, snap.workspaceId, runStart)));
+        // A batch per transaction: one claim and one commit for up to CLAIM_BATCH decisions.
+        outcomes = await this.db.transaction().execute(async (trx) => {
+          const rows = await claimBatch(trx, snap.workspaceId, runStart, size);
+          const out: Awaited<ReturnType<Dispatcher['routeOne']>>[] = [];
+          for (const row of rows) out.push(await this.routeOne(trx, snap, row));
+          return out;
+        });
       } catch (error) {
         // Two nodes that each hold an agent the other wants: PostgreSQL aborts one. Its
-        // conversation is still waiting and is claimed again with a fresh snapshot.
+        // conversations are still waiting and are claimed again with a fresh snapshot.
         if (!isConflict(error) || ++conflicts > 20) throw error;
         snap = await this.freshSnapshot(workspaceId);
         continue;
       }
-      if (!outcome) break;
-      result[outcome.kind] += 1;
-      if (outcome.conversation) this.onChange(outcome.conversation);
+      if (outcomes.length === 0) break;
+      routed += outcomes.length;
+      for (const outcome of outcomes) {
+        if (!outcome) continue;
+        result[outcome.kind] += 1;
+        if (outcome.conversation) this.onChange(outcome.conversation);
+      }
+      if (outcomes.length < size) break;
     }
     return result;
   }

@@ -36,17 +36,17 @@ export interface ClaimedRow {
 }
 
 /**
- * Claims the most urgent waiting conversation nobody else is routing, locking it until the
- * transaction ends. NO KEY UPDATE, not UPDATE: a row that another transaction merely refers to
- * (a new portal link or event points at it, taking a key-share lock) must not be skipped. Urgency is the queue key (an effective deadline from priority, aging and SLA;
- * see queueKey), read in index order. `before` leaves out what this run already looked at, so a
- * conversation that must wait is not claimed again and again.
+ * Claims up to `limit` of the most urgent waiting conversations nobody else is routing, locking
+ * them until the transaction ends. NO KEY UPDATE, not UPDATE: a row that another transaction
+ * merely refers to (a new portal link or event points at it, taking a key-share lock) must not be
+ * skipped. Urgency is the queue key (an effective deadline from priority, aging and SLA; see
+ * queueKey), read in index order. `before` leaves out what this run already looked at, so a
+ * conversation that must wait is not claimed again and again. (centralita_claim_waiting_batch,
+ * migration 0009, also joins the contact and the latest inbound message.)
  */
-export async function claimNext(trx: Kysely<Database>, workspaceId: string, before: Date): Promise<ClaimedRow | null> {
-  // centralita_claim_waiting (migration 0004) selects in queue-key order with
-  // FOR NO KEY UPDATE SKIP LOCKED and joins the contact and the latest inbound message.
-  const result = await sql<ClaimedRow>`SELECT * FROM centralita_claim_waiting(${workspaceId}, ${before})`.execute(trx);
-  return result.rows[0] ?? null;
+export async function claimBatch(trx: Kysely<Database>, workspaceId: string, before: Date, limit: number): Promise<ClaimedRow[]> {
+  const result = await sql<ClaimedRow>`SELECT * FROM centralita_claim_waiting_batch(${workspaceId}, ${before}, ${limit})`.execute(trx);
+  return result.rows;
 }
 
 /** The routing view of a claimed conversation; detects its language when no channel said it. */
