@@ -23,6 +23,8 @@ export interface RealtimeSide extends ClientResult {
   /** The server process's peak RSS during the run: sampled, and the kernel's high-water mark. */
   peakRss: number;
   peakRssKernel: number;
+  /** RSS once listening, before any socket connected. */
+  startRss: number;
 }
 
 /** Runs the client process; `onPhase` hears when the measured window opens and closes. */
@@ -106,7 +108,7 @@ export async function benchRealtime(
           if (!closed) throw new Error('the socket client never opened its measured window');
           const cost = await (closed as Promise<WindowCost>);
           const mem = memory.stop();
-          return { ...result, cost, peakRss: mem.peakSampled, peakRssKernel: mem.peakKernel };
+          return { ...result, cost, peakRss: mem.peakSampled, peakRssKernel: mem.peakKernel, startRss: mem.atStart };
         } finally {
           memory.stop();
           await node.stop();

@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { createTestDatabase, prepareTestServer } from '@centralita/testing';
 import { benchBurst } from './burst.ts';
 import { benchConsole, consoleBundle } from './console.ts';
+import { groupStatements } from './cost.ts';
 import { type SeededTemplate, seededTemplate, withDatabaseOf } from './databases.ts';
 import { type Desk, seedBenchDesk } from './desk.ts';
 import { benchEmail } from './email.ts';
@@ -8,10 +11,21 @@ import { benchIngest, benchRawCeiling, type IngestFigure, ingestPathName, measur
 import { benchRealtime, type RealtimeSide } from './realtime.ts';
 import { benchDecide, benchDispatch, benchJobDrain } from './routing.ts';
 import { routingCost } from './routing-cost.ts';
-import { profileServersTo, type WindowCost } from './server.ts';
+import { explainServers, profileServersTo, type WindowCost } from './server.ts';
 import { benchStartup } from './startup.ts';
 import { fmt } from './stats.ts';
 import { benchWebform } from './webform.ts';
+
+/** The commit measured, and whether the working tree differs from it (other work under way). */
+function revision(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return `commit ${sha}${dirty ? ' plus uncommitted changes' : ''}`;
+  } catch {
+    return 'commit unknown';
+  }
+}
 
 /** "0.42x of": the figure as a share of its baseline, measured in the same run. */
 function ratio(figure: number, baseline: number): string {
@@ -86,6 +100,10 @@ async function main() {
   };
   // --explain: also print the statements each unit of work sent, by their first words.
   const explain = process.argv.includes('--explain');
+  if (explain) {
+    groupStatements();
+    explainServers();
+  }
   const statementsPer = (
     what: string,
     byText: Map<string, number> | Record<string, number>,
@@ -119,7 +137,9 @@ async function main() {
     return desk;
   };
   try {
-    say(`Centralita benchmarks (${quick ? 'quick' : 'full'}) on ${server.embedded ? 'an embedded' : 'the machine’s'} PostgreSQL`);
+    say(
+      `Centralita benchmarks (${quick ? 'quick' : 'full'}) on ${server.embedded ? 'an embedded' : 'the machine’s'} PostgreSQL, ${cpus().length} cores, load ${fmt(loadavg()[0] ?? 0, 1)}, ${revision()}`,
+    );
 
     if (wanted('startup')) {
       const start = await benchStartup();
@@ -245,7 +265,7 @@ async function main() {
         );
         if (rate === 500) {
           say(
-            `memory, the node's own process through that run (1010 sockets, 500 msgs/s): peak RSS ${mib(rt.product.peakRss)} MiB sampled, ${mib(rt.product.peakRssKernel)} MiB high-water mark, vs bare socket.io ${mib(rt.bare.peakRss)} MiB`,
+            `memory, the node's own process through that run (1010 sockets, 500 msgs/s): peak RSS ${mib(rt.product.peakRss)} MiB sampled, ${mib(rt.product.peakRssKernel)} MiB high-water mark (${mib(rt.product.startRss)} MiB listening, before the sockets) vs bare socket.io ${mib(rt.bare.peakRss)} MiB (${mib(rt.bare.startRss)} MiB before)`,
           );
         }
       }

@@ -34,6 +34,8 @@ export interface StartMessage {
   type: 'start';
   mode: ServerMode;
   dbUrl: string;
+  /** Group and time statements by their first words (--explain). */
+  groupStatements?: boolean;
   /** For `socketio`: a broadcast conversation and message to copy. */
   sample?: { conversation: Record<string, unknown>; message: Record<string, unknown> };
 }
@@ -66,9 +68,9 @@ let statements: ReturnType<typeof countStatements> | null = null;
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 
-function open(url: string): Db {
+function open(url: string, group: boolean): Db {
   const db = connect(url, { max: 10 });
-  statements = countStatements(db.pool);
+  statements = countStatements(db.pool, group);
   return db;
 }
 
@@ -80,7 +82,7 @@ function listen(http: HttpServer): Promise<string> {
 }
 
 async function start(msg: StartMessage): Promise<{ url: string; stop(): Promise<void> }> {
-  const db = open(msg.dbUrl);
+  const db = open(msg.dbUrl, msg.groupStatements === true);
   if (msg.mode === 'centralita') {
     const node = createCentralita({
       db,

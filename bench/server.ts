@@ -56,6 +56,12 @@ function waitFor<T>(child: ChildProcess, type: string): Promise<T> {
 }
 
 let profileDir: string | null = null;
+let explaining = false;
+
+/** From now on servers group and time their statements by first words (run.ts --explain). */
+export function explainServers(): void {
+  explaining = true;
+}
 
 /** From now on each server writes a V8 CPU profile of every measured window to DIR (run.ts --profile DIR). */
 export function profileServersTo(dir: string): void {
@@ -66,7 +72,7 @@ export function profileServersTo(dir: string): void {
 export async function spawnServer(mode: ServerMode, dbUrl: string, sample?: StartMessage['sample']): Promise<ServerUnderTest> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = waitFor<{ url: string; pid: number }>(child, 'ready');
-  child.send({ type: 'start', mode, dbUrl, ...(sample ? { sample } : {}) } satisfies StartMessage);
+  child.send({ type: 'start', mode, dbUrl, groupStatements: explaining, ...(sample ? { sample } : {}) } satisfies StartMessage);
   let started: { url: string; pid: number };
   try {
     started = await ready;
@@ -136,9 +142,10 @@ export async function spawnServer(mode: ServerMode, dbUrl: string, sample?: Star
   };
 }
 
-/** Samples a process's RSS every `everyMs` until stopped; returns the peak seen and the kernel's own peak (VmHWM). */
+/** Samples a process's RSS every `everyMs` until stopped; returns the first reading, the peak seen and the kernel's own peak (VmHWM). */
 export function sampleMemory(pid: number, everyMs = 200) {
   let peakSampled = 0;
+  const atStart = procMemory(pid)?.rss ?? Number.NaN;
   const tick = () => {
     const m = procMemory(pid);
     if (m && m.rss > peakSampled) peakSampled = m.rss;
@@ -149,7 +156,7 @@ export function sampleMemory(pid: number, everyMs = 200) {
     stop() {
       clearInterval(timer);
       tick();
-      return { peakSampled, peakKernel: procMemory(pid)?.peak ?? Number.NaN };
+      return { atStart, peakSampled, peakKernel: procMemory(pid)?.peak ?? Number.NaN };
     },
   };
 }
