@@ -1,5 +1,4 @@
 import type { Visibility } from '@centralita/core';
-import type { ChannelAdapter } from './contract.ts';
 
 /**
  * What a channel can do. Adapters declare only what differs from the defaults
@@ -66,9 +65,4 @@ export function defineCapabilities(partial: Partial<ChannelCapabilities>): Chann
 export function textLimitFor(caps: ChannelCapabilities, visibility: Visibility): number | null {
   const own = caps.maxTextLengthByVisibility?.[visibility];
   return own === undefined ? caps.maxTextLength : own;
-}
-
-/** The capabilities one account has: the adapter's `capabilitiesFor(config)`, else its `capabilities`. */
-export function accountCapabilities<Config>(adapter: ChannelAdapter<Config>, config: Config): ChannelCapabilities {
-  return adapter.capabilitiesFor?.(config) ?? adapter.capabilities;
 }

@@ -200,6 +200,12 @@ export interface ConfigSpec<Config> {
   secretKeys: readonly string[];
   /** Values generated for a new account when absent (for example a signing key). */
   generate?(): Partial<Record<string, string>>;
+  /**
+   * A configuration that parses (with the generated values) and reaches no real service (loopback
+   * addresses, made-up tokens), for tests that exercise every installed adapter without knowing it,
+   * such as the server's bad-input suite. Absent: `{}` must parse.
+   */
+  example?(): Record<string, unknown>;
 }
 
 /** The contract every channel package implements; the factory's result is registered once. */

@@ -1,3 +1,4 @@
+export { accountCapabilities } from './account-capabilities.ts';
 export {
   ACCOUNT_STATES,
   type AccountState,
@@ -6,13 +7,7 @@ export {
   stateReportProblems,
 } from './account-state.ts';
 export { invalidUtf8Fields, type ReadBody, readJsonBody, readUrlEncodedBody } from './body.ts';
-export {
-  accountCapabilities,
-  type ChannelCapabilities,
-  DEFAULT_CAPABILITIES,
-  defineCapabilities,
-  textLimitFor,
-} from './capabilities.ts';
+export { type ChannelCapabilities, DEFAULT_CAPABILITIES, defineCapabilities, textLimitFor } from './capabilities.ts';
 export { type ClaimOutcome, claimThenCommit } from './claim.ts';
 export { parseWithSchema } from './config.ts';
 export type {
@@ -33,16 +28,11 @@ export type {
   WebhookRequest,
   WebhookResponse,
 } from './contract.ts';
+export { describeChannel } from './describe-channel.ts';
 export { errorBody } from './error-body.ts';
 export { ConfigError, SendError } from './errors.ts';
 export { sendParts } from './parts.ts';
-export {
-  type ChannelPresentation,
-  DEFAULT_CHANNEL_ICON,
-  describeChannel,
-  type FieldPresentation,
-  iconProblems,
-} from './presentation.ts';
+export { type ChannelPresentation, DEFAULT_CHANNEL_ICON, type FieldPresentation, iconProblems } from './presentation.ts';
 export { keepConnected, type ReconnectOptions } from './reconnect.ts';
 export { hmacSha256, verifySignature } from './signature.ts';
 export { countCodePoints, splitText } from './text.ts';

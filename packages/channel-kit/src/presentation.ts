@@ -1,5 +1,4 @@
 import type { Visibility } from '@centralita/core';
-import type { ChannelAdapter } from './contract.ts';
 
 /** One config field as a console labels it. */
 export interface FieldPresentation {
@@ -28,42 +27,6 @@ export interface ChannelPresentation {
 /** The icon for an adapter that declares none: a speech bubble. */
 export const DEFAULT_CHANNEL_ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
-
-const VISIBILITY_LABELS: Record<Visibility, string> = { public: 'Public', private: 'Private' };
-
-/** "imapHost" → "Imap host": a label for a field the adapter did not label. */
-function humanise(name: string): string {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/**
- * How a console shows an adapter: its own presentation, with defaults for what it leaves out (a
- * generic icon, a label made from each field's name, "Public" and "Private"). Fields are the ones
- * it labels plus its secret fields, each marked secret or not.
- */
-export function describeChannel(adapter: ChannelAdapter): {
-  icon: string;
-  fields: { name: string; label: string; help: string | null; secret: boolean }[];
-  visibilityLabels: Record<Visibility, string>;
-} {
-  const p = adapter.presentation;
-  const secret = new Set(adapter.config.secretKeys);
-  const names = [...new Set([...Object.keys(p?.fields ?? {}), ...adapter.config.secretKeys])];
-  return {
-    icon: p?.icon ?? DEFAULT_CHANNEL_ICON,
-    fields: names.map((name) => ({
-      name,
-      label: p?.fields[name]?.label ?? humanise(name),
-      help: p?.fields[name]?.help ?? null,
-      secret: secret.has(name),
-    })),
-    visibilityLabels: { ...VISIBILITY_LABELS, ...p?.visibilities } as Record<Visibility, string>,
-  };
-}
 
 /** What is wrong with an icon for a console to show, in words, or an empty list. */
 export function iconProblems(icon: string): string[] {

@@ -21,7 +21,7 @@ import {
 } from '@centralita/channel-kit';
 import type { MessageReceivedEvent } from '@centralita/core';
 import { z } from 'zod';
-import type { RelayMessage } from './relay-peer.ts';
+import { RELAY_SIGNATURE_HEADER, type RelayMessage } from './relay-protocol.ts';
 
 const schema = z.strictObject({
   host: z.string().min(1),
@@ -34,8 +34,7 @@ const schema = z.strictObject({
 export type RelayConfig = z.input<typeof schema>;
 type Parsed = z.infer<typeof schema>;
 
-/** The header a push-mode relay signs its deliveries with: `sha256=<hex HMAC of the body>`. */
-export const RELAY_SIGNATURE_HEADER = 'x-relay-signature';
+export { RELAY_SIGNATURE_HEADER } from './relay-protocol.ts';
 
 const capabilities = defineCapabilities({
   inbound: { push: true, pull: true },
@@ -88,6 +87,7 @@ export function createRelayAdapter(): ChannelAdapter<Parsed> {
       parse: (raw) => parseWithSchema(schema, raw),
       secretKeys: ['token'],
       generate: () => ({ token: randomBytes(24).toString('base64url') }),
+      example: () => ({ host: '127.0.0.1', port: 9 }),
     },
     measureText: countCodePoints,
     connect(account, ctx) {

@@ -2,16 +2,9 @@ import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { hmacSha256, type WebhookRequest } from '@centralita/channel-kit';
 import { LoopbackServer } from './loopback-server.ts';
-import { RELAY_SIGNATURE_HEADER } from './relay-adapter.ts';
+import { RELAY_SIGNATURE_HEADER, type RelayMessage } from './relay-protocol.ts';
 
-/** A message waiting on the relay peer for the adapter to pull. */
-export interface RelayMessage {
-  seq: number;
-  id: string;
-  from: string;
-  text: string;
-  replyTo?: string;
-}
+export type { RelayMessage } from './relay-protocol.ts';
 
 /**
  * A tiny line-protocol server standing in for a pull channel (a mailbox, a polled API) in tests.

@@ -1,8 +1,9 @@
 import type { MessageReceivedEvent } from '@centralita/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, type TestContext } from 'vitest';
+import { accountCapabilities } from '../account-capabilities.ts';
 import { stateReportProblems } from '../account-state.ts';
-import { accountCapabilities, type ChannelCapabilities, DEFAULT_CAPABILITIES, textLimitFor } from '../capabilities.ts';
+import { type ChannelCapabilities, DEFAULT_CAPABILITIES, textLimitFor } from '../capabilities.ts';
 import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
 import { ConfigError, SendError } from '../errors.ts';
 import { iconProblems } from '../presentation.ts';
@@ -171,6 +172,12 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
 
     it('refuses an invalid configuration with a ConfigError naming the fields', () => {
       expect(() => adapter.config.parse(42)).toThrow(ConfigError);
+    });
+
+    it('parses its example configuration (or {}), with the values it generates', () => {
+      // What generic tests of every installed adapter create an account with.
+      const raw = { ...adapter.config.generate?.(), ...(adapter.config.example?.() ?? {}) };
+      expect(() => adapter.config.parse(raw), 'config.example() (or {}) with config.generate() parses').not.toThrow();
     });
 
     it('tests every inbound way it declares, each account within what the adapter declares', async () => {
