@@ -113,3 +113,37 @@ describe('an account whose credentials the channel refuses', () => {
     }
   });
 });
+
+describe('an account whose webhook cannot be registered when it is saved', () => {
+  it('answers deliveries all the same, shows as degraded, and registers once the channel is back', { timeout: 20_000 }, async () => {
+    relay.failRegistrations = 1;
+    const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
+      token: f.adminToken,
+      body: { kind: 'relay', name: 'Late hook', config: { host: '127.0.0.1', port: relay.port, mode: 'push' } },
+    });
+    expect(res.status, res.text).toBe(201);
+    const id = res.json.channelAccount.id as string;
+    const url = `${t.url}/webhooks/${id}`;
+    const stateOf = async () => {
+      const list = await call(t.url, 'GET', '/api/v1/channel-accounts', { token: f.adminToken });
+      return list.json.items.find((a: { id: string }) => a.id === id)?.state as { state: string; detail: string } | null;
+    };
+    expect((await stateOf())?.state).toBe('degraded');
+    expect(relay.webhooks.map((w) => w.url)).not.toContain(url);
+
+    // A delivery (registered some other way, or from before) is still taken.
+    const row = await t.db.current.db.kysely
+      .selectFrom('channel_accounts')
+      .select('secrets_encrypted')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const { token = '' } = t.node.ctx.box.open(row.secrets_encrypted as string);
+    const req = relay.webhookRequest(relay.push('+34600000003', 'before the registration'), token);
+    const hook = await fetch(url, { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(req.rawBody) });
+    expect(hook.status, await hook.text()).toBe(200);
+
+    // The host tries again in the background (after 5 s), and the account becomes ready.
+    await waitFor(async () => (await stateOf())?.state === 'ready', { what: 'the registration to be retried', timeoutMs: 15_000 });
+    expect(relay.webhooks.map((w) => w.url)).toContain(url);
+  });
+});

@@ -18,6 +18,8 @@ export class RelayPeer extends LoopbackServer {
   readonly sent: { to: string; text: string; ref: string; id: string }[] = [];
   /** Webhooks push-mode accounts registered, with the token each signs with: where `deliver` posts. */
   readonly webhooks: { url: string; token: string }[] = [];
+  /** How many of the next registrations to refuse, as a channel's API that is down would. */
+  failRegistrations = 0;
   #subscribers = new Set<(m: RelayMessage) => void>();
 
   readonly #token: string | null;
@@ -100,6 +102,11 @@ export class RelayPeer extends LoopbackServer {
         const body = JSON.parse(arg) as { url: string; token?: string };
         if (this.#token !== null && body.token !== this.#token) {
           socket.end('ERR wrong token\n');
+          return;
+        }
+        if (this.failRegistrations > 0) {
+          this.failRegistrations -= 1;
+          socket.end('ERR registrations are unavailable, try later\n');
           return;
         }
         const known = this.webhooks.find((w) => w.url === body.url);

@@ -167,7 +167,7 @@ export class ChannelHost {
     this.#live.set(account.id, live);
     // A reader runs on one node only (the lock holder starts it); an account that only takes
     // webhooks starts on every node that uses it.
-    if (!capabilities.inbound.pull) await this.#start(live);
+    if (!capabilities.inbound.pull) await this.#startTakingWebhooks(live);
     return live;
   }
 
@@ -192,6 +192,28 @@ export class ChannelHost {
       now: this.deps.clock,
       reportState: (report) => this.#reportState(account, report),
     };
+  }
+
+  /**
+   * Starts an account that takes webhooks. If that fails (the channel's API would not register the
+   * webhook), the connection still answers deliveries, and `start` is tried again in the background
+   * (5 s, doubling to 5 min) until it works or the account changes.
+   */
+  async #startTakingWebhooks(live: Live, attempt = 0): Promise<void> {
+    try {
+      await this.#start(live);
+    } catch (err) {
+      const delayMs = Math.min(300_000, 5_000 * 2 ** attempt);
+      this.deps.logger.warn(
+        { channelAccountId: live.account.id, channel: live.account.kind, delayMs, error: err instanceof Error ? err.message : String(err) },
+        'the channel connection did not start; trying again',
+      );
+      const timer = setTimeout(() => {
+        if (this.#live.get(live.account.id) === live) void this.#startTakingWebhooks(live, attempt + 1);
+      }, delayMs);
+      timer.unref();
+      live.abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    }
   }
 
   /** Starts a connection; when that fails, the account shows as degraded until its adapter says otherwise. */

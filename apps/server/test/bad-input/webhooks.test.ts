@@ -20,12 +20,17 @@ beforeAll(async () => {
   world = await buildWorld(t);
   for (const adapter of installedAdapters()) {
     if (!adapter.capabilities.inbound.push) continue;
-    // Each push adapter as a new admin would add it: generated values and nothing else.
+    // Each push adapter as a new admin would add it: its example configuration (or nothing) and
+    // generated values.
     const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
       token: world.tokens.admin,
-      body: { kind: adapter.kind, name: `fuzz ${adapter.kind}`, config: {} },
+      body: { kind: adapter.kind, name: `fuzz ${adapter.kind}`, config: adapter.config.example?.() ?? {} },
     });
-    expect(res.status, `${adapter.kind} cannot be added with its defaults: ${res.text}; give it defaults that parse`).toBe(201);
+    expect(res.status, `${adapter.kind} cannot be added with its example: ${res.text}; give it config.example()`).toBe(201);
+    expect(
+      res.json.channelAccount.capabilities?.inbound.push,
+      `${adapter.kind}'s config.example() must be an account that takes webhooks, to be fuzzed here`,
+    ).toBe(true);
     accounts.push({ kind: adapter.kind, id: res.json.channelAccount.id });
   }
   for (let i = 0; i < 8; i++) {

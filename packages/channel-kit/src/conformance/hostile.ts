@@ -14,6 +14,8 @@ export interface Mutation {
    * the request it is applied to (a signature header the channel never sent covers nothing).
    */
   touchesSigned: boolean | ((before: WebhookRequest) => boolean);
+  /** What it spoils: the body, the headers, or the request line (method, query). */
+  part?: 'body' | 'headers' | 'request';
   apply(req: WebhookRequest): WebhookRequest;
 }
 
@@ -142,11 +144,21 @@ const requestMutation: fc.Arbitrary<Mutation> = fc.oneof(
     })),
 );
 
+const tagged = (arb: fc.Arbitrary<Mutation>, part: NonNullable<Mutation['part']>) => arb.map((m) => ({ ...m, part }));
+
 /** One to three mutations applied in turn. */
-export const hostileMutations: fc.Arbitrary<Mutation[]> = fc.array(fc.oneof(bodyMutation, bodyMutation, headerMutation, requestMutation), {
-  minLength: 1,
-  maxLength: 3,
-});
+export const hostileMutations: fc.Arbitrary<Mutation[]> = fc.array(
+  fc.oneof(
+    tagged(bodyMutation, 'body'),
+    tagged(bodyMutation, 'body'),
+    tagged(headerMutation, 'headers'),
+    tagged(requestMutation, 'request'),
+  ),
+  {
+    minLength: 1,
+    maxLength: 3,
+  },
+);
 
 /**
  * What is wrong with an emitted event, in words, or an empty list. A host must be able to store

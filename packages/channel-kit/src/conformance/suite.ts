@@ -36,6 +36,13 @@ export interface ConformancePeer {
    * X's `/2/webhooks`): the suite checks `start` registered the context's `webhookUrl`.
    */
   registeredWebhooks?(): Promise<string[]>;
+  /**
+   * True when the channel authenticates deliveries with a secret header that does not cover the
+   * body (Telegram's `X-Telegram-Bot-Api-Secret-Token`), unlike an HMAC of the body (X, WhatsApp):
+   * a changed body with the genuine header is then a genuine request, and the hostile check only
+   * demands that changed or missing headers are refused.
+   */
+  secretHeaderOnly?: boolean;
   /** Drops every live connection from the adapter (pull channels). */
   dropConnections?(): Promise<void>;
   /** Who a reply to `from` is addressed to on this channel, or null when the thread addresses it. */
@@ -468,7 +475,8 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
             let req: WebhookRequest = { ...(genuine as WebhookRequest), clientIp: `203.0.113.${n % 250}` };
             let touched = false;
             for (const m of mutations) {
-              touched ||= typeof m.touchesSigned === 'function' ? m.touchesSigned(req) : m.touchesSigned;
+              const covered = !(peer.secretHeaderOnly && m.part === 'body');
+              touched ||= covered && (typeof m.touchesSigned === 'function' ? m.touchesSigned(req) : m.touchesSigned);
               req = m.apply(req);
             }
             const resigned = signAgain && peer.sign !== undefined;
