@@ -2,7 +2,7 @@ import { type ChannelAdapter, countCodePoints, defineCapabilities, keepConnected
 import type { Transporter } from 'nodemailer';
 import { type EmailConfig, emailConfigSpec } from './config.ts';
 import { testEmailConnection } from './connection-test.ts';
-import { imapSession, type RefusalCounts } from './imap.ts';
+import { imapSession, readerMemory } from './imap.ts';
 import { sendEmail, smtpTransport } from './smtp.ts';
 
 export interface EmailAdapterOptions {
@@ -56,13 +56,13 @@ export function createEmailAdapter(options: EmailAdapterOptions = {}): ChannelAd
       let loop: Promise<void> | null = null;
       let transport: Transporter | null = null;
       // Kept across reconnects, so a message the host keeps refusing is counted, not retried forever.
-      const refusals: RefusalCounts = new Map();
+      const memory = readerMemory();
       return {
         async start(signal) {
           abort = new AbortController();
           signal.addEventListener('abort', () => abort?.abort(), { once: true });
           const stop = abort.signal;
-          loop = keepConnected(stop, (s) => imapSession(account.config, ctx, s, refusals), {
+          loop = keepConnected(stop, (s) => imapSession(account.config, ctx, s, memory), {
             minDelayMs: options.reconnect?.minDelayMs ?? 1_000,
             maxDelayMs: options.reconnect?.maxDelayMs ?? 60_000,
             logger: ctx.logger,

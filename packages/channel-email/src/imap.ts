@@ -1,4 +1,5 @@
-import type { ChannelContext } from '@centralita/channel-kit';
+import type { ChannelContext, EmitResult } from '@centralita/channel-kit';
+import type { InboundEvent } from '@centralita/core';
 import { ImapFlow } from 'imapflow';
 import type { EmailConfig } from './config.ts';
 import { toEvents } from './events.ts';
@@ -14,10 +15,22 @@ export interface Checkpoint {
 const MAX_ATTEMPTS = 3;
 
 /**
- * How many times in a row the host refused each message, by UIDVALIDITY and UID. It outlives one
- * connection: a refusal drops the connection, and the count must survive the reconnect.
+ * What the reader of one account remembers across connections: a refusal drops the connection,
+ * and what it taught must survive the reconnect.
  */
-export type RefusalCounts = Map<string, number>;
+export interface ReaderMemory {
+  /** How many times in a row the host refused each message, by `UIDVALIDITY:UID`. */
+  refusals: Map<string, number>;
+  /**
+   * Set when the host rejected a batch of several messages whole: up to this UID, messages are
+   * stored one per batch, so the one at fault (if one is) is counted alone.
+   */
+  oneByOneThrough: Checkpoint | null;
+}
+
+export function readerMemory(): ReaderMemory {
+  return { refusals: new Map(), oneByOneThrough: null };
+}
 
 export function checkpointKey(mailbox: string): string {
   return `imap:${mailbox}`;
@@ -45,16 +58,16 @@ export function imapClient(config: EmailConfig, options: { autoIdleDelay?: numbe
 
 /**
  * One IMAP connection's life: open the mailbox, read everything after the checkpoint, then wait in
- * IDLE (or poll) for more. Messages are emitted in UID order and the checkpoint follows them, so
- * a drop or a restart never skips a message, and what it re-reads the host already holds (each
- * Message-ID is stored once). Resolves when `signal` aborts; rejects when the connection drops,
+ * IDLE (or poll) for more. Messages are stored in UID order, a chunk at a time in one transaction,
+ * and the checkpoint follows them, so a drop or a restart never skips a message, and what it
+ * re-reads the host already holds (each Message-ID is stored once). Resolves when `signal` aborts; rejects when the connection drops,
  * and the caller reconnects with backoff.
  */
 export async function imapSession(
   config: EmailConfig,
   ctx: ChannelContext,
   signal: AbortSignal,
-  failures: RefusalCounts = new Map(),
+  memory: ReaderMemory = readerMemory(),
 ): Promise<void> {
   const client = imapClient(config);
   let wake: (() => void) | null = null;
@@ -97,7 +110,7 @@ export async function imapSession(
     while (!signal.aborted) {
       if (pending) {
         pending = false;
-        checkpoint = await drain(client, config, ctx, checkpoint, failures, signal);
+        checkpoint = await drain(client, config, ctx, checkpoint, memory, signal);
         continue;
       }
       // IDLE runs by itself between commands; the timer is the fallback for servers without it
@@ -131,76 +144,169 @@ function parseCheckpoint(value: string | null): Checkpoint | null {
   }
 }
 
+/** A message of a chunk, read and turned into the events to store (an `Error` when that failed). */
+interface ReadMessage {
+  uid: number;
+  /** Its key in `ReaderMemory.refusals`. */
+  key: string;
+  raw: Buffer;
+  events: InboundEvent[] | Error;
+}
+
 /** Reads every message after the checkpoint, oldest first, and returns the new checkpoint. */
 async function drain(
   client: ImapFlow,
   config: EmailConfig,
   ctx: ChannelContext,
   start: Checkpoint,
-  failures: RefusalCounts,
+  memory: ReaderMemory,
   signal: AbortSignal,
 ): Promise<Checkpoint> {
   const cursorKey = checkpointKey(config.mailbox);
   let checkpoint = start;
+  let saved = start;
+  const save = async () => {
+    if (checkpoint === saved) return;
+    await ctx.store.setCursor(cursorKey, JSON.stringify(checkpoint));
+    saved = checkpoint;
+  };
   // `N:*` also matches the highest UID when it is below N, hence the filter.
   const sizes = new Map<number, number>();
   for await (const m of client.fetch(`${start.lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
     if (m.uid > start.lastUid) sizes.set(m.uid, m.size ?? 0);
   }
   const uids = [...sizes.keys()].sort((a, b) => a - b);
+  // Stored, so flagged or moved when asked: also those past a refused message, which the
+  // checkpoint does not pass.
   const done: number[] = [];
-  // Sources come in chunks (one FETCH each, bounded in count and bytes) rather than one round
-  // trip per message; the checkpoint moves after each chunk. A crash inside a chunk re-reads at
-  // most that chunk, and the host stores each Message-ID once, so nothing is repeated.
-  for (const chunk of chunks(uids, sizes, config.maxMessageBytes)) {
-    if (signal.aborted) break;
-    const small = chunk.filter((uid) => (sizes.get(uid) ?? 0) <= config.maxMessageBytes);
-    const sources = new Map<number, Buffer>();
-    if (small.length > 0) {
-      for await (const m of client.fetch(small.join(','), { uid: true, source: true }, { uid: true })) {
-        if (m.source) sources.set(m.uid, m.source);
-      }
-    }
-    for (const uid of chunk) {
-      const raw = sources.get(uid) ?? (await oversized(client, config, uid, sizes.get(uid) ?? 0));
-      if (!raw) continue;
-      const key = `${checkpoint.uidValidity}:${uid}`;
-      try {
-        // The parser never throws: a message it cannot read comes back quarantined, with its
-        // source, and is stored like any other.
-        await store(raw, config, ctx);
-        failures.delete(key);
-      } catch (err) {
-        const attempts = (failures.get(key) ?? 0) + 1;
-        failures.set(key, attempts);
-        if (attempts < MAX_ATTEMPTS) {
-          // What was stored before this message stays stored, and reading resumes at it.
-          if (done.length > 0) await ctx.store.setCursor(cursorKey, JSON.stringify(checkpoint));
-          throw err;
-        }
-        // One message the host keeps refusing must not hold back everything behind it: it is
-        // stored quarantined, with its source. If even that is refused, the host is down rather
-        // than the message bad: the count starts again and reading waits, losing nothing.
-        ctx.logger.error(
-          { uid, attempts, error: err instanceof Error ? err.message : String(err) },
-          'storing a message the host keeps refusing as quarantined',
-        );
+  try {
+    // Sources come in chunks (one FETCH each, bounded in count and bytes) rather than one round
+    // trip per message, and each chunk's events are stored in one transaction (`emitMany`), in UID
+    // order. The checkpoint moves past the longest run of the chunk that was stored; a crash
+    // inside a chunk re-reads at most that chunk, and the host stores each Message-ID once, so
+    // nothing is repeated.
+    for (const chunk of chunks(uids, sizes, config.maxMessageBytes)) {
+      if (signal.aborted) break;
+      const messages = await readChunk(client, config, ctx, checkpoint.uidValidity, chunk, sizes);
+      // Whether every message of the chunk so far is stored, so the checkpoint may follow.
+      let intact = true;
+      const stored = (uid: number) => {
+        done.push(uid);
+        if (intact) checkpoint = { uidValidity: checkpoint.uidValidity, lastUid: uid };
+      };
+      for (const batch of batches(messages, memory, checkpoint.uidValidity)) {
+        const events = batch.flatMap((m) => (m.events instanceof Error ? [] : m.events));
+        let results: (EmitResult | Error)[];
         try {
-          await storeQuarantined(raw, config, ctx, err);
-        } catch (again) {
-          failures.delete(key);
-          if (done.length > 0) await ctx.store.setCursor(cursorKey, JSON.stringify(checkpoint));
-          throw again;
+          results = events.length > 0 ? await ctx.emitMany(events) : [];
+        } catch (err) {
+          // Nothing of the batch was stored (the host is down, or one message fails it whole):
+          // it counts as a refusal of its first message, the one the checkpoint waits on, as when
+          // messages went one by one, and until past this batch they go one by one again, so a
+          // message that fails a whole batch is found, counted and in the end quarantined.
+          const first = batch[0] as ReadMessage;
+          if (batch.length > 1) {
+            memory.refusals.set(first.key, (memory.refusals.get(first.key) ?? 0) + 1);
+            memory.oneByOneThrough = { uidValidity: checkpoint.uidValidity, lastUid: (batch.at(-1) as ReadMessage).uid };
+            await save();
+            throw err;
+          }
+          results = events.map(() => asError(err));
         }
-        failures.delete(key);
+        let refusal: Error | null = null;
+        let at = 0;
+        for (const m of batch) {
+          const count = m.events instanceof Error ? 0 : m.events.length;
+          const own = m.events instanceof Error ? [m.events] : results.slice(at, at + count);
+          at += count;
+          const err = own.find((r): r is Error => r instanceof Error);
+          if (!err) {
+            memory.refusals.delete(m.key);
+            stored(m.uid);
+            continue;
+          }
+          const attempts = (memory.refusals.get(m.key) ?? 0) + 1;
+          memory.refusals.set(m.key, attempts);
+          if (attempts < MAX_ATTEMPTS) {
+            // What was stored before this message stays stored, and reading resumes at it; the
+            // messages after it in the batch were stored all the same.
+            intact = false;
+            refusal ??= err;
+            continue;
+          }
+          // One message the host keeps refusing must not hold back everything behind it: it is
+          // stored quarantined, with its source. If even that is refused, the host is down rather
+          // than the message bad: the count starts again and reading waits, losing nothing.
+          ctx.logger.error({ uid: m.uid, attempts, error: err.message }, 'storing a message the host keeps refusing as quarantined');
+          try {
+            await storeQuarantined(m.raw, config, ctx, err);
+            memory.refusals.delete(m.key);
+            stored(m.uid);
+          } catch (again) {
+            memory.refusals.delete(m.key);
+            intact = false;
+            refusal ??= asError(again);
+          }
+        }
+        if (refusal) {
+          await save();
+          throw refusal;
+        }
       }
-      checkpoint = { uidValidity: checkpoint.uidValidity, lastUid: uid };
-      done.push(uid);
+      if (memory.oneByOneThrough && memory.oneByOneThrough.lastUid <= checkpoint.lastUid) memory.oneByOneThrough = null;
+      await save();
     }
-    await ctx.store.setCursor(cursorKey, JSON.stringify(checkpoint));
+  } finally {
+    // Only what is stored, and only while the connection stands (a refusal leaves it up).
+    if (done.length > 0 && config.afterProcessing !== 'none' && client.usable) await afterProcessing(client, config, ctx, done);
   }
-  if (done.length > 0 && config.afterProcessing !== 'none') await afterProcessing(client, config, ctx, done);
   return checkpoint;
+}
+
+/** A chunk's sources in one FETCH (headers alone for an oversized message), parsed into events. */
+async function readChunk(
+  client: ImapFlow,
+  config: EmailConfig,
+  ctx: ChannelContext,
+  uidValidity: string,
+  chunk: number[],
+  sizes: Map<number, number>,
+): Promise<ReadMessage[]> {
+  const small = chunk.filter((uid) => (sizes.get(uid) ?? 0) <= config.maxMessageBytes);
+  const sources = new Map<number, Buffer>();
+  if (small.length > 0) {
+    for await (const m of client.fetch(small.join(','), { uid: true, source: true }, { uid: true })) {
+      if (m.source) sources.set(m.uid, m.source);
+    }
+  }
+  const out: ReadMessage[] = [];
+  for (const uid of chunk) {
+    const raw = sources.get(uid) ?? (await oversized(client, config, uid, sizes.get(uid) ?? 0));
+    // Gone since it was listed (expunged by another client): nothing to store.
+    if (!raw) continue;
+    out.push({ uid, key: `${uidValidity}:${uid}`, raw, events: await eventsOf(raw, config, ctx) });
+  }
+  return out;
+}
+
+/**
+ * A chunk's messages in the batches handed to `emitMany`: usually the whole chunk. A message the
+ * host refused before ends its batch, so the quarantined copy its last attempt may store comes
+ * before the messages after it; after a batch was rejected whole, its messages go one per batch.
+ */
+function batches(messages: ReadMessage[], memory: ReaderMemory, uidValidity: string): ReadMessage[][] {
+  const oneByOne = memory.oneByOneThrough?.uidValidity === uidValidity ? memory.oneByOneThrough.lastUid : 0;
+  const out: ReadMessage[][] = [];
+  let current: ReadMessage[] = [];
+  for (const m of messages) {
+    current.push(m);
+    if (m.uid <= oneByOne || memory.refusals.has(m.key)) {
+      out.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 /** Consecutive runs of at most 50 messages and about 20 MB. */
@@ -230,9 +336,18 @@ async function oversized(client: ImapFlow, config: EmailConfig, uid: number, siz
   return Buffer.concat([fetched.headers ?? Buffer.alloc(0), Buffer.from(note)]);
 }
 
-async function store(raw: Buffer, config: EmailConfig, ctx: ChannelContext): Promise<void> {
-  const parsed = await parseEmail(raw);
-  for (const event of toEvents(parsed, config, ctx.now())) await ctx.emit(event);
+/** What one message tells the host. The parser never throws: a message it cannot read comes back
+ * quarantined, with its source, and is stored like any other. */
+async function eventsOf(raw: Buffer, config: EmailConfig, ctx: ChannelContext): Promise<InboundEvent[] | Error> {
+  try {
+    return toEvents(await parseEmail(raw), config, ctx.now());
+  } catch (err) {
+    return asError(err);
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 /**
