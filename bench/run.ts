@@ -11,7 +11,7 @@ import { benchIngest, benchRawCeiling, type IngestFigure, ingestPathName, measur
 import { benchRealtime, type RealtimeSide } from './realtime.ts';
 import { benchDecide, benchDispatch, benchJobDrain } from './routing.ts';
 import { routingCost } from './routing-cost.ts';
-import { explainServers, profileServersTo, type WindowCost } from './server.ts';
+import { bareWithOrderedAdapter, explainServers, profileServersTo, type WindowCost } from './server.ts';
 import { benchStartup } from './startup.ts';
 import { fmt } from './stats.ts';
 import { benchWebform } from './webform.ts';
@@ -82,7 +82,8 @@ function compactSeries(values: number[]): string {
  * `--only ingest,realtime` runs only the named sections (startup, decide, ingest, webform,
  * console, email, routing, realtime, burst); `--explain` adds the statements each unit of work
  * sent; `--ingest-one-by-one` measures ingestMessage even where ingestMany exists; `--profile DIR`
- * has every server process write a V8 CPU profile to DIR (summarise with bench/profile-summary.ts).
+ * has every server process write a V8 CPU profile to DIR (summarise with bench/profile-summary.ts);
+ * `--bare-ordered` gives the bare socket.io server the node's ordered adapter.
  */
 async function main() {
   const quick = process.argv.includes('--quick');
@@ -120,6 +121,7 @@ async function main() {
     }
   };
   if (process.argv.includes('--ingest-one-by-one')) measureOneByOne();
+  if (process.argv.includes('--bare-ordered')) bareWithOrderedAdapter();
   const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
   if (profileDir) profileServersTo(profileDir);
   const server = await prepareTestServer();
@@ -250,7 +252,12 @@ async function main() {
           ['node', rt.product],
           ['bare socket.io', rt.bare],
         ] as const) {
-          if (side.failed > 0) say(`  ${name}: ${side.failed} of ${side.sent} webhook posts failed`);
+          if (side.failed > 0) {
+            const why = Object.entries(side.failures)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', ');
+            say(`  ${name}: ${side.failed} of ${side.sent} webhook posts failed (${why})`);
+          }
         }
         say(
           `webhook -> agents' sockets, ${rt.product.sockets} sockets (1000 agents in 20 teams, 10 supervisors; client in a second process), ${rate} msgs/s asked, ${fmt(rt.product.sentPerSecond, 0)} sent over ${runMs / 1000} s: p50 ${fmt(rt.product.p50)} ms, p99 ${fmt(rt.product.p99)} ms, ${rt.product.outOfOrder} out of order, ${delivered(rt.product)} vs bare socket.io + PostgreSQL adapter (${fmt(rt.bare.sentPerSecond, 0)} sent): p50 ${fmt(rt.bare.p50)} ms, p99 ${fmt(rt.bare.p99)} ms, ${rt.bare.outOfOrder} out of order, ${delivered(rt.bare)}: p99 ${ratio(rt.product.p99, rt.bare.p99)}`,
@@ -263,11 +270,9 @@ async function main() {
         say(
           `  deliveries per message: node ${eventMix(rt.product)}; bare ${eventMix(rt.bare)}; client at ${pct(rt.product.clientCpu)} / ${pct(rt.bare.clientCpu)} of a core, its loop p99 ${fmt(rt.product.clientLoopP99Ms)} / ${fmt(rt.bare.clientLoopP99Ms)} ms; sockets connected in ${fmt(rt.product.connectSeconds)} / ${fmt(rt.bare.connectSeconds)} s`,
         );
-        if (rate === 500) {
-          say(
-            `memory, the node's own process through that run (1010 sockets, 500 msgs/s): peak RSS ${mib(rt.product.peakRss)} MiB sampled, ${mib(rt.product.peakRssKernel)} MiB high-water mark (${mib(rt.product.startRss)} MiB listening, before the sockets) vs bare socket.io ${mib(rt.bare.peakRss)} MiB (${mib(rt.bare.startRss)} MiB before)`,
-          );
-        }
+        say(
+          `memory, the node's own process through that run (1010 sockets, ${rate} msgs/s): peak RSS ${mib(rt.product.peakRss)} MiB sampled, ${mib(rt.product.peakRssKernel)} MiB high-water mark (${mib(rt.product.startRss)} MiB listening, before the sockets) vs bare socket.io ${mib(rt.bare.peakRss)} MiB (${mib(rt.bare.startRss)} MiB before)`,
+        );
       }
     }
 

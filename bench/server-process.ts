@@ -25,6 +25,7 @@ import { Server as SocketServer } from 'socket.io';
 import { installedAdapters } from '../apps/server/src/adapters.ts';
 import { createCentralita } from '../apps/server/src/app.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
+import { createOrderedAdapter } from '../apps/server/src/realtime/ordered-adapter.ts';
 import { createBenchHookAdapter } from './bench-hook.ts';
 import { countStatements } from './cost.ts';
 
@@ -36,6 +37,8 @@ export interface StartMessage {
   dbUrl: string;
   /** Group and time statements by their first words (--explain). */
   groupStatements?: boolean;
+  /** For `socketio`: use apps/server's ordered wrapper of the PostgreSQL adapter. */
+  orderedAdapter?: boolean;
   /** For `socketio`: a broadcast conversation and message to copy. */
   sample?: { conversation: Record<string, unknown>; message: Record<string, unknown> };
 }
@@ -126,7 +129,9 @@ async function start(msg: StartMessage): Promise<{ url: string; stop(): Promise<
   if (!sample) throw new Error('the socketio baseline needs a sample conversation and message');
   const http = createServer(app);
   const io = new SocketServer(http, { serveClient: false });
-  io.adapter(createPostgresAdapter(db.pool, { errorHandler: () => undefined }));
+  // The stock adapter, as the issue asks; --bare-ordered swaps in the node's own wrapper, which
+  // publishes one broadcast at a time, to tell its cost from the rest of the node's.
+  io.adapter((msg.orderedAdapter ? createOrderedAdapter : createPostgresAdapter)(db.pool, { errorHandler: () => undefined }));
   io.use(async (socket, next) => {
     const list = socket.handshake.auth.rooms;
     if (!Array.isArray(list)) return next(new Error('unauthenticated'));

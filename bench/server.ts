@@ -57,6 +57,12 @@ function waitFor<T>(child: ChildProcess, type: string): Promise<T> {
 
 let profileDir: string | null = null;
 let explaining = false;
+let bareOrdered = false;
+
+/** From now on the bare socket.io server uses the node's ordered adapter instead of the stock one (run.ts --bare-ordered). */
+export function bareWithOrderedAdapter(): void {
+  bareOrdered = true;
+}
 
 /** From now on servers group and time their statements by first words (run.ts --explain). */
 export function explainServers(): void {
@@ -72,7 +78,14 @@ export function profileServersTo(dir: string): void {
 export async function spawnServer(mode: ServerMode, dbUrl: string, sample?: StartMessage['sample']): Promise<ServerUnderTest> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = waitFor<{ url: string; pid: number }>(child, 'ready');
-  child.send({ type: 'start', mode, dbUrl, groupStatements: explaining, ...(sample ? { sample } : {}) } satisfies StartMessage);
+  child.send({
+    type: 'start',
+    mode,
+    dbUrl,
+    groupStatements: explaining,
+    orderedAdapter: bareOrdered,
+    ...(sample ? { sample } : {}),
+  } satisfies StartMessage);
   let started: { url: string; pid: number };
   try {
     started = await ready;

@@ -41,6 +41,8 @@ export interface ClientResult {
   sent: number;
   answered: number;
   failed: number;
+  /** Why posts failed: an HTTP status, or the network error's code. */
+  failures: Record<string, number>;
   /** Deliveries of measured messages: received, and expected from the rooms. */
   received: number;
   expected: number;
@@ -59,24 +61,39 @@ export interface ClientResult {
   events: Record<string, { count: number; bytes: number }>;
 }
 
-/** Latencies in 50 µs buckets up to 60 s: exact enough for p50/p99 without keeping millions of numbers. */
+/**
+ * Latencies in 10 µs buckets below one second and 1 ms buckets up to ten minutes: exact enough
+ * for p50/p99 without keeping millions of numbers, and wide enough for a server that falls minutes
+ * behind.
+ */
 class Histogram {
-  private readonly buckets = new Uint32Array(1_200_000);
+  private readonly fine = new Uint32Array(100_000);
+  private readonly coarse = new Uint32Array(600_000);
   count = 0;
   max = 0;
   add(ms: number) {
-    const b = Math.min(this.buckets.length - 1, Math.max(0, Math.floor(ms * 20)));
-    this.buckets[b] = (this.buckets[b] as number) + 1;
+    const v = Math.max(0, ms);
+    if (v < 1_000) {
+      const b = Math.floor(v * 100);
+      this.fine[b] = (this.fine[b] as number) + 1;
+    } else {
+      const b = Math.min(this.coarse.length - 1, Math.floor(v));
+      this.coarse[b] = (this.coarse[b] as number) + 1;
+    }
     this.count += 1;
-    if (ms > this.max) this.max = ms;
+    if (v > this.max) this.max = v;
   }
   percentile(p: number): number {
     if (this.count === 0) return Number.NaN;
     const rank = Math.ceil((p / 100) * this.count);
     let seen = 0;
-    for (let b = 0; b < this.buckets.length; b++) {
-      seen += this.buckets[b] as number;
-      if (seen >= rank) return (b + 0.5) / 20;
+    for (let b = 0; b < this.fine.length; b++) {
+      seen += this.fine[b] as number;
+      if (seen >= rank) return (b + 0.5) / 100;
+    }
+    for (let b = 1_000; b < this.coarse.length; b++) {
+      seen += this.coarse[b] as number;
+      if (seen >= rank) return b + 0.5;
     }
     return this.max;
   }
@@ -169,6 +186,11 @@ async function main(cfg: ClientConfig): Promise<ClientResult> {
   let sent = 0;
   let answered = 0;
   let failed = 0;
+  const failures: Record<string, number> = {};
+  const fail = (why: string) => {
+    failed += 1;
+    failures[why] = (failures[why] ?? 0) + 1;
+  };
   let inFlight = 0;
   let sentMeasured = 0;
   let answeredBefore = 0;
@@ -208,11 +230,9 @@ async function main(cfg: ClientConfig): Promise<ClientResult> {
     post(agent, base, { path: cfg.hookPath, headers: {}, body })
       .then((status) => {
         if (status === 201) answered += 1;
-        else failed += 1;
+        else fail(`HTTP ${status}`);
       })
-      .catch(() => {
-        failed += 1;
-      })
+      .catch((err: { code?: string; message?: string }) => fail(err.code ?? err.message ?? 'error'))
       .finally(() => {
         inFlight -= 1;
       });
@@ -268,6 +288,7 @@ async function main(cfg: ClientConfig): Promise<ClientResult> {
     sent,
     answered,
     failed,
+    failures,
     received,
     expected,
     outOfOrder,
