@@ -57,4 +57,12 @@ export const emailConfigSpec = {
   parse: (raw: unknown): EmailConfig => parseWithSchema(schema, raw),
   secretKeys: ['imapPassword', 'smtpPassword', 'tokenSecret'] as const,
   generate: () => ({ tokenSecret: randomBytes(24).toString('base64url') }),
+  /** A mailbox on loopback that nothing serves: it parses, and reaches no real server. */
+  example: () => ({
+    address: 'support@example.test',
+    imapHost: '127.0.0.1',
+    imapUser: 'support',
+    imapPassword: 'example-password',
+    smtpHost: '127.0.0.1',
+  }),
 };

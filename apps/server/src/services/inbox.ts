@@ -1,4 +1,4 @@
-import type { ChannelAdapter, EmitResult } from '@centralita/channel-kit';
+import { type ChannelAdapter, type EmitResult, textLimitFor } from '@centralita/channel-kit';
 import {
   type Actor,
   CentralitaError,
@@ -266,7 +266,7 @@ export class Inbox implements ChannelSink {
       );
     }
     // The channel's own limit, measured its own way, so no reply is cut or refused at send time.
-    const limit = caps?.maxTextLength ?? null;
+    const limit = caps ? textLimitFor(caps, visibility) : null;
     if (input.kind === 'reply' && adapter && limit !== null) {
       const length = adapter.measureText(input.text);
       const splits = caps?.splitLongText === true && input.allowSplit === true;
