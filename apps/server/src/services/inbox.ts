@@ -50,6 +50,12 @@ export interface InboxDeps extends Pick<AppContext, 'db' | 'logger' | 'clock' | 
   portal: Realtime['portal'];
 }
 
+interface PendingMessage {
+  index: number;
+  item: IngestItem;
+  wantCustomerLink: boolean;
+}
+
 /** What the host did with one item. */
 export type Received = EmitResult & { message: StoredMessage | null };
 
@@ -79,14 +85,14 @@ export class Inbox implements ChannelSink {
    * message set off is lost if the node dies at the commit.
    */
   async receiveMany(account: ChannelAccountRecord, items: ReceiveItem[]): Promise<(Received | Error)[]> {
-    const { db } = this.ctx;
     const out: (Received | Error)[] = new Array(items.length);
-    const messages: { index: number; item: IngestItem; wantCustomerLink: boolean }[] = [];
+    const messages: PendingMessage[] = [];
     for (const [index, raw] of items.entries()) {
       // A channel's message is stored whatever it holds: characters PostgreSQL cannot keep (NUL,
       // lone surrogates) become U+FFFD here, once for every adapter, instead of failing the insert.
       const event = replaceUnsafeDeep(raw.event);
       if (event.type === 'delivery.updated') {
+        await this.#storeMessages(account, messages.splice(0), out);
         out[index] = await this.#delivery(account, event).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
         continue;
       }
@@ -96,7 +102,15 @@ export class Inbox implements ChannelSink {
         wantCustomerLink: raw.wantCustomerLink === true,
       });
     }
-    if (messages.length === 0) return out;
+    // Events keep their order: a delivery report after a message (a bounce) is applied after it.
+    await this.#storeMessages(account, messages, out);
+    return out;
+  }
+
+  /** Stores a run of messages in one transaction, writing each outcome at its index in `out`. */
+  async #storeMessages(account: ChannelAccountRecord, messages: PendingMessage[], out: (Received | Error)[]): Promise<void> {
+    if (messages.length === 0) return;
+    const { db } = this.ctx;
     // Bytes first, under their hash: a crash between the two leaves an unreferenced blob, never a
     // message whose file is missing, and a redelivery writes nothing twice.
     for (const { item } of messages) {
@@ -159,7 +173,6 @@ export class Inbox implements ChannelSink {
       };
     });
     this.ctx.commits.publish(changes);
-    return out;
   }
 
   async #delivery(account: ChannelAccountRecord, event: DeliveryUpdatedEvent): Promise<Received> {
