@@ -62,16 +62,24 @@ function eventMix(s: RealtimeSide): string {
     .join(', ');
 }
 
-/** A series as numbers, runs of the same value written once with a count ("0x4"). */
+/**
+ * A series as numbers, runs of the same value written once with a count ("0x4"); a series longer
+ * than a minute shows the largest value of each stretch of seconds instead.
+ */
 function compactSeries(values: number[]): string {
+  const step = Math.ceil(values.length / 60);
+  const shown =
+    step <= 1
+      ? values
+      : Array.from({ length: Math.ceil(values.length / step) }, (_, i) => Math.max(...values.slice(i * step, (i + 1) * step)));
   const out: string[] = [];
-  for (let i = 0; i < values.length; ) {
+  for (let i = 0; i < shown.length; ) {
     let j = i;
-    while (j < values.length && values[j] === values[i]) j++;
-    out.push(j - i > 2 ? `${values[i]}x${j - i}` : values.slice(i, j).join(' '));
+    while (j < shown.length && shown[j] === shown[i]) j++;
+    out.push(j - i > 2 ? `${shown[i]}x${j - i}` : shown.slice(i, j).join(' '));
     i = j;
   }
-  return out.join(' ');
+  return `${step > 1 ? `(largest of each ${step} s) ` : ''}${out.join(' ')}`;
 }
 
 /**
