@@ -1,5 +1,4 @@
-import type { DeliveryUpdatedEvent, InboundEvent, MessageReceivedEvent } from '@centralita/core';
-import { cleanDeep } from './clean.ts';
+import { type DeliveryUpdatedEvent, type InboundEvent, type MessageReceivedEvent, replaceUnsafeDeep } from '@centralita/core';
 import type { EmailConfig } from './config.ts';
 import type { ParsedEmail } from './parse.ts';
 import { findReplyToken, normaliseSubject } from './thread-keys.ts';
@@ -70,7 +69,7 @@ export function toEvents(mail: ParsedEmail, config: EmailConfig, receivedAt: Dat
     },
   };
   // The parser already replaced controls in what it read; this covers every other string too.
-  const events: InboundEvent[] = [cleanDeep(message)];
+  const events: InboundEvent[] = [replaceUnsafeDeep(message)];
   if (mail.bounce?.originalMessageId && mail.bounce.permanent) {
     const failure: DeliveryUpdatedEvent = {
       type: 'delivery.updated',
@@ -79,7 +78,7 @@ export function toEvents(mail: ParsedEmail, config: EmailConfig, receivedAt: Dat
       state: 'failed',
       reason: `The recipient's mail server returned it: ${mail.bounce.reason}`,
     };
-    events.push(cleanDeep(failure));
+    events.push(replaceUnsafeDeep(failure));
   }
   return events;
 }
