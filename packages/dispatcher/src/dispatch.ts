@@ -212,6 +212,8 @@ export class Dispatcher {
   async refreshSla(workspaceId: string, conversationId: string): Promise<Conversation | null> {
     // On every customer message to an assigned conversation: teams and policies only, no agents.
     const snap = await loadSlaContext(this.db, workspaceId);
+    // No policy, no deadline: skip the locking read and its transaction on every such message.
+    if (snap.policies.length === 0) return null;
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).forUpdate().executeTakeFirst();
       if (row?.status !== 'open') return null;
