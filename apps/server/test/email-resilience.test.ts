@@ -16,7 +16,8 @@ const key = randomBytes(32);
 const nodes: Centralita[] = [];
 let peer: MailPeer;
 let accountId = '';
-const TOTAL = 300;
+// Large enough that the node can be stopped mid-mailbox: a chunk of 50 is stored in one commit.
+const TOTAL = 1_200;
 
 const urls: string[] = [];
 
@@ -70,11 +71,16 @@ afterAll(async () => {
 
 describe('an email mailbox under connection drops and a restart', () => {
   it('stores every message exactly once and resumes from the checkpoint', async () => {
-    await waitFor(async () => (await storedIds()).length >= 30, { timeoutMs: 30_000, what: '30 messages read' });
-    peer.proxy.dropAll();
-    await waitFor(async () => (await storedIds()).length >= 120, { timeoutMs: 30_000, what: '120 messages read' });
-    peer.proxy.dropAll();
-    await waitFor(async () => (await storedIds()).length >= 180, { timeoutMs: 30_000, what: '180 messages read' });
+    // Each cut is made while the reader is connected, and the test goes on once it has reconnected.
+    const cut = async (after: number) => {
+      await waitFor(async () => (await storedIds()).length >= after, { timeoutMs: 30_000, what: `${after} messages read` });
+      const before = peer.proxy.connections;
+      peer.proxy.dropAll();
+      await waitFor(() => peer.proxy.connections > before, { timeoutMs: 30_000, what: 'the reader to reconnect' });
+    };
+    await cut(100);
+    await cut(400);
+    await waitFor(async () => (await storedIds()).length >= 600, { timeoutMs: 30_000, what: '600 messages read' });
     // The reading node stops mid-mailbox; a fresh one must carry on where the checkpoint says.
     await nodes[0]?.stop();
     const atStop = (await storedIds()).length;
