@@ -1,19 +1,8 @@
 import { connect, type Db } from '@centralita/db';
-import { createTestDatabase, type TestDatabase, type TestServer, withDatabase } from '@centralita/testing';
-import pg from 'pg';
+import { admin, createTestDatabase, type TestDatabase, type TestServer, withDatabase } from '@centralita/testing';
 
 // Databases named like the test helpers' own (`ct_<run pid>_...`), so the run's close() drops any
 // left behind by a failed figure, and a killed run's are dropped by the next one.
-
-async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 let counter = 0;
 

@@ -23,7 +23,8 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a short-lived client of `url` (CREATE and DROP DATABASE cannot run in a pool's transaction). */
+export async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

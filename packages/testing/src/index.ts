@@ -1,6 +1,6 @@
 export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters, fuzzTimeout } from '@centralita/channel-kit/conformance';
 export { CHROMIUM_PATH, launchChromium } from './chromium.ts';
-export { createTestDatabase, prepareTestServer, type TestDatabase, type TestServer, withDatabase } from './database.ts';
+export { admin, createTestDatabase, prepareTestServer, type TestDatabase, type TestServer, withDatabase } from './database.ts';
 export { freePort, MAIL_PASSWORD, type MailServer, startDovecot } from './dovecot.ts';
 export { deliver, newMailbox, type TestMailbox } from './mail.ts';
 export { type MailPeer, type MailPeerConfig, openMailPeer } from './mail-peer.ts';
