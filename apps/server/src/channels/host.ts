@@ -5,14 +5,18 @@ import {
   accountStore,
   type ChannelAccountRecord,
   type Db,
-  findChannelAccount,
+  findChannelAccounts,
+  hitRateLimits,
   listChannelAccounts,
+  type PutIfAbsent,
+  putIfAbsentMany,
   recordChannelAccountState,
 } from '@centralita/db';
 import pg from 'pg';
 import type { SecretBox } from '../crypto.ts';
 import type { AppLogger } from '../logger.ts';
 import { Batcher } from '../pipeline/batcher.ts';
+import { GroupRunner } from '../pipeline/group.ts';
 
 /** What makes a connection stale: any change to the account's row that the adapter sees. */
 function fingerprint(a: ChannelAccountRecord): string {
@@ -51,6 +55,16 @@ export class ChannelHost {
   readonly #batcher = new Batcher<ChannelAccountRecord, { event: InboundEvent; wantCustomerLink: boolean }, EmitResult | Error>(
     (account, items) => this.deps.sink.receiveMany(account, items),
   );
+  // Each webhook reads its account, counts a rate-limit hit and claims a dedupe entry: per
+  // request those were three statements of their own, now one each for all requests under way.
+  readonly #accounts = new GroupRunner<string, ChannelAccountRecord | null>(async (ids) => {
+    const found = await findChannelAccounts(this.deps.db.kysely, ids);
+    return ids.map((id) => found.get(id) ?? null);
+  });
+  readonly #hits = new GroupRunner<{ key: string; windowMs: number; workspaceId: string }, number>((hits) =>
+    hitRateLimits(this.deps.db.kysely, hits, this.deps.clock()),
+  );
+  readonly #puts = new GroupRunner<PutIfAbsent, string>((puts) => putIfAbsentMany(this.deps.db.kysely, puts, this.deps.clock()));
   #publicUrl: () => string = () => 'http://127.0.0.1';
   #pullTimer: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -137,12 +151,13 @@ export class ChannelHost {
 
   /**
    * The live connection of an account, connecting it on first use; null for unknown or inactive
-   * ones. The account row is read every time (one primary-key lookup), so a change saved through
-   * any node (new settings, deactivation) takes effect on this node at its next use.
+   * ones. The account row is read every time, by a read that starts after the call (shared with
+   * the calls under way then), so a change saved through any node or by hand (new settings,
+   * deactivation) takes effect on this node at its next use; no cache can miss a writer.
    */
   async connection(accountId: string): Promise<Live | null> {
     if (this.#stopped) return null;
-    const account = await findChannelAccount(this.deps.db.kysely, accountId);
+    const account = await this.#accounts.submit(accountId);
     const live = this.#live.get(accountId);
     if (live && account && fingerprint(live.account) === fingerprint(account)) return live;
     if (live) await this.refresh(accountId);
@@ -187,10 +202,22 @@ export class ChannelHost {
           events.map((event) => ({ event, wantCustomerLink: options?.wantCustomerLink === true })),
         ),
       deliverToPortal: (message) => this.deps.sink.deliverToPortal(account, message),
-      store: accountStore(this.deps.db.kysely, account.workspaceId, account.id, this.deps.clock),
+      store: this.#store(account),
       logger: this.deps.logger.child({ channel: account.kind, channelAccountId: account.id }),
       now: this.deps.clock,
       reportState: (report) => this.#reportState(account, report),
+    };
+  }
+
+  /** The account's store, with the two calls every web-form post makes grouped across requests. */
+  #store(account: ChannelAccountRecord): ChannelContext['store'] {
+    const store = accountStore(this.deps.db.kysely, account.workspaceId, account.id, this.deps.clock);
+    return {
+      ...store,
+      // The same row key as accountStore's hit, so the limit is shared with every node as before.
+      hit: (key, windowMs) => this.#hits.submit({ key: `acct:${account.id}:${key}`, windowMs, workspaceId: account.workspaceId }),
+      putIfAbsent: (key, value, ttlMs) =>
+        this.#puts.submit({ workspaceId: account.workspaceId, channelAccountId: account.id, key, value, ttlMs }),
     };
   }
 

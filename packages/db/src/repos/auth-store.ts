@@ -120,6 +120,51 @@ export async function hitRateLimit(
   return row.hits;
 }
 
+/**
+ * Many hits in one statement, each counted exactly as `hitRateLimit` one after the other would
+ * count it: hits on one key are summed into one row, and the k-th of n hits on a key is told the
+ * row's new count minus (n - k). Keys are written in sorted order, so two nodes doing this at once
+ * lock rows in the same order and never deadlock.
+ */
+export async function hitRateLimits(
+  db: Kysely<Database>,
+  hits: readonly { key: string; windowMs: number; workspaceId: string | null }[],
+  now: Date,
+): Promise<number[]> {
+  const out = new Array<number>(hits.length).fill(0);
+  // One statement per window length (an upsert can compare with one cutoff); in practice one.
+  const byWindow = new Map<number, Map<string, { workspaceId: string | null; at: number[] }>>();
+  hits.forEach((h, i) => {
+    let keys = byWindow.get(h.windowMs);
+    if (!keys) {
+      keys = new Map();
+      byWindow.set(h.windowMs, keys);
+    }
+    const k = keys.get(h.key);
+    if (k) k.at.push(i);
+    else keys.set(h.key, { workspaceId: h.workspaceId, at: [i] });
+  });
+  for (const [windowMs, keys] of byWindow) {
+    const cutoff = new Date(now.getTime() - windowMs);
+    const sorted = [...keys.keys()].sort();
+    const rows = await sql<{ key: string; hits: number }>`
+      INSERT INTO rate_limits (key, window_start, hits, workspace_id)
+      SELECT k, ${now}::timestamptz, n, w FROM unnest(${sorted}::text[], ${sorted.map((k) => keys.get(k)?.at.length ?? 1)}::int[],
+        ${sorted.map((k) => keys.get(k)?.workspaceId ?? null)}::uuid[]) AS t(k, n, w)
+      ON CONFLICT (key) DO UPDATE SET
+        hits = CASE WHEN rate_limits.window_start > ${cutoff} THEN rate_limits.hits + excluded.hits ELSE excluded.hits END,
+        window_start = CASE WHEN rate_limits.window_start > ${cutoff} THEN rate_limits.window_start ELSE excluded.window_start END
+      RETURNING key, hits`.execute(db);
+    for (const r of rows.rows) {
+      const at = keys.get(r.key)?.at ?? [];
+      at.forEach((i, k) => {
+        out[i] = r.hits - (at.length - 1 - k);
+      });
+    }
+  }
+  return out;
+}
+
 /** Clears a limit (a successful login resets the failure count). */
 export async function resetRateLimit(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', key).execute();

@@ -52,6 +52,19 @@ export async function findChannelAccount(db: Kysely<Database>, id: string): Prom
   return r ? toRecord(r) : null;
 }
 
+/** Several accounts by id in one statement (concurrent webhooks' lookups); absent ids are left out. */
+export async function findChannelAccounts(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, ChannelAccountRecord>> {
+  const out = new Map<string, ChannelAccountRecord>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('channel_accounts')
+    .selectAll()
+    .where('id', '=', sql<string>`ANY(${[...new Set(ids)]}::uuid[])`)
+    .execute();
+  for (const r of rows) out.set(r.id, toRecord(r));
+  return out;
+}
+
 /** Updates name, settings, secrets or the active flag of a workspace's account. */
 export async function updateChannelAccount(
   db: Kysely<Database>,

@@ -16,6 +16,66 @@ export interface AccountStore {
   hit(key: string, windowMs: number): Promise<number>;
 }
 
+/** One `putIfAbsent` of one account, for `putIfAbsentMany`. */
+export interface PutIfAbsent {
+  workspaceId: string;
+  channelAccountId: string;
+  key: string;
+  value: string;
+  ttlMs: number;
+}
+
+/**
+ * Many `putIfAbsent`s in one statement, each answered as if they had run one after the other in
+ * the order given: the first of several on one key stores its value (unless a live entry exists)
+ * and all of them get the live value. Rows are written in key order, so concurrent calls on
+ * several nodes never deadlock.
+ */
+export async function putIfAbsentMany(db: Kysely<Database>, puts: readonly PutIfAbsent[], at: Date): Promise<string[]> {
+  const first = new Map<string, PutIfAbsent>();
+  for (const p of puts) {
+    const k = JSON.stringify([p.channelAccountId, p.key]);
+    if (!first.has(k)) first.set(k, p);
+  }
+  const rows = [...first.values()].sort((a, b) =>
+    a.channelAccountId === b.channelAccountId
+      ? a.key < b.key
+        ? -1
+        : a.key > b.key
+          ? 1
+          : 0
+      : a.channelAccountId < b.channelAccountId
+        ? -1
+        : 1,
+  );
+  const got = await db
+    .insertInto('channel_state')
+    .values(
+      rows.map((p) => ({
+        workspace_id: p.workspaceId,
+        channel_account_id: p.channelAccountId,
+        key: p.key,
+        value: p.value,
+        expires_at: new Date(at.getTime() + p.ttlMs),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['channel_account_id', 'key']).doUpdateSet({
+        // An expired entry is replaced; a live one is kept as it is.
+        value: sql`CASE WHEN channel_state.expires_at <= ${at} THEN excluded.value ELSE channel_state.value END`,
+        expires_at: sql`CASE WHEN channel_state.expires_at <= ${at} THEN excluded.expires_at ELSE channel_state.expires_at END`,
+      }),
+    )
+    .returning(['channel_account_id', 'key', 'value'])
+    .execute();
+  const live = new Map(got.map((r) => [JSON.stringify([r.channel_account_id, r.key]), r.value]));
+  return puts.map((p) => {
+    const v = live.get(JSON.stringify([p.channelAccountId, p.key]));
+    if (v === undefined) throw new Error('putIfAbsentMany returned no row for a key');
+    return v;
+  });
+}
+
 /** The store for one channel account. */
 export function accountStore(db: Kysely<Database>, workspaceId: string, channelAccountId: string, now: () => Date): AccountStore {
   return {
