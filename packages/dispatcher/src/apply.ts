@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { SYSTEM_ACTOR } from '@centralita/core';
-import { appendEvents, type ConversationsTable, type Database, type NewEvent } from '@centralita/db';
+import { type ConversationsTable, type Database, type NewEvent } from '@centralita/db';
 import { compactExplanation, type Decision, pickSlaPolicy, queueKey, slaDueAt } from '@centralita/routing';
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { ClaimedRow } from './queue.ts';
@@ -146,15 +146,37 @@ export async function writeDecision(
   markSeen: boolean,
 ): Promise<Selectable<ConversationsTable> | null> {
   const seen = markSeen ? { routed_at: DB_NOW } : {};
+  // The events go in the same statement as the update (a CTE), not in one of their own: without
+  // an agent that halved the statements of each routed web-form post.
+  const logged = (where: ReturnType<typeof sql>) =>
+    sql`SELECT * FROM (VALUES ${sql.join(
+      plan.events.map(
+        (e) =>
+          sql`(${e.workspaceId}::uuid, ${e.conversationId}::uuid, ${e.type}, ${e.actor.type}, ${e.actor.id}::uuid, ${JSON.stringify(e.data)}::jsonb)`,
+      ),
+    )}) AS v ${where}`;
+  const eventColumns = ['workspace_id', 'conversation_id', 'type', 'actor_type', 'actor_id', 'data'] as const;
   if (!agentId) {
-    const row = await trx
+    if (plan.events.length === 0) {
+      return trx
+        .updateTable('conversations')
+        .set({ ...plan.update, ...seen })
+        .where('id', '=', conversationId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    return trx
+      .with('logged', (db) =>
+        db
+          .insertInto('events')
+          .columns([...eventColumns])
+          .expression(logged(sql``)),
+      )
       .updateTable('conversations')
       .set({ ...plan.update, ...seen })
       .where('id', '=', conversationId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (plan.events.length > 0) await appendEvents(trx, plan.events);
-    return row;
   }
   let q = trx.with('place', (db) =>
     db
@@ -172,15 +194,8 @@ export async function writeDecision(
     q = q.with('logged', (db) =>
       db
         .insertInto('events')
-        .columns(['workspace_id', 'conversation_id', 'type', 'actor_type', 'actor_id', 'data'])
-        .expression(
-          sql`SELECT * FROM (VALUES ${sql.join(
-            plan.events.map(
-              (e) =>
-                sql`(${e.workspaceId}::uuid, ${e.conversationId}::uuid, ${e.type}, ${e.actor.type}, ${e.actor.id}::uuid, ${JSON.stringify(e.data)}::jsonb)`,
-            ),
-          )}) AS v WHERE EXISTS (SELECT 1 FROM place)`,
-        ),
+        .columns([...eventColumns])
+        .expression(logged(sql`WHERE EXISTS (SELECT 1 FROM place)`)),
     ) as unknown as typeof q;
   }
   const row = await q
