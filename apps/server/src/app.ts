@@ -25,7 +25,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChannelRoutes } from './routes/channel-accounts.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
-import { CONSOLE_DIST, serveConsole } from './routes/home.ts';
+import { CONSOLE_DIST, consolePage, serveConsole } from './routes/home.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
 import { registerTeamRoutes } from './routes/teams.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -191,6 +191,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     res.json(registry.openapi({ title: 'Centralita API', version: VERSION }));
   });
   app.use('/api/v1', api);
+  app.use(consolePage(options.consoleDir ?? CONSOLE_DIST));
   app.use(notFound);
   app.use(errorHandler(options.logger));
 

@@ -20,7 +20,9 @@ export interface TestNode {
 }
 
 /** Starts a Centralita node for this test file on a fresh database; stops it afterwards. */
-export function useServer(options: { adapters?: ChannelAdapter[]; worker?: boolean; clock?: () => Date; pullLockRetryMs?: number } = {}) {
+export function useServer(
+  options: { adapters?: ChannelAdapter[]; worker?: boolean; clock?: () => Date; pullLockRetryMs?: number; consoleDir?: string } = {},
+) {
   const database = useTestDatabase();
   const holder = {} as TestNode & { db: typeof database };
   holder.db = database;
@@ -40,6 +42,7 @@ export function useServer(options: { adapters?: ChannelAdapter[]; worker?: boole
       worker: options.worker ?? true,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.pullLockRetryMs ? { pullLockRetryMs: options.pullLockRetryMs } : {}),
+      ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     });
     holder.node = node;
     holder.logs = logs;

@@ -1,5 +1,5 @@
 import { CentralitaError } from '@centralita/core';
-import { createSession, deleteSession, findUsersByEmail, hitRateLimit, resetRateLimit, toUser } from '@centralita/db';
+import { createSession, deleteSession, findUsersByEmail, hitRateLimit, type Principal, resetRateLimit, toUser } from '@centralita/db';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -106,22 +106,25 @@ export function registerAuthRoutes(router: Router, api: ApiRegistry, ctx: AppCon
     tag: 'auth',
     role: 'agent',
     summary: 'Who the caller is: the user or API token, its role and workspace.',
-    async handler({ principal }) {
-      const user = principal.userId
-        ? await ctx.db.kysely.selectFrom('users').selectAll().where('id', '=', principal.userId).executeTakeFirst()
-        : undefined;
-      const ws = await ctx.db.kysely
-        .selectFrom('workspaces')
-        .select(['id', 'slug', 'name'])
-        .where('id', '=', principal.workspaceId)
-        .executeTakeFirstOrThrow();
-      return {
-        kind: principal.kind,
-        role: principal.role,
-        name: principal.name,
-        user: user ? { ...toUser(user), signature: user.signature } : null,
-        workspace: ws,
-      };
-    },
+    handler: ({ principal }) => whoIs(ctx, principal),
   });
+}
+
+/** The answer of `GET /auth/me`: who the caller is, as the console shows it. */
+export async function whoIs(ctx: AppContext, principal: Principal) {
+  const user = principal.userId
+    ? await ctx.db.kysely.selectFrom('users').selectAll().where('id', '=', principal.userId).executeTakeFirst()
+    : undefined;
+  const ws = await ctx.db.kysely
+    .selectFrom('workspaces')
+    .select(['id', 'slug', 'name'])
+    .where('id', '=', principal.workspaceId)
+    .executeTakeFirstOrThrow();
+  return {
+    kind: principal.kind,
+    role: principal.role,
+    name: principal.name,
+    user: user ? { ...toUser(user), signature: user.signature } : null,
+    workspace: ws,
+  };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, describeChannel } from '@centralita/channel-kit';
+import { type ChannelAdapter, ConfigError, describeChannel } from '@centralita/channel-kit';
 import { CentralitaError } from '@centralita/core';
 import {
   type ChannelAccountRecord,
@@ -18,7 +18,7 @@ import type { ApiRegistry } from '../http/registry.ts';
  * An account as the API shows it: secrets are reported as set, never returned; `state` is what its
  * adapter last reported (null before the first report).
  */
-function present(ctx: AppContext, a: ChannelAccountRecord, state: ChannelAccountState | null) {
+export function present(ctx: AppContext, a: ChannelAccountRecord, state: ChannelAccountState | null) {
   const adapter = ctx.channels.adapter(a.kind);
   const secretKeys = adapter?.config.secretKeys ?? [];
   const setSecrets = a.secretsEncrypted ? Object.keys(ctx.box.open(a.secretsEncrypted)) : [];
@@ -112,15 +112,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
     summary:
       'The channel adapters installed on this server: capabilities (text limits, visibilities), and what a console shows ' +
       '(icon, labelled config fields, visibility labels).',
-    handler: async () => ({
-      items: ctx.channels.adapters().map((a) => ({
-        kind: a.kind,
-        displayName: a.displayName,
-        ...describeChannel(a),
-        capabilities: a.capabilities,
-        secretKeys: a.config.secretKeys,
-      })),
-    }),
+    handler: async () => ({ items: ctx.channels.adapters().map(describeKind) }),
   });
 
   api.add({
@@ -234,4 +226,15 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
       return report;
     },
   });
+}
+
+/** An installed adapter as `GET /channel-kinds` lists it. */
+export function describeKind(a: ChannelAdapter) {
+  return {
+    kind: a.kind,
+    displayName: a.displayName,
+    ...describeChannel(a),
+    capabilities: a.capabilities,
+    secretKeys: a.config.secretKeys,
+  };
 }

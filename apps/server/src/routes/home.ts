@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import type { Express, RequestHandler } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 
 /** Where `npm run build -w @centralita/console` (run by `npm start` and `npm test`) puts the console. */
 export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist', import.meta.url));
@@ -24,14 +25,42 @@ const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Paths that belong to the API, channels and operators: never answered with the console's page. */
+const NOT_CONSOLE = /^\/(api|webhooks|c|healthz|socket\.io|assets)(\/|$)/;
+
 /**
- * Serves the console at `/` with its assets. index.html is read per request (it is tiny), so a
- * console built or rebuilt while the server runs is served as it is now; without a build, a page
- * says how to make one.
+ * Serves the console's files: hashed assets (cached for a year, served as the brotli or gzip file
+ * the build wrote beside each one, so nothing is compressed per request) and the favicon.
  */
 export function serveConsole(app: Express, dir: string): void {
+  app.use(
+    '/assets',
+    expressStaticGzip(join(dir, 'assets'), {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
+      serveStatic: { immutable: true, maxAge: '365d', index: false },
+    }),
+  );
+  app.get(['/favicon.svg', '/favicon.ico'], (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.type('image/svg+xml').sendFile(join(dir, 'favicon.svg'), (err) => {
+      if (err && !res.headersSent) res.status(404).end();
+    });
+  });
+}
+
+/**
+ * The console's page for `/` and for every other GET that asks for HTML outside the API's and
+ * channels' paths, so a conversation's URL survives a reload or a shared link. Registered after
+ * every route, just before the JSON 404. index.html is read per request (it is tiny), so a console
+ * rebuilt while the server runs is served as it is now; without a build, a page says how to make one.
+ */
+export function consolePage(dir: string): RequestHandler {
   const index = join(dir, 'index.html');
-  app.get('/', (_req, res) => {
+  return (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path)) return next();
+    // A browser's navigation prefers HTML; fetch, curl (`*/*`) and API clients get the JSON 404.
+    if (req.path !== '/' && req.accepts(['json', 'html']) !== 'html') return next();
     if (!existsSync(index)) {
       res.type('html').send(renderMissingConsole());
       return;
@@ -39,9 +68,7 @@ export function serveConsole(app: Express, dir: string): void {
     res.setHeader('Content-Security-Policy', CONSOLE_CSP);
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(readFileSync(index, 'utf8'));
-  });
-  // Hashed file names: cache them for a year.
-  app.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+  };
 }
 
 function renderMissingConsole(): string {

@@ -1,0 +1,90 @@
+import i18next from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import * as channels from './channels.ts';
+import * as common from './common.ts';
+import * as contact from './contact.ts';
+import * as conversation from './conversation.ts';
+import * as inbox from './inbox.ts';
+import * as palette from './palette.ts';
+import * as rules from './rules.ts';
+import * as supervisor from './supervisor.ts';
+
+export type Lang = 'es' | 'en';
+export const LANGS: readonly Lang[] = ['es', 'en'];
+
+// One file per screen, each holding its English and its Spanish: a key missing from either is a
+// compile error (`Strings<typeof en>`), and test/i18n.test.ts checks the same at run time.
+export const resources = {
+  en: {
+    translation: {
+      ...common.en,
+      inbox: inbox.en,
+      conversation: conversation.en,
+      contact: contact.en,
+      supervisor: supervisor.en,
+      rules: rules.en,
+      channels: channels.en,
+      palette: palette.en,
+    },
+  },
+  es: {
+    translation: {
+      ...common.es,
+      inbox: inbox.es,
+      conversation: conversation.es,
+      contact: contact.es,
+      supervisor: supervisor.es,
+      rules: rules.es,
+      channels: channels.es,
+      palette: palette.es,
+    },
+  },
+} as const;
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    resources: (typeof resources)['en'];
+  }
+}
+
+const STORAGE_KEY = 'centralita.lang';
+
+/** The agent's choice, else the browser's language when it is Spanish, else English. */
+export function initialLang(): Lang {
+  const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
+  if (stored === 'es' || stored === 'en') return stored;
+  return globalThis.navigator?.language?.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+/** Keys asked for that no dictionary holds: the browser tests fail when this is not empty. */
+export const missingKeys = new Set<string>();
+
+export function setupI18n(lang: Lang = initialLang()) {
+  void i18next.use(initReactI18next).init({
+    resources,
+    lng: lang,
+    fallbackLng: false,
+    // React escapes what it renders; escaping here too would show &amp; to agents.
+    interpolation: { escapeValue: false },
+    saveMissing: true,
+    missingKeyHandler: (_langs, _ns, key) => {
+      missingKeys.add(key);
+      console.error(`missing translation: ${key}`);
+    },
+    returnNull: false,
+  });
+  document.documentElement.lang = lang;
+  return i18next;
+}
+
+export function setLang(lang: Lang): void {
+  globalThis.localStorage?.setItem(STORAGE_KEY, lang);
+  document.documentElement.lang = lang;
+  void i18next.changeLanguage(lang);
+}
+
+/** `t` and the current language, for components. */
+export function useT() {
+  const { t, i18n } = useTranslation();
+  return { t, lang: (i18n.language === 'es' ? 'es' : 'en') as Lang, setLang };
+}

@@ -1,0 +1,3 @@
+export function CannedScreen() {
+  return <div>CannedScreen</div>;
+}

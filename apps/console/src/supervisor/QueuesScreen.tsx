@@ -1,0 +1,3 @@
+export function QueuesScreen() {
+  return <div>QueuesScreen</div>;
+}

@@ -1,0 +1,20 @@
+/**
+ * The shapes the API answers with, for clients written in TypeScript (the console imports this
+ * file type-only, so nothing of the server reaches its bundle). Each is the type of the function
+ * that builds the answer, or the domain type it returns, never a copy: a field renamed here is a
+ * compile error in every client. Over JSON, dates are ISO strings (the console's `Wire<T>`).
+ */
+import type { Conversation, ConversationStatus, Visibility } from '@centralita/core';
+import type { StoredMessage } from '@centralita/db';
+import type { AgentView, TeamView } from '@centralita/dispatcher';
+import type { AgentStatus } from '@centralita/routing';
+import type { whoIs } from './routes/auth.ts';
+import type { describeKind, present } from './routes/channel-accounts.ts';
+
+export type { AgentStatus, Conversation, ConversationStatus, Visibility };
+export type Message = StoredMessage;
+export type Agent = AgentView;
+export type Team = TeamView;
+export type Me = Awaited<ReturnType<typeof whoIs>>;
+export type ChannelAccount = ReturnType<typeof present>;
+export type ChannelKind = ReturnType<typeof describeKind>;
