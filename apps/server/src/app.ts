@@ -24,6 +24,7 @@ import { visibleConversation } from './routes/access.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChannelRoutes } from './routes/channel-accounts.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
+import { registerConsoleStateRoutes } from './routes/console-state.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { CONSOLE_DIST, consolePage, serveConsole } from './routes/home.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
@@ -184,6 +185,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerChannelRoutes(registry, ctx);
   // Before the conversation routes: /conversations/counts must not be read as a conversation id.
   registerConsoleRoutes(registry, ctx);
+  registerConsoleStateRoutes(registry, ctx);
   registerConversationRoutes(registry, ctx, inbox);
   registerTeamRoutes(registry, ctx);
   registerRoutingRoutes(registry, ctx);

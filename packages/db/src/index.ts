@@ -22,6 +22,7 @@ export * from './repos/conversations.ts';
 export * from './repos/cursor.ts';
 export * from './repos/events.ts';
 export * from './repos/identities.ts';
+export * from './repos/inbox-rows.ts';
 export * from './repos/messages.ts';
 export * from './repos/portal.ts';
 export * from './repos/start-conversation.ts';

@@ -10,6 +10,7 @@ import * as m0006 from './migrations/0006-console.ts';
 import * as m0007 from './migrations/0007-send-progress.ts';
 import * as m0008 from './migrations/0008-channel-account-state.ts';
 import * as m0009 from './migrations/0009-claim-batch.ts';
+import * as m0010 from './migrations/0010-console-state.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-send-progress': m0007,
   '0008-channel-account-state': m0008,
   '0009-claim-batch': m0009,
+  '0010-console-state': m0010,
 };
 
 const provider: MigrationProvider = {

@@ -325,6 +325,51 @@ export interface PortalTokensTable {
   created_at: Generated<Date>;
 }
 
+/** A user's read mark in a conversation: messages up to `read_up_to` are read (0010). */
+export interface ConversationReadsTable {
+  workspace_id: string;
+  user_id: string;
+  conversation_id: string;
+  read_up_to: Timestamp;
+  message_id: string | null;
+  updated_at: Generated<Date>;
+}
+
+/** A user's unsent composer text in a conversation, one per user and conversation. */
+export interface ConversationDraftsTable {
+  workspace_id: string;
+  user_id: string;
+  conversation_id: string;
+  kind: 'reply' | 'note';
+  text: string;
+  visibility: 'public' | 'private' | null;
+  allow_split: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface ContactNotesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  contact_id: string;
+  author_type: 'user' | 'api_token';
+  author_id: string | null;
+  text: string;
+  created_at: Generated<Date>;
+}
+
+/** A contact's own append-only log (edits, notes): the conversation log needs a conversation. */
+export interface ContactEventsTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  workspace_id: string;
+  contact_id: string;
+  type: string;
+  actor_type: 'contact' | 'user' | 'api_token' | 'system';
+  actor_id: string | null;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -352,4 +397,8 @@ export interface Database {
   channel_cursors: ChannelCursorsTable;
   channel_state: ChannelStateTable;
   portal_tokens: PortalTokensTable;
+  conversation_reads: ConversationReadsTable;
+  conversation_drafts: ConversationDraftsTable;
+  contact_notes: ContactNotesTable;
+  contact_events: ContactEventsTable;
 }

@@ -1,10 +1,11 @@
 import { CentralitaError, type StatusAction } from '@centralita/core';
-import { findAttachment, listConversations, listEvents, listMessages } from '@centralita/db';
+import { findAttachment, INBOX_SORTS, listEvents, listInboxRows, listMessages } from '@centralita/db';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
 import type { Inbox } from '../services/inbox.ts';
 import { actorOf, visibleConversation, visibleTeams } from './access.ts';
+import { clearDraft } from './console-state.ts';
 
 const page = {
   cursor: z.string().max(500).optional(),
@@ -20,7 +21,8 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
     path: '/conversations',
     tag: 'conversations',
     role: 'agent',
-    summary: 'Conversations with the latest activity first; filter by status, channel and assignee.',
+    summary:
+      'Inbox rows: each conversation with its contact (name, initials), a preview of the last message (never a note), the assignee, whether it is unread for you and its earliest SLA deadline. Sorted by sort (newest activity first by default); filter by status, channel and assignee.',
     query: z.object({
       status: z.enum(['open', 'pending', 'snoozed', 'resolved']).optional(),
       channel: z.string().max(50).optional().describe('A channel kind such as webform'),
@@ -35,11 +37,17 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
         .max(200)
         .optional()
         .describe('Words in the messages (Spanish and English, accents ignored), or part of the contact’s name or address'),
+      sort: z
+        .enum(INBOX_SORTS)
+        .default('newest')
+        .describe(
+          'newest (last message first), oldest_waiting (longest-waiting customer first), sla_due (earliest SLA deadline first, none last), priority (highest first, then longest waiting)',
+        ),
       ...page,
     }),
     async handler({ principal, query }) {
       const assigneeId = query.assignee === 'me' ? (principal.userId ?? 'none') : query.assignee;
-      return listConversations(
+      return listInboxRows(
         db,
         principal.workspaceId,
         {
@@ -54,7 +62,13 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
           ...(query.q ? { q: query.q } : {}),
           visibleTeamIds: await visibleTeams(ctx, principal),
         },
-        { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+        {
+          limit: query.limit,
+          sort: query.sort,
+          // Read marks and drafts are a person's: an API token has none, even its creator's.
+          userId: principal.kind === 'session' ? principal.userId : null,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+        },
       );
     },
   });
@@ -174,6 +188,7 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
         { ...body, ...(key ? { idempotencyKey: key } : {}) },
         actorOf(principal),
       );
+      if (principal.kind === 'session' && principal.userId) await clearDraft(db, principal.userId, params.id as string);
       res.status(created ? 201 : 200).json({ message });
       return undefined;
     },

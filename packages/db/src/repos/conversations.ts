@@ -6,7 +6,7 @@ import {
   type ConversationStatus,
   type StatusAction,
 } from '@centralita/core';
-import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { ConversationsTable, Database } from '../schema.ts';
 import { decodeCursor, type Page, toPage } from './cursor.ts';
 import { appendEvent } from './events.ts';
@@ -121,14 +121,13 @@ export async function countLiveConversations(
   return out;
 }
 
-/** Conversations newest activity first, one page at a time. */
-export async function listConversations(
-  db: Kysely<Database>,
+/** Narrows a query over conversations to those the filter names (the same for every sort). */
+export function filterConversations<O>(
+  query: SelectQueryBuilder<Database, 'conversations', O>,
   workspaceId: string,
   filter: ConversationFilter,
-  page: { cursor?: string; limit: number },
-): Promise<Page<Conversation>> {
-  let q = db.selectFrom('conversations').selectAll('conversations').where('conversations.workspace_id', '=', workspaceId);
+): SelectQueryBuilder<Database, 'conversations', O> {
+  let q = query.where('conversations.workspace_id', '=', workspaceId);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.channelAccountId) q = q.where('channel_account_id', '=', filter.channelAccountId);
   if (filter.channelKind) {
@@ -145,6 +144,17 @@ export async function listConversations(
   if (filter.minPriority !== undefined) q = q.where('priority', '>=', filter.minPriority);
   if (filter.q?.trim()) q = q.where(matchesSearch(workspaceId, filter.q.trim()));
   if (filter.visibleTeamIds) q = q.where(visibleTo(filter.visibleTeamIds));
+  return q;
+}
+
+/** Conversations newest activity first, one page at a time. */
+export async function listConversations(
+  db: Kysely<Database>,
+  workspaceId: string,
+  filter: ConversationFilter,
+  page: { cursor?: string; limit: number },
+): Promise<Page<Conversation>> {
+  let q = filterConversations(db.selectFrom('conversations').selectAll('conversations'), workspaceId, filter);
   if (page.cursor) {
     const c = decodeCursor(page.cursor);
     q = q.where(sql<boolean>`(last_message_at, id) < (${new Date(c.at)}, ${c.id}::uuid)`);
