@@ -22,6 +22,7 @@ import { createOrderedAdapter } from './realtime/ordered-adapter.ts';
 import { createRealtime } from './realtime/realtime.ts';
 import { visibleConversation } from './routes/access.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerBulkRoutes } from './routes/bulk.ts';
 import { registerChannelRoutes } from './routes/channel-accounts.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
 import { registerConsoleStateRoutes } from './routes/console-state.ts';
@@ -185,6 +186,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerChannelRoutes(registry, ctx);
   // Before the conversation routes: /conversations/counts must not be read as a conversation id.
   registerConsoleRoutes(registry, ctx);
+  registerBulkRoutes(registry, ctx, inbox);
   registerConsoleStateRoutes(registry, ctx);
   registerConversationRoutes(registry, ctx, inbox);
   registerTeamRoutes(registry, ctx);

@@ -1,11 +1,11 @@
 import { CentralitaError } from '@centralita/core';
-import { appendEvent, countLiveConversations, retryFailedMessage, toUser, visibleTo } from '@centralita/db';
+import { countLiveConversations, retryFailedMessage, toUser, visibleTo } from '@centralita/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
-import { conversationChanged } from '../pipeline/commits.ts';
 import { actorOf, visibleConversation, visibleTeams } from './access.ts';
+import { setTagsAs } from './conversation-actions.ts';
 
 const tag = z
   .string()
@@ -37,21 +37,7 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
     summary: 'Replaces the conversation’s tags (lower-cased, at most 20). Routing rules see them as conversation.tags.',
     body: z.object({ tags: z.array(tag).max(20) }),
     async handler({ principal, params, body }) {
-      const conv = await visibleConversation(ctx, principal, params.id as string);
-      const tags = [...new Set(body.tags)].sort();
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('conversations').set({ tags }).where('id', '=', conv.id).execute();
-        await appendEvent(trx, {
-          workspaceId: conv.workspaceId,
-          conversationId: conv.id,
-          type: 'conversation.tagged',
-          actor: actorOf(principal),
-          data: { from: conv.tags, to: tags },
-        });
-      });
-      const updated = { ...conv, tags };
-      ctx.commits.publish(conversationChanged(updated, 'agent'));
-      return { conversation: updated };
+      return { conversation: await setTagsAs(ctx, principal, params.id as string, body.tags) };
     },
   });
 

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
 import { actorOf, visibleConversation } from './access.ts';
+import { assignAs } from './conversation-actions.ts';
 
 /** A rule-set document: checked in full by the validator, which names the rule and field. */
 const document = z.record(z.string(), z.unknown()).describe('A rule set: { rules: [...], fallback?, agingMinutes? } (see docs/routing.md)');
@@ -217,20 +218,7 @@ export function registerRoutingRoutes(api: ApiRegistry, ctx: AppContext): void {
       'Assigns or transfers by hand: to an agent (agentId), to a team’s queue (teamId, agentId null) or both. Agents may take a conversation or pass on their own; supervisors may move any.',
     body: z.strictObject({ agentId: z.uuid().nullable(), teamId: z.uuid().nullable().optional() }),
     async handler({ principal, params, body }) {
-      const conv = await visibleConversation(ctx, principal, params.id as string);
-      if (principal.role === 'agent') {
-        const takes = body.agentId === principal.userId && (conv.assigneeId === null || conv.assigneeId === principal.userId);
-        const passesOwn = conv.assigneeId === principal.userId;
-        if (!takes && !passesOwn) {
-          throw new CentralitaError(
-            'forbidden',
-            'Agents may take an unassigned conversation or pass on their own; ask a supervisor to move others.',
-          );
-        }
-      }
-      const to = { agentId: body.agentId, ...(body.teamId !== undefined ? { teamId: body.teamId } : {}) };
-      const previous = conv.assigneeId ?? conv.routing.offeredTo;
-      return { conversation: await ctx.routing.assign(principal.workspaceId, conv.id, to, actorOf(principal), previous) };
+      return { conversation: await assignAs(ctx, principal, params.id as string, body) };
     },
   });
 
