@@ -5,7 +5,7 @@
  * compile error in every client. Over JSON, dates are ISO strings (the console's `Wire<T>`).
  */
 import type { Conversation, ConversationStatus, Visibility } from '@centralita/core';
-import type { StoredMessage } from '@centralita/db';
+import type { InboxRow as StoredInboxRow, StoredMessage } from '@centralita/db';
 import type { AgentView, TeamView } from '@centralita/dispatcher';
 import type { AgentStatus } from '@centralita/routing';
 import type { whoIs } from './routes/auth.ts';
@@ -18,3 +18,5 @@ export type Team = TeamView;
 export type Me = Awaited<ReturnType<typeof whoIs>>;
 export type ChannelAccount = ReturnType<typeof present>;
 export type ChannelKind = ReturnType<typeof describeKind>;
+/** A row of GET /conversations: the conversation with its contact, preview, assignee, unread mark and SLA deadline. */
+export type InboxRow = StoredInboxRow;

@@ -12,6 +12,7 @@ export type Me = Wire<Server.Me>;
 export type ChannelAccount = Wire<Server.ChannelAccount>;
 export type ChannelKind = Wire<Server.ChannelKind>;
 export type Visibility = Server.Visibility;
+export type InboxRow = Wire<Server.InboxRow>;
 export type Role = Me['role'];
 
 export interface Page<T> {
