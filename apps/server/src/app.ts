@@ -26,6 +26,7 @@ import { registerBulkRoutes } from './routes/bulk.ts';
 import { registerChannelRoutes } from './routes/channel-accounts.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
 import { registerConsoleStateRoutes } from './routes/console-state.ts';
+import { registerContactRoutes } from './routes/contacts.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { CONSOLE_DIST, consolePage, serveConsole } from './routes/home.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
@@ -188,6 +189,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerConsoleRoutes(registry, ctx);
   registerBulkRoutes(registry, ctx, inbox);
   registerConsoleStateRoutes(registry, ctx);
+  registerContactRoutes(registry, ctx);
   registerConversationRoutes(registry, ctx, inbox);
   registerTeamRoutes(registry, ctx);
   registerRoutingRoutes(registry, ctx);

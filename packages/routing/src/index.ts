@@ -1,6 +1,6 @@
 export { compactExplanation, type DecideOptions, decide } from './decide.ts';
 export { conditionContext, fold, VOCABULARY } from './expressions.ts';
-export { customerTimezone, DEFAULT_LANGUAGES, detectLanguage, type TimezoneSource } from './locale.ts';
+export { customerTimezone, DEFAULT_LANGUAGES, detectLanguage, isCountryCode, type TimezoneSource } from './locale.ts';
 export {
   type CompiledRuleSet,
   type CompileOutcome,

@@ -27,6 +27,15 @@ const MAIN_ZONE: Record<string, string> = {
   US: 'America/New_York',
 };
 
+/**
+ * Whether `code` names a country (ISO 3166-1 alpha-2, "ES") or a subdivision of one in the
+ * ISO 3166-2 shape ("ES-CT"); the country part must be a known country, case ignored.
+ */
+export function isCountryCode(code: string): boolean {
+  const m = /^([A-Za-z]{2})(?:-[A-Za-z0-9]{1,3})?$/.exec(code);
+  return m !== null && getCountry((m[1] as string).toUpperCase() as Parameters<typeof getCountry>[0]) !== null;
+}
+
 export type TimezoneSource = 'channel' | 'country' | 'team' | 'default';
 
 /**
