@@ -46,17 +46,40 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
     path: '/canned-responses',
     tag: 'console',
     role: 'agent',
-    summary: 'The workspace’s canned responses, by shortcut.',
-    async handler({ principal }) {
+    summary:
+      'The workspace’s canned responses, by shortcut. With q: those whose shortcut starts with it (a leading / is ignored) first, then those whose text contains it.',
+    query: z.object({
+      q: z.string().trim().max(100).optional().describe('What the agent typed after / in the composer, or words of the text'),
+    }),
+    async handler({ principal, query }) {
+      const typed = query.q?.replace(/^\//, '').toLowerCase() ?? '';
+      const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
       const items = await db
         .selectFrom('canned_responses')
         .select(['id', 'shortcut', 'text'])
         .where('workspace_id', '=', principal.workspaceId)
+        .$if(typed !== '', (q) =>
+          q.where((eb) => eb.or([eb('shortcut', 'like', `${like(typed)}%`), eb('text', 'ilike', `%${like(typed)}%`)])),
+        )
+        .$if(typed !== '', (q) => q.orderBy(sql`shortcut LIKE ${`${like(typed)}%`}`, 'desc'))
         .orderBy('shortcut')
         .execute();
       return { items };
     },
   });
+
+  const shortcut = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'shortcut is 1 to 40 lower-case letters, digits, _ or -');
+  const cannedText = z.string().trim().min(1).max(5_000);
+  const taken = async (workspaceId: string, name: string, except?: string) => {
+    const row = await db
+      .selectFrom('canned_responses')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('shortcut', '=', name)
+      .$if(except !== undefined, (q) => q.where('id', '<>', except as string))
+      .executeTakeFirst();
+    if (row) throw new CentralitaError('conflict', `A canned response called /${name} exists already.`);
+  };
 
   api.add({
     method: 'post',
@@ -65,23 +88,44 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
     role: 'supervisor',
     status: 201,
     summary: 'Adds a canned response; agents insert it by typing /shortcut in the composer.',
-    body: z.object({
-      shortcut: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'shortcut is 1 to 40 lower-case letters, digits, _ or -'),
-      text: z.string().trim().min(1).max(5_000),
-    }),
+    body: z.object({ shortcut, text: cannedText }),
     async handler({ principal, body }) {
-      const taken = await db
-        .selectFrom('canned_responses')
-        .select('id')
-        .where('workspace_id', '=', principal.workspaceId)
-        .where('shortcut', '=', body.shortcut)
-        .executeTakeFirst();
-      if (taken) throw new CentralitaError('conflict', `A canned response called /${body.shortcut} exists already.`);
+      await taken(principal.workspaceId, body.shortcut);
       const cannedResponse = await db
         .insertInto('canned_responses')
         .values({ workspace_id: principal.workspaceId, shortcut: body.shortcut, text: body.text, created_by: principal.userId })
         .returning(['id', 'shortcut', 'text'])
         .executeTakeFirstOrThrow();
+      return { cannedResponse };
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/canned-responses/:id',
+    tag: 'console',
+    role: 'supervisor',
+    summary: 'Changes a canned response’s shortcut or text; what the body leaves out keeps its value. Answers { cannedResponse }.',
+    body: z.strictObject({ shortcut: shortcut.optional(), text: cannedText.optional() }),
+    async handler({ principal, params, body }) {
+      if (body.shortcut) await taken(principal.workspaceId, body.shortcut, params.id as string);
+      const changes = { ...(body.shortcut ? { shortcut: body.shortcut } : {}), ...(body.text ? { text: body.text } : {}) };
+      const cannedResponse =
+        Object.keys(changes).length === 0
+          ? await db
+              .selectFrom('canned_responses')
+              .select(['id', 'shortcut', 'text'])
+              .where('workspace_id', '=', principal.workspaceId)
+              .where('id', '=', params.id as string)
+              .executeTakeFirst()
+          : await db
+              .updateTable('canned_responses')
+              .set(changes)
+              .where('workspace_id', '=', principal.workspaceId)
+              .where('id', '=', params.id as string)
+              .returning(['id', 'shortcut', 'text'])
+              .executeTakeFirst();
+      if (!cannedResponse) throw new CentralitaError('not_found', `No canned response ${params.id}.`);
       return { cannedResponse };
     },
   });
