@@ -51,10 +51,14 @@ describe('channel accounts', () => {
     expect(webform.capabilities).toMatchObject({ customerPortal: true, visibilities: ['private'] });
     expect(webform.visibilityLabels.private).toBe('Customer page');
     expect(webform.fields).toContainEqual({ name: 'title', label: 'Form title', help: null, secret: false });
+    // Its words in Spanish, for a console in Spanish; an adapter without any has none.
+    expect(webform.locales.es).toMatchObject({ displayName: 'Formulario web', visibilities: { private: 'Página del cliente' } });
+    expect(res.json.items.find((k: { kind: string }) => k.kind === 'email').locales.es.displayName).toBe('Correo electrónico');
     // An adapter that labels nothing still gets a label for each secret field and a default icon.
     const secretive = res.json.items.find((k: { kind: string }) => k.kind === 'secretive');
     expect(secretive.fields).toEqual([{ name: 'apiKey', label: 'Api key', help: null, secret: true }]);
     expect(secretive.visibilityLabels).toEqual({ public: 'Public', private: 'Private' });
+    expect(secretive.locales).toEqual({});
   });
 
   it('encrypts secrets at rest and never returns or logs them', async () => {

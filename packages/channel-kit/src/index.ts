@@ -32,7 +32,13 @@ export { describeChannel } from './describe-channel.ts';
 export { errorBody } from './error-body.ts';
 export { ConfigError, SendError } from './errors.ts';
 export { sendParts } from './parts.ts';
-export { type ChannelPresentation, DEFAULT_CHANNEL_ICON, type FieldPresentation, iconProblems } from './presentation.ts';
+export {
+  type ChannelPresentation,
+  DEFAULT_CHANNEL_ICON,
+  type FieldPresentation,
+  iconProblems,
+  type PresentationLocale,
+} from './presentation.ts';
 export { keepConnected, type ReconnectOptions } from './reconnect.ts';
 export { hmacSha256, verifySignature } from './signature.ts';
 export { countCodePoints, splitText } from './text.ts';

@@ -22,6 +22,19 @@ export interface ChannelPresentation {
   fields: Readonly<Record<string, FieldPresentation>>;
   /** What a reply of each visibility is called here ("Public reply", "Direct message"). */
   visibilities: Readonly<Partial<Record<Visibility, string>>>;
+  /**
+   * The same words in other languages, by language code (`es`): a console in that language uses
+   * them, and falls back to the English above for anything a language leaves out.
+   */
+  locales?: Readonly<Record<string, PresentationLocale>>;
+}
+
+/** A channel's words in one language; each part optional. */
+export interface PresentationLocale {
+  /** The channel's name ("Formulario web"). */
+  displayName?: string;
+  fields?: Readonly<Record<string, Partial<FieldPresentation>>>;
+  visibilities?: Readonly<Partial<Record<Visibility, string>>>;
 }
 
 /** The icon for an adapter that declares none: a speech bubble. */

@@ -190,6 +190,21 @@ export function createWebformAdapter(): ChannelAdapter<WebformConfig> {
         duplicateWindowSeconds: { label: 'Seconds in which an identical post counts once' },
       },
       visibilities: { private: 'Customer page' },
+      locales: {
+        es: {
+          displayName: 'Formulario web',
+          fields: {
+            title: { label: 'Título del formulario' },
+            intro: { label: 'Introducción', help: 'Se muestra encima del formulario.' },
+            allowedOrigins: { label: 'Sitios que pueden enviar al formulario', help: 'Orígenes como https://www.example.com (CORS).' },
+            frameAncestors: { label: 'Sitios que pueden incrustar el formulario', help: "frame-ancestors de CSP; 'self' por defecto." },
+            maxMessageLength: { label: 'Mensaje más largo (caracteres)' },
+            submissionsPerMinute: { label: 'Envíos por minuto de un mismo visitante' },
+            duplicateWindowSeconds: { label: 'Segundos en los que un envío idéntico cuenta una vez' },
+          },
+          visibilities: { private: 'Página del cliente' },
+        },
+      },
     },
     config: { parse: parseWebformConfig, secretKeys: [] },
     measureText: countCodePoints,
