@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { SYSTEM_ACTOR } from '@centralita/core';
-import { type ConversationsTable, type Database, type NewEvent } from '@centralita/db';
+import type { ConversationsTable, Database, NewEvent } from '@centralita/db';
 import { compactExplanation, type Decision, pickSlaPolicy, queueKey, slaDueAt } from '@centralita/routing';
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { ClaimedRow } from './queue.ts';
