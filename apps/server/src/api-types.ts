@@ -7,7 +7,7 @@
 import type { Conversation, ConversationStatus, Visibility } from '@centralita/core';
 import type { InboxRow as StoredInboxRow, StoredMessage } from '@centralita/db';
 import type { AgentView, TeamView } from '@centralita/dispatcher';
-import type { AgentStatus } from '@centralita/routing';
+import type { AgentStatus, CompactExplanation } from '@centralita/routing';
 import type { whoIs } from './routes/auth.ts';
 import type { describeKind, present } from './routes/channel-accounts.ts';
 
@@ -20,3 +20,5 @@ export type ChannelAccount = ReturnType<typeof present>;
 export type ChannelKind = ReturnType<typeof describeKind>;
 /** A row of GET /conversations: the conversation with its contact, preview, assignee, unread mark and SLA deadline. */
 export type InboxRow = StoredInboxRow;
+/** What `conversation.routing.explanation` holds: the latest routing decision, with names (docs/routing.md#explanations). */
+export type StoredExplanation = CompactExplanation;

@@ -497,12 +497,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The workspace’s canned responses, by shortcut.
+         * The workspace’s canned responses, by shortcut. With q: those whose shortcut starts with it (a leading / is ignored) first, then those whose text contains it.
          * @description Requires the agent role.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    q?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -617,7 +619,46 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Changes a canned response’s shortcut or text; what the body leaves out keeps its value. Answers { cannedResponse }.
+         * @description Requires the supervisor role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        shortcut?: string;
+                        text?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/channel-accounts": {
@@ -869,6 +910,386 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact with every identity and their conversations you may see (the latest 100, newest first).
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                conversations: {
+                                    channel: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        kind: string;
+                                        name: string;
+                                    };
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: date-time */
+                                    lastMessageAt: string;
+                                    /** @enum {string} */
+                                    status: "open" | "pending" | "snoozed" | "resolved";
+                                    subject: string | null;
+                                }[];
+                                country: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                identities: {
+                                    displayName: string | null;
+                                    externalId: string;
+                                    kind: string;
+                                    verified: boolean;
+                                }[];
+                                locale: string | null;
+                                name: string | null;
+                                signals: {
+                                    followers?: number;
+                                    verified?: boolean;
+                                };
+                                timezone: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes name, country (ISO 3166: ES or ES-CT), locale (BCP 47: es-MX) or timezone (IANA: Europe/Madrid); what the body leaves out keeps its value, null clears. Records contact.updated in the contact’s log.
+         * @description Requires the agent role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        country?: string | null;
+                        locale?: string | null;
+                        name?: string | null;
+                        timezone?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                conversations: {
+                                    channel: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        kind: string;
+                                        name: string;
+                                    };
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: date-time */
+                                    lastMessageAt: string;
+                                    /** @enum {string} */
+                                    status: "open" | "pending" | "snoozed" | "resolved";
+                                    subject: string | null;
+                                }[];
+                                country: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                identities: {
+                                    displayName: string | null;
+                                    externalId: string;
+                                    kind: string;
+                                    verified: boolean;
+                                }[];
+                                locale: string | null;
+                                name: string | null;
+                                signals: {
+                                    followers?: number;
+                                    verified?: boolean;
+                                };
+                                timezone: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The contact’s own log (edits, notes added and removed), oldest first, at most 200.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notes about the contact, newest first, with their author.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                author: {
+                                    id: string | null;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    type: "user" | "api_token";
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                text: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Adds a note about the contact (1 to 5,000 characters), seen by everyone who may see the contact. Answers { contactNote }.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contactNote: {
+                                author: {
+                                    id: string | null;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    type: "user" | "api_token";
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                text: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Removes a note: agents their own, supervisors and admins any. The contact’s log keeps that it was removed.
+         * @description Requires the agent role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    noteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -877,7 +1298,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Conversations with the latest activity first; filter by status, channel and assignee.
+         * Inbox rows: each conversation with its contact (name, initials), a preview of the last message (never a note), the assignee, whether it is unread for you and its earliest SLA deadline. Sorted by sort (newest activity first by default); filter by status, channel and assignee.
          * @description Requires the agent role.
          */
         get: {
@@ -891,6 +1312,7 @@ export interface paths {
                     limit?: number;
                     minPriority?: number;
                     q?: string;
+                    sort?: "newest" | "oldest_waiting" | "sla_due" | "priority";
                     status?: "open" | "pending" | "snoozed" | "resolved";
                     tag?: string;
                     team?: string;
@@ -1115,6 +1537,160 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your unsent draft in this conversation, or { draft: null }. Nobody else’s draft is ever shown.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                allowSplit: boolean;
+                                /** Format: uuid */
+                                conversationId: string;
+                                /** @enum {string} */
+                                kind: "reply" | "note";
+                                text: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                visibility: ("public" | "private") | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Saves your draft in this conversation (the composer’s text and options), replacing the last one. Text that is empty or only white space deletes it and answers { draft: null }.
+         * @description Requires the agent role.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        allowSplit?: boolean;
+                        /**
+                         * @default reply
+                         * @enum {string}
+                         */
+                        kind?: "reply" | "note";
+                        text: string;
+                        visibility?: ("public" | "private") | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                allowSplit: boolean;
+                                /** Format: uuid */
+                                conversationId: string;
+                                /** @enum {string} */
+                                kind: "reply" | "note";
+                                text: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                visibility: ("public" | "private") | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Discards your draft in this conversation; 204 whether or not there was one.
+         * @description Requires the agent role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1468,6 +2044,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Marks the conversation read for you, up to its latest message, or up to messageId. A mark only moves forward; a customer message after it makes the conversation unread again.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Read up to this message of the conversation
+                         */
+                        messageId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            readState: {
+                                /** Format: uuid */
+                                conversationId: string;
+                                messageId: string | null;
+                                /** Format: date-time */
+                                readUpTo: string;
+                                unread: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Marks the conversation unread for you again (forgets your read mark).
+         * @description Requires the agent role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/status": {
         parameters: {
             query?: never;
@@ -1582,6 +2259,92 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assigns, tags (add and remove), resolves or snoozes up to 200 conversations, each as its own action would, with the same role and access checks. Answers one result per id, in order; one refusal does not stop the rest.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        action: "assign";
+                        agentId: string | null;
+                        ids: string[];
+                        teamId?: string | null;
+                    } | {
+                        /** @constant */
+                        action: "tag";
+                        /** @default [] */
+                        add?: string[];
+                        ids: string[];
+                        /** @default [] */
+                        remove?: string[];
+                    } | {
+                        /** @constant */
+                        action: "resolve";
+                        ids: string[];
+                    } | {
+                        /** @constant */
+                        action: "snooze";
+                        ids: string[];
+                        /** Format: date-time */
+                        until: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                ok: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

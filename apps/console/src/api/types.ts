@@ -13,6 +13,7 @@ export type ChannelAccount = Wire<Server.ChannelAccount>;
 export type ChannelKind = Wire<Server.ChannelKind>;
 export type Visibility = Server.Visibility;
 export type InboxRow = Wire<Server.InboxRow>;
+export type StoredExplanation = Wire<Server.StoredExplanation>;
 export type Role = Me['role'];
 
 export interface Page<T> {

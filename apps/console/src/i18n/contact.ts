@@ -1,5 +1,68 @@
 import type { Strings } from './strings.ts';
 
-export const en = {};
+// The contact panel beside a conversation.
+export const en = {
+  localTime: 'Their time: {{time}} ({{zone}})',
+  verified: 'Verified',
+  followers_one: '{{formatted}} follower',
+  followers_other: '{{formatted}} followers',
+  identities: 'Identities',
+  kind: { email: 'Email', phone: 'Phone', webform: 'Web form', x: 'X', whatsapp: 'WhatsApp' },
+  form: {
+    title: 'Details',
+    name: 'Name',
+    country: 'Country',
+    noCountry: 'No country by that name',
+    locale: 'Language',
+    localeHint: 'A language tag, such as es or es-MX',
+    timezone: 'Timezone',
+    timezoneHint: 'For example Europe/Madrid',
+    save: 'Save details',
+    saved: 'Contact details saved.',
+    badLocale: 'That is not a language tag (for example es-MX).',
+    badTimezone: 'That is not a known timezone (for example Europe/Madrid).',
+  },
+  notes: {
+    title: 'Notes about this contact',
+    none: 'No notes yet.',
+    new: 'New note',
+    add: 'Add note',
+    delete: 'Delete note',
+    by: '{{name}}, {{when}}',
+    someone: 'Someone',
+  },
+  past: { title: 'Other conversations', none: 'No other conversations.', noSubject: 'No subject' },
+};
 
-export const es: Strings<typeof en> = {};
+export const es: Strings<typeof en> = {
+  localTime: 'Su hora: {{time}} ({{zone}})',
+  verified: 'Verificado',
+  followers_one: '{{formatted}} seguidor',
+  followers_other: '{{formatted}} seguidores',
+  identities: 'Identidades',
+  kind: { email: 'Correo', phone: 'Teléfono', webform: 'Formulario web', x: 'X', whatsapp: 'WhatsApp' },
+  form: {
+    title: 'Datos',
+    name: 'Nombre',
+    country: 'País',
+    noCountry: 'Ningún país con ese nombre',
+    locale: 'Idioma',
+    localeHint: 'Una etiqueta de idioma, como es o es-MX',
+    timezone: 'Zona horaria',
+    timezoneHint: 'Por ejemplo Europe/Madrid',
+    save: 'Guardar datos',
+    saved: 'Datos del contacto guardados.',
+    badLocale: 'No es una etiqueta de idioma (por ejemplo es-MX).',
+    badTimezone: 'No es una zona horaria conocida (por ejemplo Europe/Madrid).',
+  },
+  notes: {
+    title: 'Notas sobre este contacto',
+    none: 'Aún no hay notas.',
+    new: 'Nota nueva',
+    add: 'Añadir nota',
+    delete: 'Eliminar nota',
+    by: '{{name}}, {{when}}',
+    someone: 'Alguien',
+  },
+  past: { title: 'Otras conversaciones', none: 'No hay otras conversaciones.', noSubject: 'Sin asunto' },
+};

@@ -1,0 +1,127 @@
+import { Anchor, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
+import type { Agent, Message } from '../api/types.ts';
+import { useT } from '../i18n/index.tsx';
+import { type ChannelInfo, ChannelName, hasBothVisibilities, visibilityLabel } from './channel.tsx';
+import { EmailBody } from './EmailBody.tsx';
+
+interface Props {
+  message: Message;
+  channel: ChannelInfo;
+  contactName: string;
+  agents: Agent[];
+  onRetry: (m: Message) => void;
+}
+
+const DELIVERY_COLOR = { queued: 'gray', sent: 'blue', delivered: 'teal', read: 'green', failed: 'red' } as const;
+
+/**
+ * One message with who wrote it and where. A note is marked as internal and never has a
+ * delivery state (it goes nowhere); the visibility is named only on channels that have both,
+ * since on a private-only channel (the web form) "Private" on every message says nothing.
+ */
+export function MessageItem({ message: m, channel, contactName, agents, onRetry }: Props) {
+  const { t, lang } = useT();
+  const note = m.direction === 'note';
+  const inbound = m.direction === 'inbound';
+  const sender = senderName(m, contactName, agents, t);
+  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(m.createdAt));
+  const delivery = m.direction === 'outbound' && m.deliveryState !== 'received' ? m.deliveryState : null;
+  return (
+    <Paper
+      component="li"
+      data-testid="message"
+      data-direction={m.direction}
+      withBorder
+      p="sm"
+      radius="md"
+      className={`message message-${m.direction}`}
+      bg={note ? 'var(--mantine-color-yellow-light)' : inbound ? undefined : 'var(--mantine-color-indigo-light)'}
+    >
+      <Stack gap={6}>
+        <Group gap="xs" wrap="wrap" justify="space-between">
+          <Group gap="xs" wrap="wrap">
+            <Text size="sm" fw={600} data-testid="message-sender">
+              {sender}
+            </Text>
+            {note && (
+              <Badge color="yellow" variant="filled" size="sm" data-testid="note-label">
+                {t('conversation.message.note')}
+              </Badge>
+            )}
+            {m.automated && (
+              <Badge color="gray" variant="light" size="sm">
+                {t(`conversation.message.automated.${m.automated}`)}
+              </Badge>
+            )}
+            {!note && <ChannelName channel={channel} />}
+            {!note && hasBothVisibilities(channel) && (
+              <Badge variant="outline" size="sm" color="gray" data-testid="message-visibility">
+                {visibilityLabel(channel, m.visibility, lang, t(`visibility.${m.visibility}`))}
+              </Badge>
+            )}
+          </Group>
+          <Group gap="xs">
+            {delivery && (
+              <Badge variant="light" size="sm" color={DELIVERY_COLOR[delivery]} data-testid="delivery">
+                {t(`conversation.message.delivery.${delivery}`)}
+              </Badge>
+            )}
+            <Text size="xs" c="dimmed" component="time" dateTime={m.createdAt}>
+              {when}
+            </Text>
+          </Group>
+        </Group>
+        {m.html ? (
+          <EmailBody html={m.html} />
+        ) : (
+          // Customer text is text: React escapes it, and line breaks are kept by CSS.
+          <Text size="sm" className="message-text" data-testid="message-text">
+            {m.text}
+          </Text>
+        )}
+        {m.attachments.length > 0 && (
+          <Stack gap={2} component="ul" aria-label={t('conversation.message.attachments')} className="plain-list">
+            {m.attachments.map((a) => (
+              <li key={a.id}>
+                <Anchor size="sm" href={`/api/v1/attachments/${a.id}`} download={a.filename}>
+                  {a.filename}
+                </Anchor>{' '}
+                <Text span size="xs" c="dimmed">
+                  {formatSize(a.size, lang)}
+                </Text>
+              </li>
+            ))}
+          </Stack>
+        )}
+        {m.deliveryState === 'failed' && m.direction === 'outbound' && (
+          <Group gap="xs">
+            <Text size="xs" c="red" role="alert">
+              {m.failureReason ?? t('conversation.message.failedUnknown')}
+            </Text>
+            <Button size="compact-xs" variant="light" color="red" onClick={() => onRetry(m)}>
+              {t('conversation.message.retry')}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+type T = ReturnType<typeof useT>['t'];
+
+/** Who wrote it, in words: the contact, the agent by name, or what kind of automatic message it is. */
+function senderName(m: Message, contactName: string, agents: Agent[], t: T): string {
+  if (m.direction === 'inbound') return contactName;
+  if (m.authorType === 'agent') return agents.find((a) => a.id === m.authorId)?.name ?? t('conversation.message.anAgent');
+  if (m.authorType === 'bot') return t('conversation.message.bot');
+  if (m.authorType === 'system') return t('conversation.message.system');
+  return contactName;
+}
+
+function formatSize(bytes: number, lang: string): string {
+  const kb = bytes / 1024;
+  const unit = kb >= 1024 ? 'megabyte' : 'kilobyte';
+  const value = kb >= 1024 ? kb / 1024 : Math.max(1, Math.ceil(kb));
+  return new Intl.NumberFormat(lang, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+}

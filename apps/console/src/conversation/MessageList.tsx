@@ -1,0 +1,82 @@
+import { Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { client, data } from '../api/client.ts';
+import { agentsQuery, keys } from '../api/queries.ts';
+import type { Message } from '../api/types.ts';
+import { useT } from '../i18n/index.tsx';
+import { useChannels } from './channel.tsx';
+import { MessageItem } from './MessageItem.tsx';
+import { messagesQuery } from './queries.ts';
+
+/** How many of the latest messages show at first, and how many more each "earlier" click adds. */
+const WINDOW = 50;
+
+/** The conversation's timeline across channels, latest at the bottom, following new messages. */
+export function MessageList({ conversationId, contactName }: { conversationId: string; contactName: string }) {
+  const { t } = useT();
+  const queryClient = useQueryClient();
+  const messages = useQuery(messagesQuery(conversationId));
+  const agents = useQuery(agentsQuery).data ?? [];
+  const channelOf = useChannels();
+  const [shown, setShown] = useState(WINDOW);
+  const end = useRef<HTMLDivElement>(null);
+  const items = messages.data?.items ?? [];
+  const count = items.length;
+
+  // A new message (theirs or ours) brings the view down to it, as chat tools do.
+  useEffect(() => {
+    if (count > 0) end.current?.scrollIntoView({ block: 'end' });
+  }, [count]);
+
+  const retry = useMutation({
+    mutationFn: (m: Message) =>
+      data<{ message: Message }>(
+        client.POST('/api/v1/conversations/{id}/messages/{messageId}/retry', { params: { path: { id: conversationId, messageId: m.id } } }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.messages(conversationId) }),
+  });
+
+  if (messages.isPending) {
+    return (
+      <Center p="xl">
+        <Loader size="sm" aria-label={t('app.loading')} />
+      </Center>
+    );
+  }
+  if (messages.isError) {
+    return (
+      <Text c="red" p="md" role="alert">
+        {t('app.error', { message: messages.error.message })}
+      </Text>
+    );
+  }
+  const hidden = Math.max(0, count - shown);
+  return (
+    <Stack gap="sm" p="sm">
+      {hidden > 0 && (
+        <Button variant="subtle" size="xs" onClick={() => setShown((n) => n + WINDOW)} w="fit-content" mx="auto">
+          {t('conversation.message.earlier', { count: hidden })}
+        </Button>
+      )}
+      {count === 0 && (
+        <Text c="dimmed" ta="center" size="sm">
+          {t('conversation.message.none')}
+        </Text>
+      )}
+      <Stack gap="sm" component="ol" data-testid="timeline" className="plain-list" aria-label={t('conversation.message.timeline')}>
+        {items.slice(hidden).map((m) => (
+          <MessageItem
+            key={m.id}
+            message={m}
+            channel={channelOf(m.channelAccountId)}
+            contactName={contactName}
+            agents={agents}
+            onRetry={(x) => retry.mutate(x)}
+          />
+        ))}
+      </Stack>
+      <div ref={end} />
+    </Stack>
+  );
+}
