@@ -4,9 +4,12 @@ import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { Outlet, useRouterState } from '@tanstack/react-router';
 import { countsQuery, meQuery } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
+import { Attention } from '../attention/Attention.tsx';
+import { AttentionMenu, NotificationBanner } from '../attention/AttentionMenu.tsx';
 import { useT } from '../i18n/index.tsx';
 import { VIEWS } from '../inbox/InboxScreen.tsx';
 import { LiveProvider, useLive } from '../live/live.tsx';
+import { PaletteLauncher } from '../palette/Launcher.tsx';
 import { AnchorTo, NavLinkTo } from '../ui/links.tsx';
 import { LanguagePicker } from './LanguagePicker.tsx';
 import { MyStatus } from './MyStatus.tsx';
@@ -19,6 +22,7 @@ export function Shell() {
   const [opened, { toggle, close }] = useDisclosure(false);
   return (
     <LiveProvider>
+      <Attention me={me} />
       <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={0}>
         <AppShell.Header>
           <Header me={me} opened={opened} toggle={toggle} />
@@ -27,6 +31,7 @@ export function Shell() {
           <Navigation me={me} />
         </AppShell.Navbar>
         <AppShell.Main className="main">
+          <NotificationBanner />
           <Outlet />
         </AppShell.Main>
       </AppShell>
@@ -44,6 +49,7 @@ function Header({ me, opened, toggle }: { me: Me; opened: boolean; toggle: () =>
         {t('app.name')}
       </AnchorTo>
       <div style={{ flex: 1 }} />
+      <PaletteLauncher me={me} />
       {socket && !connected && (
         <Badge color="yellow" variant="light" role="status" title={t('app.offlineHint')}>
           {t('app.reconnecting')}
@@ -53,6 +59,7 @@ function Header({ me, opened, toggle }: { me: Me; opened: boolean; toggle: () =>
       <Group visibleFrom="xs" gap="xs">
         <LanguagePicker />
       </Group>
+      <AttentionMenu />
       <UserMenu me={me} />
     </Group>
   );
