@@ -53,8 +53,8 @@ export function CannedCombobox({ query, onPick, onDismiss, children }: Props) {
       withinPortal
     >
       <Combobox.Target targetType="input">{children}</Combobox.Target>
-      <Combobox.Dropdown aria-label={t('conversation.composer.canned.label')}>
-        <Combobox.Options>
+      <Combobox.Dropdown>
+        <Combobox.Options aria-label={t('conversation.composer.canned.label')}>
           {items.length === 0 ? (
             <Combobox.Empty>
               {found.isPending ? t('app.loading') : t('conversation.composer.canned.empty', { q: query ?? '' })}

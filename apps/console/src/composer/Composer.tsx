@@ -37,7 +37,9 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
   const { draft, ready, save, sent } = useDraft(conversation.id);
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState('');
-  const [visibility, setVisibility] = useState<Visibility>(visibilities[0] ?? 'private');
+  // Null until the agent (or their draft) picks one: then the channel's usual one, once it is known.
+  const [chosen, setChosen] = useState<Visibility | null>(null);
+  const visibility: Visibility = chosen && visibilities.includes(chosen) ? chosen : (visibilities[0] ?? 'private');
   const [split, setSplit] = useState(false);
   const signatureText = me.user?.signature ?? null;
   const [signature, setSignature] = useState(Boolean(signatureText));
@@ -55,10 +57,10 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
     if (draft && text === '') {
       setText(draft.text);
       setMode(draft.kind);
-      if (draft.visibility && visibilities.includes(draft.visibility)) setVisibility(draft.visibility);
+      if (draft.visibility) setChosen(draft.visibility);
       setSplit(draft.allowSplit);
     }
-  }, [ready, draft, text, visibilities]);
+  }, [ready, draft, text]);
 
   const change = (next: Partial<{ text: string; mode: 'reply' | 'note'; visibility: Visibility; split: boolean }>) => {
     const d = {
@@ -69,7 +71,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
     };
     setText(d.text);
     setMode(d.kind);
-    setVisibility(d.visibility);
+    if (next.visibility) setChosen(next.visibility);
     setSplit(d.allowSplit);
     save(d);
   };
