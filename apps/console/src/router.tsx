@@ -96,10 +96,16 @@ const channels = createRoute({
   path: '/channels',
   component: lazyRouteComponent(() => import('./channels/ChannelsScreen.tsx'), 'ChannelsScreen'),
 });
+// One account's own screen, as its channel registered it (channels/screens.ts).
+const channelAccount = createRoute({
+  getParentRoute,
+  path: '/channels/$accountId',
+  component: lazyRouteComponent(() => import('./channels/ChannelsScreen.tsx'), 'ChannelAccountScreen'),
+});
 
 const routeTree = root.addChildren([
   signIn,
-  app.addChildren([home, inbox.addChildren([conversation]), queues, agents, rules, canned, channels]),
+  app.addChildren([home, inbox.addChildren([conversation]), queues, agents, rules, canned, channels, channelAccount]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

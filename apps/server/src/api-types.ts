@@ -6,8 +6,16 @@
  */
 import type { Conversation, ConversationStatus, Visibility } from '@centralita/core';
 import type { InboxRow as StoredInboxRow, StoredMessage } from '@centralita/db';
-import type { AgentView, TeamView } from '@centralita/dispatcher';
-import type { AgentStatus, CompactExplanation } from '@centralita/routing';
+import type { AgentView, RuleSetDraft, RuleSetVersion, TeamView } from '@centralita/dispatcher';
+import type {
+  AgentStatus,
+  CompactExplanation,
+  ExclusionReason,
+  Explanation,
+  RuleIssue,
+  RuleSetDocument,
+  VOCABULARY,
+} from '@centralita/routing';
 import type { whoIs } from './routes/auth.ts';
 import type { describeKind, present } from './routes/channel-accounts.ts';
 
@@ -20,5 +28,11 @@ export type ChannelAccount = ReturnType<typeof present>;
 export type ChannelKind = ReturnType<typeof describeKind>;
 /** A row of GET /conversations: the conversation with its contact, preview, assignee, unread mark and SLA deadline. */
 export type InboxRow = StoredInboxRow;
+
+// Routing rules: the draft and versions as stored, a problem as the validator names it, the
+// document as a person writes it, and a preview's full explanation (docs/routing.md).
+export type { ExclusionReason, RuleIssue, RuleSetDocument, RuleSetDraft, RuleSetVersion };
+export type RoutingExplanation = Explanation;
+export type RuleVocabulary = typeof VOCABULARY;
 /** What `conversation.routing.explanation` holds: the latest routing decision, with names (docs/routing.md#explanations). */
 export type StoredExplanation = CompactExplanation;

@@ -19,6 +19,11 @@ export const keys = {
   conversation: (id: string) => ['conversation', id] as const,
   messages: (id: string) => ['conversation', id, 'messages'] as const,
   contact: (id: string) => ['contact', id] as const,
+  queues: ['routing', 'queues'] as const,
+  rules: ['routing', 'rules'] as const,
+  ruleVersions: ['routing', 'rules', 'versions'] as const,
+  vocabulary: ['routing', 'vocabulary'] as const,
+  cannedResponses: ['canned-responses'] as const,
 };
 
 export const meQuery = queryOptions({

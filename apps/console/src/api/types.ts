@@ -20,3 +20,12 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+// Routing rules, for the rule editor and its preview.
+export type RuleSetDocument = Server.RuleSetDocument;
+export type RuleIssue = Server.RuleIssue;
+export type RuleSetDraft = Wire<Server.RuleSetDraft>;
+export type RuleSetVersion = Wire<Server.RuleSetVersion>;
+export type RoutingExplanation = Wire<Server.RoutingExplanation>;
+export type ExclusionReason = Server.ExclusionReason;
+export type RuleVocabulary = Server.RuleVocabulary;
