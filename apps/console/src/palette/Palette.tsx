@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { createSpotlight, Spotlight } from '@mantine/spotlight';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useRouterState } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { client, data } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import type { AgentStatus, InboxRow, Me, Page } from '../api/types.ts';
@@ -131,6 +131,17 @@ export function Palette({ me }: { me: Me }) {
     { key: 'actions', items: actionItems.filter(match) },
   ] as const;
   const empty = groups.every((g) => g.items.length === 0);
+  // Spotlight selects the first action when the query changes; the server's matches come later,
+  // so select the first again once they are shown: Enter then opens the best match.
+  const shown = groups.flatMap((g) => g.items.map((i) => i.id)).join();
+  useEffect(() => {
+    const listId = store.getState().listId;
+    const list = listId && shown ? document.getElementById(listId) : null;
+    if (!list) return;
+    list.querySelector('[data-selected]')?.removeAttribute('data-selected');
+    list.querySelector('[data-action]')?.setAttribute('data-selected', 'true');
+    store.updateState((s) => ({ ...s, selected: 0 }));
+  }, [shown]);
 
   return (
     <Spotlight.Root store={store} query={query} onQueryChange={setQuery} shortcut={null} scrollable maxHeight={420}>
