@@ -2,7 +2,7 @@ import { call } from '@centralita/server/test-harness';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
-import { admin, openConversation, postForm } from './conversation-kit.ts';
+import { admin, openConversation, postForm, settled } from './conversation-kit.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
 const c = useConsole();
@@ -10,7 +10,11 @@ const c = useConsole();
 /** The contact panel: beside the conversation on wide screens, behind "Details" on others. */
 async function openPanel(page: Page, label = 'Details') {
   const details = page.getByRole('button', { name: label });
-  if (await details.isVisible()) await details.click();
+  if (await details.isVisible()) {
+    await details.click();
+    await page.getByTestId('contact-panel').waitFor();
+    await settled(page);
+  }
   await page.getByTestId('contact-panel').waitFor();
   return page.getByTestId('contact-panel');
 }

@@ -40,3 +40,11 @@ export async function openConversation(c: ConsoleTest, page: Page, id: string): 
 }
 
 export const admin = (c: ConsoleTest) => ({ token: c.f.adminToken });
+
+/** Waits for the open drawer or modal to finish sliding in, so a screenshot shows it in place. */
+export async function settled(page: Page): Promise<void> {
+  await page
+    .getByRole('dialog')
+    .last()
+    .evaluate((el) => Promise.all(el.ownerDocument.getAnimations().map((a) => a.finished)));
+}

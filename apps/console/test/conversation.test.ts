@@ -4,7 +4,7 @@ import { createChannelAccount, ingestMessage } from '@centralita/db';
 import { call } from '@centralita/server/test-harness';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
-import { admin, customerWrites, openConversation, postForm } from './conversation-kit.ts';
+import { admin, customerWrites, openConversation, postForm, settled } from './conversation-kit.ts';
 import { createShortChannel, shortSent } from './short-channel.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
@@ -266,6 +266,7 @@ describe('the conversation view', () => {
       await c.shot(page, `conversation-${lang}-${size.width}`);
       await page.getByRole('button', { name: lang === 'es' ? 'Detalles' : 'Details' }).click();
       await page.getByTestId('contact-panel').waitFor();
+      await settled(page);
       await expectNoHorizontalScroll(page);
       await c.shot(page, `conversation-details-${lang}-${size.width}`);
       c.expectClean(page);

@@ -29,7 +29,7 @@ export function AssignControls({ conversation: c, me }: { conversation: Conversa
   const canTake = myId !== null && !mine && (supervisor || c.assigneeId === null);
   const canTransfer = supervisor || mine;
   return (
-    <Group gap="xs" wrap="nowrap" data-testid="assignee">
+    <Group gap="xs" wrap="wrap" data-testid="assignee">
       <Avatar size="sm" radius="xl" color={assignee ? 'indigo' : 'gray'} aria-hidden>
         {assignee ? initials(assignee.name) : '?'}
       </Avatar>

@@ -41,6 +41,7 @@ export default function ConversationView({ conversationId }: { conversationId: s
 function Loaded({ conversation: c, me }: { conversation: Conversation; me: Me }) {
   const { t } = useT();
   const wide = useMediaQuery('(min-width: 87.5em)', true);
+  const phone = useMediaQuery('(max-width: 30em)', false);
   const [details, { open, close }] = useDisclosure(false);
   const contact = useQuery(contactQuery(c.contactId)).data;
   const agents = useQuery(agentsQuery).data ?? [];
@@ -92,7 +93,7 @@ function Loaded({ conversation: c, me }: { conversation: Conversation; me: Me })
           {aside}
         </aside>
       ) : (
-        <Drawer opened={details} onClose={close} position="right" title={t('conversation.details')} size="min(24rem, 100vw)">
+        <Drawer opened={details} onClose={close} position="right" title={t('conversation.details')} size={phone ? '100%' : '24rem'}>
           {aside}
         </Drawer>
       )}
