@@ -1,7 +1,9 @@
-import { ActionIcon, Alert, Button, Group, Popover, Stack, Switch, Text } from '@mantine/core';
-import { useState } from 'react';
+import { ActionIcon, Alert, Button, Group, Popover, Text } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { useT } from '../i18n/index.tsx';
-import { beep, notificationPermission, type Permission, useBannerDismissed, useSoundSetting } from './settings.ts';
+import { useBannerDismissed, usePermission } from './settings.ts';
+
+const AlertSettings = lazy(() => import('./AlertSettings.tsx').then((m) => ({ default: m.AlertSettings })));
 
 function BellIcon() {
   return (
@@ -12,20 +14,9 @@ function BellIcon() {
   );
 }
 
-function usePermission() {
-  const [permission, setPermission] = useState<Permission>(notificationPermission());
-  const ask = async () => {
-    if (typeof Notification === 'undefined') return;
-    setPermission(await Notification.requestPermission());
-  };
-  return { permission, ask };
-}
-
 /** The header's alert settings: desktop notifications (asked for only on a click) and the sound. */
 export function AttentionMenu() {
   const { t } = useT();
-  const [sound, setSound] = useSoundSetting();
-  const { permission, ask } = usePermission();
   return (
     <Popover position="bottom-end" withinPortal shadow="md" width={280}>
       <Popover.Target>
@@ -34,30 +25,9 @@ export function AttentionMenu() {
         </ActionIcon>
       </Popover.Target>
       <Popover.Dropdown>
-        <Stack gap="sm">
-          {permission !== 'unsupported' && (
-            <Switch
-              label={t('palette.notifications.enabled')}
-              checked={permission === 'granted'}
-              disabled={permission !== 'default'}
-              onChange={() => void ask()}
-            />
-          )}
-          {permission === 'denied' && (
-            <Text size="xs" c="dimmed">
-              {t('palette.notifications.blocked')}
-            </Text>
-          )}
-          <Switch
-            label={t('palette.notifications.sound')}
-            checked={sound}
-            onChange={(e) => {
-              const on = e.currentTarget.checked;
-              setSound(on);
-              if (on) beep();
-            }}
-          />
-        </Stack>
+        <Suspense fallback={null}>
+          <AlertSettings />
+        </Suspense>
       </Popover.Dropdown>
     </Popover>
   );

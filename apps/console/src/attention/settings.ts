@@ -1,4 +1,5 @@
 import { useLocalStorage } from '@mantine/hooks';
+import { useState } from 'react';
 
 /** The agent's alert choices, kept in this browser: sound is off until they turn it on. */
 export function useSoundSetting() {
@@ -13,6 +14,16 @@ export type Permission = NotificationPermission | 'unsupported';
 
 export function notificationPermission(): Permission {
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+}
+
+/** The browser's answer so far, and a way to ask (only ever from a click). */
+export function usePermission() {
+  const [permission, setPermission] = useState<Permission>(notificationPermission());
+  const ask = async () => {
+    if (typeof Notification === 'undefined') return;
+    setPermission(await Notification.requestPermission());
+  };
+  return { permission, ask };
 }
 
 let audio: AudioContext | null = null;

@@ -2,21 +2,24 @@ import './inbox.css';
 import { Button, Checkbox, Group, Text } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { Outlet, useNavigate, useParams, useSearch } from '@tanstack/react-router';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { client } from '../api/client.ts';
 import { meQuery } from '../api/queries.ts';
 import { useNewActivity } from '../attention/activity.ts';
 import { onFocusList } from '../attention/focus.ts';
-import { ShortcutHelp } from '../attention/ShortcutHelp.tsx';
 import { onShortcutHelp, useShortcuts } from '../attention/shortcuts.ts';
 import { useT } from '../i18n/index.tsx';
-import { BulkBar } from './BulkBar.tsx';
 import { useChannelKinds } from './ChannelIcon.tsx';
 import { Empty } from './Empty.tsx';
 import { List } from './List.tsx';
 import { inboxRowsQuery, listFilters, patchRows } from './rows.ts';
 import type { InboxSearch, View } from './search.ts';
 import { Toolbar } from './Toolbar.tsx';
+
+// What the first paint does not show loads when first wanted: the bulk bar when a row is
+// checked, the shortcut help on ?.
+const BulkBar = lazy(() => import('./BulkBar.tsx').then((m) => ({ default: m.BulkBar })));
+const ShortcutHelp = lazy(() => import('../attention/ShortcutHelp.tsx').then((m) => ({ default: m.ShortcutHelp })));
 
 export type { InboxSearch, Sort, View } from './search.ts';
 export { inboxSearch, SORTS, STATUSES, VIEWS } from './search.ts';
@@ -130,7 +133,9 @@ export function InboxScreen() {
       <section className="inbox-list" aria-label={t('inbox.title')}>
         <Toolbar search={search} searchRef={searchRef} />
         {checkedOnPage.length > 0 ? (
-          <BulkBar ids={checkedOnPage} rows={rows} myUserId={myUserId} onDone={() => setChecked(new Set())} />
+          <Suspense fallback={<div className="inbox-listhead" style={{ height: 45 }} />}>
+            <BulkBar ids={checkedOnPage} rows={rows} myUserId={myUserId} onDone={() => setChecked(new Set())} />
+          </Suspense>
         ) : (
           <Group className="inbox-listhead" gap={8} wrap="nowrap">
             <Checkbox
@@ -190,7 +195,11 @@ export function InboxScreen() {
           </Text>
         )}
       </section>
-      <ShortcutHelp opened={help} onClose={() => setHelp(false)} />
+      {help && (
+        <Suspense fallback={null}>
+          <ShortcutHelp opened={help} onClose={() => setHelp(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }
