@@ -138,6 +138,43 @@ describe('the inbox list', () => {
     c.expectClean(page);
   }, 60_000);
 
+  it('pages with the server’s cursor as the list scrolls, rendering only the rows in view', async () => {
+    const f = await workspace(c);
+    const N = 130;
+    for (let i = 0; i < N; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          call(c.url, 'POST', `/webhooks/${f.formAccountId}`, {
+            body: { name: `Persona ${i + j}`, email: `p${i + j}@example.com`, message: `mensaje ${i + j}` },
+          }).then((r) => expect(r.status, r.text).toBe(201)),
+        ),
+      );
+    }
+    await expect.poll(async () => (await api(c, f, 'GET', '/conversations?limit=200')).items.length, { timeout: 20_000 }).toBe(N);
+    const page = await c.signIn(f.users.supervisor.email);
+    await page.getByTestId('view-all').click();
+    await expect.poll(() => page.getByTestId('inbox-count').textContent()).toBe('50+ conversations');
+    const rendered = () => page.getByTestId('conversation-row').count();
+    expect(await rendered()).toBeLessThan(30);
+    // Scrolling to the end loads the next pages, and still only what is in view is in the page.
+    for (let i = 0; i < 4; i++) {
+      await page.locator('.inbox-scroll').evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
+      await page.waitForTimeout(300);
+    }
+    await expect.poll(() => page.getByTestId('inbox-count').textContent()).toBe(`${N} conversations`);
+    expect(await rendered()).toBeLessThan(30);
+    // From the last row, j goes nowhere further and k walks back up, in the server's order.
+    const order = (await api(c, f, 'GET', '/conversations?limit=200')).items.map((r: { id: string }) => r.id);
+    await page.locator(`[data-conversation="${order[N - 1]}"]`).focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conversation)).toBe(order[N - 3]);
+    c.expectClean(page);
+  }, 90_000);
+
   it('says what to do when Mine is empty', async () => {
     const f = await workspace(c);
     const page = await c.signIn(f.users.agent.email);

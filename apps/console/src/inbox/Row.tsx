@@ -1,4 +1,4 @@
-import { Avatar, Badge, Checkbox, Group, Indicator, Text, VisuallyHidden } from '@mantine/core';
+import { Avatar, Badge, Checkbox, Group, Text, VisuallyHidden } from '@mantine/core';
 import { createLink } from '@tanstack/react-router';
 import { type AnchorHTMLAttributes, memo, type Ref } from 'react';
 import type { ChannelKind, InboxRow } from '../api/types.ts';
@@ -58,11 +58,11 @@ export const Row = memo(function Row({ row, view, kinds, myUserId, open, cursor,
         tabIndex={tabbable ? 0 : -1}
         onFocus={() => onFocusRow(row.id)}
       >
-        <Indicator disabled={!row.unread} size={10} offset={3} color="blue" withBorder aria-hidden="true">
+        <div className="inbox-avatar" data-unread={row.unread}>
           <Avatar size={36} radius="xl" color="initials" name={name === '—' ? undefined : name}>
             {row.contact.initials}
           </Avatar>
-        </Indicator>
+        </div>
         <div className="inbox-row-body">
           <Group gap={6} wrap="nowrap" justify="space-between">
             <Text size="sm" fw={row.unread ? 700 : 500} truncate="end" data-testid="row-name">
