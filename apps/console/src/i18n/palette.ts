@@ -3,7 +3,7 @@ import type { Strings } from './strings.ts';
 export const en = {
   open: 'Command palette',
   hint: 'Search or jump… (Ctrl+K)',
-  placeholder: 'Contact name, a screen or an action',
+  placeholder: 'A contact, a screen or an action',
   nothing: 'Nothing found',
   searching: 'Searching…',
   groups: { conversations: 'Conversations', screens: 'Go to', actions: 'Actions' },
@@ -32,7 +32,7 @@ export const en = {
 export const es: Strings<typeof en> = {
   open: 'Paleta de comandos',
   hint: 'Buscar o ir a… (Ctrl+K)',
-  placeholder: 'Nombre del contacto, una pantalla o una acción',
+  placeholder: 'Un contacto, una pantalla o una acción',
   nothing: 'No se ha encontrado nada',
   searching: 'Buscando…',
   groups: { conversations: 'Conversaciones', screens: 'Ir a', actions: 'Acciones' },

@@ -9,7 +9,7 @@ import type { View } from './search.ts';
 import { formatWhen } from './time.ts';
 
 /** Every row is this tall: the list renders only the rows in view (List.tsx). */
-export const ROW_HEIGHT = 88;
+export const ROW_HEIGHT = 80;
 
 const RowAnchor = createLink((props: AnchorHTMLAttributes<HTMLAnchorElement> & { ref?: Ref<HTMLAnchorElement> }) => <a {...props} />);
 
