@@ -29,7 +29,7 @@ import { Preview } from './Preview.tsx';
 import { PublishModal } from './PublishModal.tsx';
 import { RuleList } from './RuleList.tsx';
 import { useValidation } from './useValidation.ts';
-import { Versions, versionsQuery } from './Versions.tsx';
+import { Versions } from './Versions.tsx';
 
 const rulesQuery = queryOptions({
   queryKey: keys.rules,
@@ -48,6 +48,8 @@ export function RulesScreen() {
   const rules = useQuery(rulesQuery);
   // Starts again from the server's draft (or the published set) after a discard or a rollback.
   const [generation, setGeneration] = useState(0);
+  // Kept out here, so starting the editor again stays on the tab one was using.
+  const [tab, setTab] = useState<string | null>('cards');
   if (!rules.data) return <Loader m="md" aria-label={t('app.loading')} />;
   const start = rules.data.draft?.document ?? rules.data.published?.document ?? { rules: [] };
   return (
@@ -57,6 +59,8 @@ export function RulesScreen() {
       published={rules.data.published}
       draft={rules.data.draft}
       restart={() => setGeneration((g) => g + 1)}
+      tab={tab}
+      setTab={setTab}
     />
   );
 }
@@ -66,11 +70,15 @@ function RuleEditor({
   published,
   draft,
   restart,
+  tab,
+  setTab,
 }: {
   initial: unknown;
   published: RuleSetVersion | null;
   draft: RuleSetDraft | null;
   restart: () => void;
+  tab: string | null;
+  setTab: (tab: string | null) => void;
 }) {
   const { t, lang } = useT();
   const queryClient = useQueryClient();
@@ -185,7 +193,7 @@ function RuleEditor({
           </Text>
         )}
       </Group>
-      <Tabs defaultValue="cards" keepMounted={false}>
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="cards">{t('rules.tabs.cards')}</Tabs.Tab>
           <Tabs.Tab value="json">{t('rules.tabs.json')}</Tabs.Tab>
@@ -220,7 +228,6 @@ function RuleEditor({
           <Versions
             canPublish={canPublish}
             onRolledBack={() => {
-              void queryClient.invalidateQueries({ queryKey: versionsQuery.queryKey });
               if (saved) restart();
             }}
           />

@@ -25,10 +25,14 @@ export function Versions({ canPublish, onRolledBack }: { canPublish: boolean; on
           client.POST('/api/v1/routing/rules/versions/{version}/publish', { params: { path: { version: String(version) } } }),
         )
       ).version,
-    onSuccess: (now, version) => {
+    onSuccess: async (now, version) => {
       setAsking(null);
       notifications.show({ message: t('rules.versions.rolledBack', { version, now: now.version }) });
-      void queryClient.invalidateQueries({ queryKey: keys.rules });
+      // The editor starts again from what is now published, so that must be read first.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: keys.rules, exact: true }),
+        queryClient.invalidateQueries({ queryKey: keys.ruleVersions }),
+      ]);
       onRolledBack();
     },
   });
