@@ -52,7 +52,7 @@ export const channelKindsQuery = queryOptions({
   staleTime: 5 * 60_000,
 });
 
-export type Counts = Record<'open' | 'pending' | 'snoozed', { mine: number; unassigned: number; all: number }>;
+export type Counts = Record<'open' | 'pending' | 'snoozed', { mine: number; unassigned: number; teams: number; all: number }>;
 
 export const countsQuery = queryOptions({
   queryKey: keys.counts,

@@ -1315,7 +1315,7 @@ export interface paths {
                     sort?: "newest" | "oldest_waiting" | "sla_due" | "priority";
                     status?: "open" | "pending" | "snoozed" | "resolved";
                     tag?: string;
-                    team?: string;
+                    team?: string | "mine";
                 };
                 header?: never;
                 path?: never;
@@ -2359,7 +2359,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Live conversations (open, pending, snoozed) the caller can see, by status: assigned to the caller, unassigned, and all. Resolved ones are not counted.
+         * Live conversations (open, pending, snoozed) the caller can see, by status: assigned to the caller, unassigned, in the caller’s teams, and all. Resolved ones are not counted.
          * @description Requires the agent role.
          */
         get: {

@@ -38,7 +38,13 @@ export function inboxRowsQuery(f: ListFilters) {
               status: f.status,
               sort: f.sort,
               limit: PAGE_SIZE,
-              ...(f.view === 'mine' ? { assignee: 'me' as const } : f.view === 'unassigned' ? { assignee: 'none' as const } : {}),
+              ...(f.view === 'mine'
+                ? { assignee: 'me' as const }
+                : f.view === 'unassigned'
+                  ? { assignee: 'none' as const }
+                  : f.view === 'teams'
+                    ? { team: 'mine' as const }
+                    : {}),
               ...('q' in f ? { q: f.q } : {}),
               ...('channel' in f ? { channel: f.channel } : {}),
               ...('tag' in f ? { tag: f.tag } : {}),

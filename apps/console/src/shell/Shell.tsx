@@ -74,8 +74,7 @@ function Navigation({ me }: { me: Me }) {
   const supervisor = me.role !== 'agent';
   const count = (view: (typeof VIEWS)[number]) => {
     if (!counts) return null;
-    const field = view === 'mine' ? 'mine' : view === 'unassigned' ? 'unassigned' : 'all';
-    return counts.open[field];
+    return counts.open[view];
   };
   return (
     <ScrollArea component="nav" aria-label={t('nav.main')}>

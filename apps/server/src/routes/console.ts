@@ -1,5 +1,5 @@
 import { CentralitaError } from '@centralita/core';
-import { countLiveConversations, retryFailedMessage, toUser, visibleTo } from '@centralita/db';
+import { countLiveConversations, retryFailedMessage, teamIdsOf, toUser, visibleTo } from '@centralita/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -23,9 +23,10 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
     tag: 'conversations',
     role: 'agent',
     summary:
-      'Live conversations (open, pending, snoozed) the caller can see, by status: assigned to the caller, unassigned, and all. Resolved ones are not counted.',
+      'Live conversations (open, pending, snoozed) the caller can see, by status: assigned to the caller, unassigned, in the caller’s teams, and all. Resolved ones are not counted.',
     async handler({ principal }) {
-      return countLiveConversations(db, principal.workspaceId, principal.userId, await visibleTeams(ctx, principal));
+      const myTeams = principal.userId ? await teamIdsOf(db, principal.userId) : [];
+      return countLiveConversations(db, principal.workspaceId, principal.userId, await visibleTeams(ctx, principal), myTeams);
     },
   });
 

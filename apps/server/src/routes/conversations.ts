@@ -1,5 +1,5 @@
 import { CentralitaError, type StatusAction } from '@centralita/core';
-import { findAttachment, INBOX_SORTS, listEvents, listInboxRows, listMessages } from '@centralita/db';
+import { findAttachment, INBOX_SORTS, listEvents, listInboxRows, listMessages, teamIdsOf } from '@centralita/db';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
@@ -28,7 +28,10 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
       channel: z.string().max(50).optional().describe('A channel kind such as webform'),
       channelAccountId: z.uuid().optional(),
       assignee: z.union([z.uuid(), z.enum(['me', 'none'])]).optional(),
-      team: z.uuid().optional(),
+      team: z
+        .union([z.uuid(), z.literal('mine')])
+        .optional()
+        .describe('A team id, or mine: the teams the caller is a member of'),
       contact: z.uuid().optional(),
       tag: z.string().max(40).optional(),
       minPriority: z.coerce.number().int().min(-1000).max(1000).optional(),
@@ -55,7 +58,11 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
           ...(query.channel ? { channelKind: query.channel } : {}),
           ...(query.channelAccountId ? { channelAccountId: query.channelAccountId } : {}),
           ...(assigneeId ? { assigneeId } : {}),
-          ...(query.team ? { teamId: query.team } : {}),
+          ...(query.team === 'mine'
+            ? { teamIds: principal.userId ? await teamIdsOf(db, principal.userId) : [] }
+            : query.team
+              ? { teamId: query.team }
+              : {}),
           ...(query.contact ? { contactId: query.contact } : {}),
           ...(query.tag ? { tag: query.tag.toLowerCase() } : {}),
           ...(query.minPriority !== undefined ? { minPriority: query.minPriority } : {}),

@@ -60,6 +60,8 @@ export interface ConversationFilter {
   /** Restricts to these teams' conversations plus unteamed ones (what an agent may see). */
   visibleTeamIds?: string[] | null;
   teamId?: string;
+  /** Only these teams' conversations (an agent's "My teams"); an empty list matches none. */
+  teamIds?: string[];
   contactId?: string;
   tag?: string;
   minPriority?: number;
@@ -98,7 +100,8 @@ export async function countLiveConversations(
   workspaceId: string,
   userId: string | null,
   visibleTeamIds: string[] | null,
-): Promise<Record<'open' | 'pending' | 'snoozed', { mine: number; unassigned: number; all: number }>> {
+  myTeamIds: string[] = [],
+): Promise<Record<'open' | 'pending' | 'snoozed', { mine: number; unassigned: number; teams: number; all: number }>> {
   // Reads only the partial index of live conversations: the resolved history is never counted.
   let q = db
     .selectFrom('conversations')
@@ -107,16 +110,17 @@ export async function countLiveConversations(
       eb.fn.countAll<string>().as('all'),
       sql<string>`count(*) FILTER (WHERE assignee_id IS NULL)`.as('unassigned'),
       sql<string>`count(*) FILTER (WHERE assignee_id = ${userId})`.as('mine'),
+      sql<string>`count(*) FILTER (WHERE team_id = ANY(${myTeamIds}::uuid[]))`.as('teams'),
     ])
     .where('workspace_id', '=', workspaceId)
     .where('status', '<>', 'resolved');
   if (visibleTeamIds) q = q.where(visibleTo(visibleTeamIds));
   const rows = await q.groupBy('status').execute();
-  const zero = () => ({ mine: 0, unassigned: 0, all: 0 });
+  const zero = () => ({ mine: 0, unassigned: 0, teams: 0, all: 0 });
   const out = { open: zero(), pending: zero(), snoozed: zero() };
   for (const r of rows) {
     if (r.status === 'resolved') continue;
-    out[r.status] = { mine: Number(r.mine), unassigned: Number(r.unassigned), all: Number(r.all) };
+    out[r.status] = { mine: Number(r.mine), unassigned: Number(r.unassigned), teams: Number(r.teams), all: Number(r.all) };
   }
   return out;
 }
@@ -139,6 +143,7 @@ export function filterConversations<O>(
   if (filter.assigneeId === 'none') q = q.where('assignee_id', 'is', null);
   else if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId);
   if (filter.teamId) q = q.where('team_id', '=', filter.teamId);
+  if (filter.teamIds) q = filter.teamIds.length > 0 ? q.where('team_id', 'in', filter.teamIds) : q.where(sql<boolean>`false`);
   if (filter.contactId) q = q.where('contact_id', '=', filter.contactId);
   if (filter.tag) q = q.where(sql<boolean>`(${filter.tag} = ANY(tags))`);
   if (filter.minPriority !== undefined) q = q.where('priority', '>=', filter.minPriority);
