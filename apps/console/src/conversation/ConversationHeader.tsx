@@ -1,7 +1,10 @@
 import { Badge, Button, Group, Select, Stack, TagsInput, Text, Title } from '@mantine/core';
+import { useParams } from '@tanstack/react-router';
 import { client, data } from '../api/client.ts';
 import type { Conversation, Me } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
+import type { View } from '../inbox/search.ts';
+import { AnchorTo } from '../ui/links.tsx';
 import { AssignControls } from './AssignControls.tsx';
 import { useConversationAction } from './actions.ts';
 import { SnoozeMenu } from './SnoozeMenu.tsx';
@@ -20,6 +23,7 @@ type StatusBody = { action: 'resolve' | 'reopen' | 'pending' } | { action: 'snoo
 /** Title, status and everything an agent does to the conversation as a whole. */
 export function ConversationHeader({ conversation: c, title, me }: { conversation: Conversation; title: string; me: Me }) {
   const { t, lang } = useT();
+  const { view } = useParams({ strict: false }) as { view?: View };
   const status = useConversationAction(c.id, (body: StatusBody) =>
     data<{ conversation: Conversation }>(client.POST('/api/v1/conversations/{id}/status', { params: { path: { id: c.id } }, body })),
   );
@@ -46,6 +50,19 @@ export function ConversationHeader({ conversation: c, title, me }: { conversatio
     <Stack gap="xs" p="sm" className="conversation-header">
       <Group justify="space-between" wrap="wrap" gap="xs" align="flex-start">
         <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+          {/* On a phone the list is hidden while a conversation is open: this is the way back. */}
+          <AnchorTo
+            to="/inbox/$view"
+            params={{ view: view ?? 'mine' }}
+            search={(s) => s}
+            hiddenFrom="sm"
+            aria-label={t('app.backToInbox')}
+            data-testid="back-to-list"
+            underline="never"
+            fw={700}
+          >
+            ←
+          </AnchorTo>
           <Title order={2} size="h4" data-testid="conversation-title" className="conversation-title">
             {title}
           </Title>
