@@ -18,6 +18,7 @@ import type {
 } from '@centralita/routing';
 import type { whoIs } from './routes/auth.ts';
 import type { describeKind, present } from './routes/channel-accounts.ts';
+import type { waitingByTeam } from './routes/console.ts';
 
 export type { AgentStatus, Conversation, ConversationStatus, Visibility };
 export type Message = StoredMessage;
@@ -36,3 +37,5 @@ export type RoutingExplanation = Explanation;
 export type RuleVocabulary = typeof VOCABULARY;
 /** What `conversation.routing.explanation` holds: the latest routing decision, with names (docs/routing.md#explanations). */
 export type StoredExplanation = CompactExplanation;
+/** A row of GET /routing/queues: one team's (or no team's) waiting conversations. */
+export type QueueRow = Awaited<ReturnType<typeof waitingByTeam>>[number];

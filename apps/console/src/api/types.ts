@@ -29,3 +29,4 @@ export type RuleSetVersion = Wire<Server.RuleSetVersion>;
 export type RoutingExplanation = Wire<Server.RoutingExplanation>;
 export type ExclusionReason = Server.ExclusionReason;
 export type RuleVocabulary = Server.RuleVocabulary;
+export type QueueRow = Wire<Server.QueueRow>;

@@ -2,19 +2,8 @@ import { queryOptions, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { client, data } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
-import type { ChannelAccount } from '../api/types.ts';
+import type { ChannelAccount, QueueRow } from '../api/types.ts';
 import { useLiveEvents } from '../live/live.tsx';
-
-/**
- * A row of GET /routing/queues. The route builds it inline (routes/console.ts), so there is no
- * server function to take its type from yet; the fields are the route's own names.
- */
-export interface QueueRow {
-  teamId: string | null;
-  waiting: number;
-  oldestSince: string | null;
-  atRisk: number;
-}
 
 export const queuesQuery = queryOptions({
   queryKey: keys.queues,

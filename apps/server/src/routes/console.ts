@@ -1,5 +1,5 @@
 import { CentralitaError } from '@centralita/core';
-import { countLiveConversations, retryFailedMessage, teamIdsOf, toUser, visibleTo } from '@centralita/db';
+import { countLiveConversations, type Principal, retryFailedMessage, teamIdsOf, toUser, visibleTo } from '@centralita/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -195,28 +195,33 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
     role: 'agent',
     summary:
       'Waiting conversations per team (null for no team): how many, the oldest wait, and how many are at risk (an SLA deadline within 15 minutes, or breached).',
-    async handler({ principal }) {
-      const teams = await visibleTeams(ctx, principal);
-      const soon = new Date(ctx.clock().getTime() + 15 * 60_000);
-      const rows = await db
-        .selectFrom('conversations')
-        .select((eb) => [
-          'team_id as teamId',
-          eb.fn.countAll<string>().as('waiting'),
-          eb.fn.min('waiting_since').as('oldestSince'),
-          sql<string>`count(*) FILTER (WHERE sla_breached <> '{}' OR least(first_response_due_at, next_response_due_at) < ${soon})`.as(
-            'atRisk',
-          ),
-        ])
-        .where('workspace_id', '=', principal.workspaceId)
-        .where('status', '=', 'open')
-        .where('waiting_since', 'is not', null)
-        .$if(teams !== null, (q) => q.where(visibleTo(teams ?? [])))
-        .groupBy('team_id')
-        .execute();
-      return {
-        items: rows.map((r) => ({ teamId: r.teamId, waiting: Number(r.waiting), oldestSince: r.oldestSince, atRisk: Number(r.atRisk) })),
-      };
-    },
+    handler: async ({ principal }) => ({ items: await waitingByTeam(ctx, principal) }),
   });
+}
+
+/**
+ * Waiting conversations per team the principal may see (null for no team): how many, since when
+ * the oldest waits, and how many are at risk (an SLA deadline within 15 minutes, or breached).
+ * Teams with nobody waiting have no row.
+ */
+export async function waitingByTeam(ctx: AppContext, principal: Principal) {
+  const teams = await visibleTeams(ctx, principal);
+  const soon = new Date(ctx.clock().getTime() + 15 * 60_000);
+  const rows = await ctx.db.kysely
+    .selectFrom('conversations')
+    .select((eb) => [
+      'team_id as teamId',
+      eb.fn.countAll<string>().as('waiting'),
+      eb.fn.min('waiting_since').as('oldestSince'),
+      sql<string>`count(*) FILTER (WHERE sla_breached <> '{}' OR least(first_response_due_at, next_response_due_at) < ${soon})`.as(
+        'atRisk',
+      ),
+    ])
+    .where('workspace_id', '=', principal.workspaceId)
+    .where('status', '=', 'open')
+    .where('waiting_since', 'is not', null)
+    .$if(teams !== null, (q) => q.where(visibleTo(teams ?? [])))
+    .groupBy('team_id')
+    .execute();
+  return rows.map((r) => ({ teamId: r.teamId, waiting: Number(r.waiting), oldestSince: r.oldestSince, atRisk: Number(r.atRisk) }));
 }
