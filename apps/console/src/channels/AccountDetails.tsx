@@ -2,6 +2,7 @@ import type { AccountState as State } from '@centralita/channel-kit';
 import { ActionIcon, Badge, Code, CopyButton, Group, Image, Stack, Table, Text, Tooltip } from '@mantine/core';
 import type { ChannelAccount } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
+import { CheckIcon, CopyIcon } from '../ui/icons.tsx';
 import { iconSource, type LocalKind } from './names.ts';
 
 const STATE_COLOR: Record<State, string> = {
@@ -77,7 +78,7 @@ export function Copyable({ value, label }: { value: string; label: string }) {
         {({ copied, copy }) => (
           <Tooltip label={copied ? t('channels.copied') : t('channels.copy')}>
             <ActionIcon variant="subtle" size="sm" onClick={copy} aria-label={`${t('channels.copy')}: ${label}`}>
-              {copied ? '✓' : '⧉'}
+              {copied ? <CheckIcon /> : <CopyIcon />}
             </ActionIcon>
           </Tooltip>
         )}
@@ -115,7 +116,7 @@ export function AccountSettings({ account, kind }: { account: ChannelAccount; ki
                   {account.secrets[f.name] === 'set' ? t('channels.secretSet') : t('channels.secretUnset')}
                 </Badge>
               ) : (
-                formatSetting(account.settings[f.name], t('app.none'))
+                formatSetting(account.settings[f.name], { none: t('app.none'), yes: t('channels.yes'), no: t('channels.no') })
               )}
             </Table.Td>
           </Table.Tr>
@@ -126,14 +127,15 @@ export function AccountSettings({ account, kind }: { account: ChannelAccount; ki
 }
 
 /** A setting as words: lists joined, records as "key: value", nothing as a dash. */
-function formatSetting(value: unknown, none: string): string {
-  if (Array.isArray(value)) return value.length ? value.map((v) => formatSetting(v, none)).join(', ') : none;
+function formatSetting(value: unknown, words: { none: string; yes: string; no: string }): string {
+  const none = words.none;
+  if (Array.isArray(value)) return value.length ? value.map((v) => formatSetting(v, words)).join(', ') : none;
   if (typeof value === 'object' && value !== null)
     return (
       Object.entries(value)
-        .map(([k, v]) => `${k}: ${formatSetting(v, none)}`)
+        .map(([k, v]) => `${k}: ${formatSetting(v, words)}`)
         .join(', ') || none
     );
-  if (typeof value === 'boolean') return value ? '✓' : '✗';
+  if (typeof value === 'boolean') return value ? words.yes : words.no;
   return value === '' || value === null || value === undefined ? none : String(value);
 }

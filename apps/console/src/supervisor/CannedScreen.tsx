@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { ApiError, client, data } from '../api/client.ts';
 import { keys, meQuery } from '../api/queries.ts';
 import { useT } from '../i18n/index.tsx';
+import { EditIcon, TrashIcon } from '../ui/icons.tsx';
 import { Screen } from '../ui/Screen.tsx';
 
 /** A canned response as GET /canned-responses lists it (the route selects these three columns). */
@@ -92,10 +93,10 @@ function CannedCard({ canned: c, manage, onEdit }: { canned: Canned; manage: boo
         {manage && (
           <Group gap={4} wrap="nowrap">
             <ActionIcon variant="subtle" onClick={onEdit} aria-label={t('supervisor.canned.editOf', { shortcut: c.shortcut })}>
-              ✎
+              <EditIcon />
             </ActionIcon>
             <ActionIcon variant="subtle" color="red" onClick={open} aria-label={t('supervisor.canned.deleteOf', { shortcut: c.shortcut })}>
-              🗑
+              <TrashIcon />
             </ActionIcon>
           </Group>
         )}

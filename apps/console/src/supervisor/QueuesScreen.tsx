@@ -70,9 +70,14 @@ export function QueuesScreen() {
                 <Text fw={600} truncate>
                   {l.team}
                 </Text>
-                <Text fw={700} size="lg" data-testid="queue-waiting" aria-label={t('supervisor.queues.waiting')}>
-                  {l.waiting}
-                </Text>
+                <Group gap={6} wrap="nowrap">
+                  <Text size="xs" c="dimmed">
+                    {t('supervisor.queues.waiting')}
+                  </Text>
+                  <Text fw={700} size="lg" data-testid="queue-waiting">
+                    {l.waiting}
+                  </Text>
+                </Group>
               </Group>
               <Stack gap={2} mt={4}>
                 <Text size="xs" c="dimmed">
