@@ -4,6 +4,7 @@ import type { ChannelAccount } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
 import { CheckIcon, CopyIcon } from '../ui/icons.tsx';
 import { iconSource, type LocalKind } from './names.ts';
+import './strings.ts';
 
 const STATE_COLOR: Record<State, string> = {
   connecting: 'blue',

@@ -10,6 +10,7 @@ import { Screen } from '../ui/Screen.tsx';
 import { AccountSettings, AccountState, KindLabel } from './AccountDetails.tsx';
 import { type LocalKind, useChannelKinds } from './names.ts';
 import { screenFor } from './screens.ts';
+import './strings.ts';
 
 /** How often accounts are read again: their states change without a console event. */
 const REFRESH_MS = 10_000;

@@ -2,6 +2,7 @@ import { Card, Stack, Title } from '@mantine/core';
 import { useT } from '../i18n/index.tsx';
 import { AccountSettings, AccountState } from './AccountDetails.tsx';
 import type { ChannelScreenProps } from './screen-props.ts';
+import './strings.ts';
 
 /** Any channel's account: the state its adapter reported, and its settings under the adapter's labels. */
 export default function DefaultChannelScreen({ account, kind }: ChannelScreenProps) {

@@ -1,13 +1,13 @@
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import * as channels from './channels.ts';
+import type * as channels from './channels.ts';
 import * as common from './common.ts';
 import * as contact from './contact.ts';
 import * as conversation from './conversation.ts';
 import * as inbox from './inbox.ts';
 import * as palette from './palette.ts';
-import * as rules from './rules.ts';
-import * as supervisor from './supervisor.ts';
+import type * as rules from './rules.ts';
+import type * as supervisor from './supervisor.ts';
 
 export type Lang = 'es' | 'en';
 export const LANGS: readonly Lang[] = ['es', 'en'];
@@ -21,9 +21,6 @@ export const resources = {
       inbox: inbox.en,
       conversation: conversation.en,
       contact: contact.en,
-      supervisor: supervisor.en,
-      rules: rules.en,
-      channels: channels.en,
       palette: palette.en,
     },
   },
@@ -33,17 +30,31 @@ export const resources = {
       inbox: inbox.es,
       conversation: conversation.es,
       contact: contact.es,
-      supervisor: supervisor.es,
-      rules: rules.es,
-      channels: channels.es,
       palette: palette.es,
     },
   },
 } as const;
 
+/**
+ * Screens loaded on first visit (supervisor, rules, channels) bring their own words with them
+ * (`addScreenStrings`), so the inbox does not download them; their keys are typed all the same.
+ */
+export type LazyStrings = {
+  supervisor: typeof supervisor.en;
+  rules: typeof rules.en;
+  channels: typeof channels.en;
+};
+
+type AllStrings = (typeof resources)['en']['translation'] & LazyStrings;
+
+/** Adds a lazily loaded screen's words in both languages; its module calls this when it loads. */
+export function addScreenStrings<K extends keyof LazyStrings>(name: K, strings: { en: LazyStrings[K]; es: LazyStrings[K] }): void {
+  for (const lang of LANGS) i18next.addResourceBundle(lang, 'translation', { [name]: strings[lang] }, true, true);
+}
+
 declare module 'i18next' {
   interface CustomTypeOptions {
-    resources: (typeof resources)['en'];
+    resources: { translation: AllStrings };
   }
 }
 

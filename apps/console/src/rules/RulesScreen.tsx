@@ -30,6 +30,7 @@ import { PublishModal } from './PublishModal.tsx';
 import { RuleList } from './RuleList.tsx';
 import { useValidation } from './useValidation.ts';
 import { Versions } from './Versions.tsx';
+import './strings.ts';
 
 const rulesQuery = queryOptions({
   queryKey: keys.rules,

@@ -11,6 +11,7 @@ import { Screen } from '../ui/Screen.tsx';
 import { whyStuck } from './diagnosis.ts';
 import { queuesQuery, useLiveQueues } from './queries.ts';
 import { shiftToday } from './shift.ts';
+import './strings.ts';
 
 const STATUSES: AgentStatus[] = ['online', 'away', 'offline'];
 

@@ -8,6 +8,7 @@ import { keys, meQuery } from '../api/queries.ts';
 import { useT } from '../i18n/index.tsx';
 import { EditIcon, TrashIcon } from '../ui/icons.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import './strings.ts';
 
 /** A canned response as GET /canned-responses lists it (the route selects these three columns). */
 interface Canned {

@@ -7,6 +7,7 @@ import { useT } from '../i18n/index.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { onlineIn } from './diagnosis.ts';
 import { queuesQuery, useLiveQueues } from './queries.ts';
+import './strings.ts';
 
 interface Line {
   key: string;

@@ -3,6 +3,7 @@ import { useT } from '../../i18n/index.tsx';
 import { Copyable } from '../AccountDetails.tsx';
 import DefaultChannelScreen from '../DefaultChannelScreen.tsx';
 import type { ChannelScreenProps } from '../screen-props.ts';
+import '../strings.ts';
 
 /**
  * The web form's own screen: where the form lives (the account's webhook address serves it), to
