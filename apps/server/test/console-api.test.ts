@@ -60,7 +60,7 @@ describe('search', () => {
 describe('counts, tags, canned responses and signatures', () => {
   it('counts live conversations by status, unassigned and all', async () => {
     const res = await call(t.url, 'GET', '/api/v1/conversations/counts', { token: f.adminToken });
-    expect(res.json.open).toEqual({ mine: 0, unassigned: 3, all: 3 });
+    expect(res.json.open).toEqual({ mine: 0, unassigned: 3, teams: 0, all: 3 });
     await call(t.url, 'POST', `/api/v1/conversations/${ids['luis@example.com']}/status`, {
       token: f.adminToken,
       body: { action: 'resolve' },
