@@ -76,6 +76,12 @@ describe('create answers: 201, the resource under its name, as the list shows it
     expect(res.status).toBe(201);
     expect(Object.keys(res.json)).toEqual(['version']);
     expect((await admin('GET', `/api/v1/routing/rules/versions/${res.json.version.version}`)).json).toEqual(res.json);
+    // The same rules again are refused: a version that changes nothing would only blur the history.
+    const same = await admin('POST', `/api/v1/routing/rules/versions/${res.json.version.version}/publish`);
+    expect(same.status).toBe(409);
+    expect(same.json.error.message).toMatch(/same as the published version/);
+    await admin('PUT', '/api/v1/routing/rules/draft', { document: { rules: [{ id: 'someone', target: {} }] } });
+    expect((await admin('POST', '/api/v1/routing/rules/publish', {})).status).toBe(201);
     const rollback = await admin('POST', `/api/v1/routing/rules/versions/${res.json.version.version}/publish`);
     expect(rollback.status).toBe(201);
     expect(Object.keys(rollback.json)).toEqual(['version']);

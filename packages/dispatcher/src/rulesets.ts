@@ -126,6 +126,20 @@ export async function publish(
         issues: out.issues,
       });
     }
+    // jsonb equality ignores key order and spacing: the same rules written differently are the same.
+    const same = await trx
+      .selectFrom('routing_rule_sets')
+      .select('version')
+      .where('workspace_id', '=', workspaceId)
+      .where('status', '=', 'published')
+      .where('document', '=', sql<never>`${JSON.stringify(from.document)}::jsonb`)
+      .executeTakeFirst();
+    if (same) {
+      throw new CentralitaError(
+        'conflict',
+        `These rules are the same as the published version ${same.version}; there is nothing to publish.`,
+      );
+    }
     const { next } = await trx
       .selectFrom('routing_rule_sets')
       .select(sql<number>`COALESCE(max(version), 0) + 1`.as('next'))
