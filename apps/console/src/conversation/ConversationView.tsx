@@ -1,3 +1,4 @@
+import './strings.ts';
 import './conversation.css';
 import { Alert, Button, Center, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as channels from './channels.ts';
+import * as contact from './contact.ts';
+import * as conversation from './conversation.ts';
 import { resources } from './index.tsx';
 import * as rules from './rules.ts';
 import * as supervisor from './supervisor.ts';
@@ -16,7 +18,7 @@ function leaves(tree: object, prefix = ''): Map<string, string> {
 
 describe('translations', () => {
   // With the words of the screens that bring their own (addScreenStrings).
-  const lazy = { supervisor, rules, channels };
+  const lazy = { conversation, contact, supervisor, rules, channels };
   const all = (lang: 'en' | 'es') => ({
     ...resources[lang].translation,
     ...Object.fromEntries(Object.entries(lazy).map(([k, v]) => [k, v[lang]])),

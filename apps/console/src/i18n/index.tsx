@@ -2,8 +2,8 @@ import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import type * as channels from './channels.ts';
 import * as common from './common.ts';
-import * as contact from './contact.ts';
-import * as conversation from './conversation.ts';
+import type * as contact from './contact.ts';
+import type * as conversation from './conversation.ts';
 import * as inbox from './inbox.ts';
 import * as palette from './palette.ts';
 import type * as rules from './rules.ts';
@@ -19,8 +19,6 @@ export const resources = {
     translation: {
       ...common.en,
       inbox: inbox.en,
-      conversation: conversation.en,
-      contact: contact.en,
       palette: palette.en,
     },
   },
@@ -28,18 +26,18 @@ export const resources = {
     translation: {
       ...common.es,
       inbox: inbox.es,
-      conversation: conversation.es,
-      contact: contact.es,
       palette: palette.es,
     },
   },
 } as const;
 
 /**
- * Screens loaded on first visit (supervisor, rules, channels) bring their own words with them
+ * Screens loaded on first visit (a conversation, supervisor, rules, channels) bring their own words with them
  * (`addScreenStrings`), so the inbox does not download them; their keys are typed all the same.
  */
 export type LazyStrings = {
+  conversation: typeof conversation.en;
+  contact: typeof contact.en;
   supervisor: typeof supervisor.en;
   rules: typeof rules.en;
   channels: typeof channels.en;
