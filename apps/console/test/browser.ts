@@ -103,3 +103,13 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'the page scrolls sideways').toBeLessThanOrEqual(0);
 }
+
+/** Every screen's smoke test runs on a phone and a desktop, in Spanish and in English. */
+export const SCREENS = [
+  ['es', PHONE],
+  ['en', PHONE],
+  ['es', DESKTOP],
+  ['en', DESKTOP],
+] as const;
+
+export const languageName = (lang: 'es' | 'en') => (lang === 'es' ? 'Spanish' : 'English');

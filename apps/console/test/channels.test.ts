@@ -1,6 +1,6 @@
 import { call } from '@centralita/server/test-harness';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
+import { expectNoHorizontalScroll, languageName, SCREENS, useConsole } from './browser.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
 const c = useConsole();
@@ -57,13 +57,8 @@ describe('the channels screen', () => {
     c.expectClean(page);
   });
 
-  for (const [lang, size] of [
-    ['es', PHONE],
-    ['en', PHONE],
-    ['es', DESKTOP],
-    ['en', DESKTOP],
-  ] as const) {
-    it(`fits the channels screens on a ${size.width} px screen in ${lang === 'es' ? 'Spanish' : 'English'}`, async () => {
+  for (const [lang, size] of SCREENS) {
+    it(`fits the channels screens on a ${size.width} px screen in ${languageName(lang)}`, async () => {
       const page = await c.signIn(c.f.users.admin.email, { viewport: size, lang });
       await page.goto(`${c.url}/channels`);
       await page.getByRole('heading', { name: lang === 'es' ? 'Canales' : 'Channels', level: 1 }).waitFor();

@@ -3,7 +3,7 @@ import { waitFor } from '@centralita/channel-kit/conformance';
 import { createChannelAccount, ingestMessage } from '@centralita/db';
 import { call } from '@centralita/server/test-harness';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
+import { expectNoHorizontalScroll, languageName, PHONE, SCREENS, useConsole } from './browser.ts';
 import { admin, customerWrites, openConversation, postForm, settled } from './conversation-kit.ts';
 import { createShortChannel, shortSent } from './short-channel.ts';
 
@@ -250,13 +250,8 @@ describe('the conversation view', () => {
     c.expectClean(page);
   });
 
-  for (const [lang, size] of [
-    ['es', PHONE],
-    ['en', PHONE],
-    ['es', DESKTOP],
-    ['en', DESKTOP],
-  ] as const) {
-    it(`fits a ${size.width} px screen in ${lang === 'es' ? 'Spanish' : 'English'}`, async () => {
+  for (const [lang, size] of SCREENS) {
+    it(`fits a ${size.width} px screen in ${languageName(lang)}`, async () => {
       const posted = await postForm(c, { subject: 'Pantalla', message: 'Un mensaje para ver la pantalla.' });
       const page = await c.signIn(c.f.users.supervisor.email, { viewport: size, lang });
       await openConversation(c, page, posted.id);

@@ -1,6 +1,6 @@
 import { call, login } from '@centralita/server/test-harness';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
+import { expectNoHorizontalScroll, languageName, SCREENS, useConsole } from './browser.ts';
 import { api, postForm, row, rowNames, workspace } from './inbox-helpers.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
@@ -184,13 +184,8 @@ describe('the inbox list', () => {
     c.expectClean(page);
   });
 
-  for (const [lang, size] of [
-    ['es', PHONE],
-    ['en', PHONE],
-    ['es', DESKTOP],
-    ['en', DESKTOP],
-  ] as const) {
-    it(`fits a ${size.width} px screen in ${lang === 'es' ? 'Spanish' : 'English'}, list and conversation`, async () => {
+  for (const [lang, size] of SCREENS) {
+    it(`fits a ${size.width} px screen in ${languageName(lang)}, list and conversation`, async () => {
       const f = await workspace(c);
       const id = await postForm(c, f, {
         name: 'María José Fernández de la Torre',

@@ -1,7 +1,7 @@
 import { call } from '@centralita/server/test-harness';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
+import { expectNoHorizontalScroll, languageName, SCREENS, useConsole } from './browser.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
 const c = useConsole();
@@ -171,13 +171,8 @@ describe('the rule editor', () => {
     c.expectClean(page);
   });
 
-  for (const [lang, size] of [
-    ['es', PHONE],
-    ['en', PHONE],
-    ['es', DESKTOP],
-    ['en', DESKTOP],
-  ] as const) {
-    it(`fits the rule editor on a ${size.width} px screen in ${lang === 'es' ? 'Spanish' : 'English'}`, async () => {
+  for (const [lang, size] of SCREENS) {
+    it(`fits the rule editor on a ${size.width} px screen in ${languageName(lang)}`, async () => {
       const page = await c.signIn(c.f.users.supervisor.email, { viewport: size, lang });
       await page.goto(`${c.url}/supervisor/rules`);
       await page.getByRole('heading', { name: lang === 'es' ? 'Reglas de enrutado' : 'Routing rules', level: 1 }).waitFor();

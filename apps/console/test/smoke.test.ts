@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
+import { expectNoHorizontalScroll, languageName, SCREENS, useConsole } from './browser.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
 const c = useConsole();
@@ -30,13 +30,8 @@ describe('the console shell', () => {
     c.expectClean(page);
   });
 
-  for (const [lang, size] of [
-    ['es', PHONE],
-    ['en', PHONE],
-    ['es', DESKTOP],
-    ['en', DESKTOP],
-  ] as const) {
-    it(`fits a ${size.width} px screen in ${lang === 'es' ? 'Spanish' : 'English'}`, async () => {
+  for (const [lang, size] of SCREENS) {
+    it(`fits a ${size.width} px screen in ${languageName(lang)}`, async () => {
       const page = await c.signIn(c.f.users.supervisor.email, { viewport: size, lang });
       await expectNoHorizontalScroll(page);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);

@@ -1,7 +1,7 @@
 import { call } from '@centralita/server/test-harness';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
+import { expectNoHorizontalScroll, languageName, SCREENS, useConsole } from './browser.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
 const c = useConsole();
@@ -157,13 +157,8 @@ describe('supervisor screens', () => {
     await page.getByText('Nothing matches “ayudamos”.').waitFor();
   });
 
-  for (const [lang, size] of [
-    ['es', PHONE],
-    ['en', PHONE],
-    ['es', DESKTOP],
-    ['en', DESKTOP],
-  ] as const) {
-    it(`fits queues, agents and canned responses on a ${size.width} px screen in ${lang === 'es' ? 'Spanish' : 'English'}`, async () => {
+  for (const [lang, size] of SCREENS) {
+    it(`fits queues, agents and canned responses on a ${size.width} px screen in ${languageName(lang)}`, async () => {
       const page = await c.signIn(c.f.users.supervisor.email, { viewport: size, lang });
       for (const [path, heading] of [
         ['/supervisor/queues', lang === 'es' ? 'Colas' : 'Queues'],
