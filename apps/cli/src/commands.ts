@@ -120,6 +120,7 @@ export async function startCommand(env: Env, opts: { demo: boolean }): Promise<v
       adapters: installedAdapters(),
       worker: env.CENTRALITA_WORKER,
       trustProxy: env.TRUST_PROXY,
+      settings: { uploadMaxBytes: Math.round(env.CENTRALITA_UPLOAD_MAX_MB * 1024 * 1024) },
       ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
     });
     const url = await node.listen(env.PORT, env.HOST);

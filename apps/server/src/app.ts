@@ -31,6 +31,7 @@ import { registerConversationRoutes } from './routes/conversations.ts';
 import { CONSOLE_DIST, consolePage, serveConsole } from './routes/home.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
 import { registerTeamRoutes } from './routes/teams.ts';
+import { registerUploadRoutes } from './routes/uploads.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { Inbox } from './services/inbox.ts';
@@ -107,6 +108,8 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     portalTokenTtlMs: 30 * 24 * 60 * 60_000,
     sessionTtlMs: 12 * 60 * 60_000,
     loginFailuresAllowed: 10,
+    uploadMaxBytes: 10 * 1024 * 1024,
+    pendingUploadTtlMs: 24 * 60 * 60_000,
     ...options.settings,
   };
   const hooks = options.hooks ? { hooks: options.hooks } : {};
@@ -169,6 +172,10 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   api.use(strictQueryEncoding);
   api.use(sameOriginWrites(() => baseUrl));
   api.use(authenticate(ctx));
+  const registry = new ApiRegistry(api);
+  // File uploads take raw bytes of any type, so they come before the JSON rule and parser below;
+  // a cookie upload proves it comes from our page with a custom header instead (routes/uploads.ts).
+  registerUploadRoutes(registry, ctx);
   // Cookie-authenticated bodies must be JSON, a second line behind the origin rule: a cross-site
   // form can post urlencoded or multipart data, but not JSON without a CORS preflight.
   api.use((req, res, next) => {
@@ -181,7 +188,6 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     next();
   });
   api.use(jsonBody('256kb'));
-  const registry = new ApiRegistry(api);
   registerAuthRoutes(api, registry, ctx);
   registerUserRoutes(registry, ctx);
   registerChannelRoutes(registry, ctx);

@@ -18,6 +18,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
   /** Run the job worker in this process. */
   CENTRALITA_WORKER: bool.default(true),
+  /** The largest file an agent may attach to a reply, in megabytes. */
+  CENTRALITA_UPLOAD_MAX_MB: z.coerce.number().positive().max(1024).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -33,5 +33,9 @@ export interface AppContext {
     sessionTtlMs: number;
     /** Failed sign-ins per email and client within 15 minutes before a pause. */
     loginFailuresAllowed: number;
+    /** The largest file an agent may upload for a reply (`POST /attachments`). */
+    uploadMaxBytes: number;
+    /** How long an uploaded file nobody sent is kept before the hourly cleanup deletes it. */
+    pendingUploadTtlMs: number;
   };
 }

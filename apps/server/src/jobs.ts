@@ -4,6 +4,7 @@ import { clearSentParts, fileReplyTokens, findMessage, getConversation, recordDe
 import { ROUTING_TIMER_TASK } from '@centralita/dispatcher';
 import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
 import type { AppContext } from './context.ts';
+import { purgeStaleUploads } from './routes/uploads.ts';
 import { EMAIL_FOLLOW_UP_TASK, type FollowUpPayload, scheduleCopyByEmail, sendFollowUp } from './services/email-follow-up.ts';
 import type { Inbox } from './services/inbox.ts';
 import { buildOutbound } from './services/outbound.ts';
@@ -16,6 +17,7 @@ interface SendPayload {
 }
 
 const ROUTING_SWEEP_ALL = 'routing_sweep_all';
+const PURGE_UPLOADS = 'purge_pending_uploads';
 
 /** A channel's "retry after" is honoured up to this; a longer wait is more likely a fault than a plan. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
@@ -137,7 +139,8 @@ export async function startWorker(ctx: AppContext, inbox: Inbox, options: { conc
     noHandleSignals: true,
     pollInterval: 1_000,
     logger,
-    crontab: `* * * * * ${ROUTING_SWEEP_ALL} ?max=1`,
+    // Uploads nobody sent are deleted hourly, once they are older than pendingUploadTtlMs (a day).
+    crontab: `* * * * * ${ROUTING_SWEEP_ALL} ?max=1\n17 * * * * ${PURGE_UPLOADS} ?max=1`,
     taskList: {
       send_message: sendMessageTask(ctx),
       wake_snoozed: wakeSnoozedTask(inbox),
@@ -147,6 +150,9 @@ export async function startWorker(ctx: AppContext, inbox: Inbox, options: { conc
       },
       [ROUTING_TIMER_TASK]: routingTimerTask(ctx),
       [ROUTING_SWEEP_ALL]: routingSweepAllTask(ctx),
+      [PURGE_UPLOADS]: async () => {
+        await purgeStaleUploads(ctx);
+      },
     },
   });
 }

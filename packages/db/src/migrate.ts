@@ -11,6 +11,7 @@ import * as m0007 from './migrations/0007-send-progress.ts';
 import * as m0008 from './migrations/0008-channel-account-state.ts';
 import * as m0009 from './migrations/0009-claim-batch.ts';
 import * as m0010 from './migrations/0010-console-state.ts';
+import * as m0011 from './migrations/0011-pending-uploads.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-channel-account-state': m0008,
   '0009-claim-batch': m0009,
   '0010-console-state': m0010,
+  '0011-pending-uploads': m0011,
 };
 
 const provider: MigrationProvider = {

@@ -272,6 +272,17 @@ export interface AttachmentsTable {
   created_at: Generated<Date>;
 }
 
+export interface PendingUploadsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  owner_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+  created_at: Generated<Date>;
+}
+
 export interface MessagePartsTable {
   workspace_id: string;
   channel_account_id: string;
@@ -389,6 +400,7 @@ export interface Database {
   conversation_threads: ConversationThreadsTable;
   messages: MessagesTable;
   attachments: AttachmentsTable;
+  pending_uploads: PendingUploadsTable;
   canned_responses: CannedResponsesTable;
   attachment_blobs: AttachmentBlobsTable;
   message_parts: MessagePartsTable;

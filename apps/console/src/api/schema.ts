@@ -295,6 +295,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads a file for a reply or note: the raw bytes as the body (any Content-Type), the name in ?filename=. Signed in with the session cookie, send X-Centralita-Upload: 1. Answers the pending file; name its id in attachmentIds when posting the message. Files never sent are deleted after a day.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query: {
+                    filename: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments/{id}": {
         parameters: {
             query?: never;
@@ -1809,6 +1857,11 @@ export interface paths {
                     "application/json": {
                         /** @default false */
                         allowSplit?: boolean;
+                        /**
+                         * @description Files from POST /attachments, your own and not sent yet; a reply only where the channel takes attachments
+                         * @default []
+                         */
+                        attachmentIds?: string[];
                         /**
                          * @default reply
                          * @enum {string}

@@ -126,5 +126,7 @@ export async function whoIs(ctx: AppContext, principal: Principal) {
     name: principal.name,
     user: user ? { ...toUser(user), signature: user.signature } : null,
     workspace: ws,
+    /** What the console tells an agent before they try: the largest file `POST /attachments` takes. */
+    limits: { uploadMaxBytes: ctx.settings.uploadMaxBytes },
   };
 }

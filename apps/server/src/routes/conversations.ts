@@ -182,6 +182,11 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
       text: z.string().trim().min(1, 'text is required').max(20_000),
       visibility: z.enum(['public', 'private']).optional(),
       allowSplit: z.boolean().default(false),
+      attachmentIds: z
+        .array(z.uuid())
+        .max(10, 'attachmentIds: at most 10 files per message')
+        .default([])
+        .describe('Files from POST /attachments, your own and not sent yet; a reply only where the channel takes attachments'),
     }),
     async handler({ req, res, principal, params, body }) {
       await visibleConversation(ctx, principal, params.id as string);

@@ -263,7 +263,14 @@ export class Inbox implements ChannelSink {
   async post(
     workspaceId: string,
     conversationId: string,
-    input: { kind: 'reply' | 'note'; text: string; visibility?: 'public' | 'private'; idempotencyKey?: string; allowSplit?: boolean },
+    input: {
+      kind: 'reply' | 'note';
+      text: string;
+      visibility?: 'public' | 'private';
+      idempotencyKey?: string;
+      allowSplit?: boolean;
+      attachmentIds?: readonly string[];
+    },
     author: Actor,
   ): Promise<{ message: StoredMessage; created: boolean }> {
     const conv = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
@@ -292,9 +299,17 @@ export class Inbox implements ChannelSink {
         );
       }
     }
+    // Notes stay inside Centralita, so they may carry files on any channel; a reply only where the
+    // channel delivers them.
+    const files = input.attachmentIds ?? [];
+    if (input.kind === 'reply' && files.length > 0 && !caps?.attachments) {
+      const message = `attachmentIds: ${adapter?.displayName ?? 'This channel'} replies cannot carry files. Send the reply without them, or add them to a note.`;
+      throw new CentralitaError('validation_failed', message, [{ field: 'attachmentIds', message }]);
+    }
     const result = await createAgentMessage(this.ctx.db.kysely, {
       workspaceId,
       conversationId,
+      attachmentIds: files,
       kind: input.kind,
       visibility,
       text: input.text,

@@ -1,7 +1,7 @@
 import { type Actor, CentralitaError, type Conversation, type DeliveryState, type Message } from '@centralita/core';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, MessagesTable } from '../schema.ts';
-import { type AttachmentInfo, listAttachments } from './attachments.ts';
+import { type AttachmentInfo, attachPendingUploads, listAttachments } from './attachments.ts';
 import { toConversation } from './conversations.ts';
 import { decodeCursor, type Page, toPage } from './cursor.ts';
 import { appendEvent } from './events.ts';
@@ -46,6 +46,16 @@ export function toMessage(r: Selectable<MessagesTable>): StoredMessage {
   };
 }
 
+/**
+ * A message with its files, for answers and live events that carry one message: an event that
+ * replaced the console's copy with an empty list would hide the files until a reload.
+ */
+async function withFiles(db: Kysely<Database>, r: Selectable<MessagesTable>): Promise<StoredMessage> {
+  const m = toMessage(r);
+  m.attachments = (await listAttachments(db, r.workspace_id, [r.id])).map(({ storageKey: _key, ...info }) => info);
+  return m;
+}
+
 /** The conversation's messages oldest first, one page at a time. */
 export async function listMessages(
   db: Kysely<Database>,
@@ -86,6 +96,8 @@ export interface NewAgentMessage {
   idempotencyKey?: string;
   /** The agent allowed splitting a text over the channel's limit into numbered parts. */
   allowSplit?: boolean;
+  /** The author's pending uploads (`POST /attachments`) the message carries; the caller checked the channel takes files. */
+  attachmentIds?: readonly string[];
   now: Date;
 }
 
@@ -131,7 +143,7 @@ export async function insertAgentMessage(
             'This Idempotency-Key was already used for a different message; use a new key for a new message.',
           );
         }
-        return { message: toMessage(prior), created: false, conversation: current };
+        return { message: await withFiles(trx, prior), created: false, conversation: current };
       }
     }
     const isReply = m.kind === 'reply';
@@ -153,6 +165,15 @@ export async function insertAgentMessage(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    const files = m.attachmentIds?.length
+      ? await attachPendingUploads(trx, {
+          workspaceId: m.workspaceId,
+          ownerId: m.author.id,
+          messageId: row.id,
+          ids: m.attachmentIds,
+          now: m.now,
+        })
+      : [];
     const updated = await trx
       .updateTable('conversations')
       .set(
@@ -178,7 +199,7 @@ export async function insertAgentMessage(
       data: { messageId: row.id },
     });
     if (isReply) await queueSend(trx, m.workspaceId, row.id);
-    return { message: toMessage(row), created: true, conversation: toConversation(updated) };
+    return { message: { ...toMessage(row), attachments: files }, created: true, conversation: toConversation(updated) };
   }
 }
 
@@ -218,14 +239,14 @@ export async function retryFailedMessage(
       data: { messageId: row.id, retry: true },
     });
     await queueSend(trx, where.workspaceId, row.id);
-    return toMessage(row);
+    return withFiles(trx, row);
   });
 }
 
 /** One message by id within the workspace, or null. */
 export async function findMessage(db: Kysely<Database>, workspaceId: string, id: string): Promise<StoredMessage | null> {
   const row = await db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-  return row ? toMessage(row) : null;
+  return row ? withFiles(db, row) : null;
 }
 
 /** External ids of the parts of a reply that earlier attempts delivered, in order; empty when none. */
@@ -331,7 +352,7 @@ export async function recordDelivery(
       actor: { type: 'system', id: null },
       data: { messageId: row.id, from: row.delivery_state, to: next.delivery_state, reason: update.reason ?? null },
     });
-    return toMessage(next);
+    return withFiles(trx, next);
   });
 }
 
