@@ -7,6 +7,7 @@ import type { Conversation, Me, Message, Visibility } from '../api/types.ts';
 import { focusList } from '../attention/focus.ts';
 import { type ChannelInfo, channelName, textLimitFor, visibilityLabel } from '../conversation/channel.tsx';
 import { useT } from '../i18n/index.tsx';
+import { AttachButton, MAX_FILES, UploadList, useUploads } from './Attachments.tsx';
 import { CannedCombobox, slashQuery } from './CannedCombobox.tsx';
 import { ChannelRules } from './ChannelRules.tsx';
 import { ColleagueWarning } from './ColleagueWarning.tsx';
@@ -27,7 +28,8 @@ interface Props {
  * Reply or internal note. It knows the channel's limit before sending (a live counter; a text
  * over the limit is held unless the channel can split it and the agent asks to), inserts canned
  * responses from a "/" suggestion list, adds the signature on request and keeps a draft on the
- * server. Ctrl/Cmd+Enter sends; Escape goes back to the list.
+ * server. Where the channel takes attachments, files go up as they are picked and are sent with
+ * the message; the draft keeps only the text. Ctrl/Cmd+Enter sends; Escape goes back to the list.
  */
 export function Composer({ conversation, channel, me, colleague }: Props) {
   const { t, lang } = useT();
@@ -48,6 +50,9 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  const canAttach = caps?.attachments === true;
+  const uploadLimit = me.limits.uploadMaxBytes;
+  const files = useUploads(uploadLimit);
   const restored = useRef(false);
 
   // The saved draft comes back once, when it has loaded, unless the agent already typed.
@@ -82,7 +87,8 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
   const length = measure(full);
   const over = limit !== null && length > limit;
   const canSplit = over && caps?.splitLongText === true;
-  const blocked = text.trim().length === 0 || (over && !(canSplit && split));
+  const attachmentIds = canAttach ? files.ids : [];
+  const blocked = text.trim().length === 0 || (over && !(canSplit && split)) || (canAttach && files.uploading);
 
   const post = async () => {
     setBusy(true);
@@ -92,7 +98,12 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
       const res = await data<{ message: Message }>(
         client.POST('/api/v1/conversations/{id}/messages', {
           params: { path: { id: conversation.id } },
-          body: { kind: mode, text: full, ...(reply ? { visibility, allowSplit: canSplit && split } : {}) },
+          body: {
+            kind: mode,
+            text: full,
+            ...(reply ? { visibility, allowSplit: canSplit && split } : {}),
+            ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+          },
         }),
       );
       sent();
@@ -101,6 +112,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
       );
       setText('');
       setSplit(false);
+      files.clear();
       box.current?.focus();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -202,6 +214,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
             data-testid="composer"
           />
         </CannedCombobox>
+        {canAttach && <UploadList uploads={files.uploads} onRemove={files.remove} />}
         <Group gap="sm" wrap="wrap" justify="space-between">
           <Group gap="sm" wrap="wrap">
             <Text size="xs" id="composer-counter" c={over ? 'red' : 'dimmed'} data-testid="counter" aria-live="polite">
@@ -209,6 +222,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
                 ? t('conversation.composer.counter', { length: length.toLocaleString(lang), limit: limit.toLocaleString(lang) })
                 : t('conversation.composer.characters', { count: length })}
             </Text>
+            {canAttach && <AttachButton onPick={files.add} disabled={files.uploads.length >= MAX_FILES} limit={uploadLimit} />}
             {canSplit && (
               <Checkbox
                 size="xs"

@@ -119,7 +119,8 @@ function senderName(m: Message, contactName: string, agents: Agent[], t: T): str
   return contactName;
 }
 
-function formatSize(bytes: number, lang: string): string {
+/** A file size in words of the current language (KB under a megabyte, MB above). */
+export function formatSize(bytes: number, lang: string): string {
   const kb = bytes / 1024;
   const unit = kb >= 1024 ? 'megabyte' : 'kilobyte';
   const value = kb >= 1024 ? kb / 1024 : Math.max(1, Math.ceil(kb));

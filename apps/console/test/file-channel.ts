@@ -1,0 +1,53 @@
+import { type ChannelAdapter, countCodePoints, defineCapabilities } from '@centralita/channel-kit';
+
+/** What the test-only file channel "delivered": each reply's text and files. */
+export const fileSent: { text: string; files: { filename: string; contentType: string; content: Buffer }[] }[] = [];
+
+/**
+ * A test-only push channel that takes attachments, so the composer's files can be checked end
+ * to end (upload, send, delivery) without a mail server.
+ */
+export function createFileChannel(): ChannelAdapter<Record<string, never>> {
+  return {
+    kind: 'filesx',
+    displayName: 'Files (test)',
+    presentation: {
+      icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect x="5" y="3" width="14" height="18" fill="currentColor"/></svg>',
+      fields: {},
+      visibilities: { private: 'Direct message' },
+    },
+    capabilities: defineCapabilities({ inbound: { push: true, pull: false }, threading: 'contact', attachments: true }),
+    config: { parse: () => ({}), secretKeys: [] },
+    measureText: countCodePoints,
+    connect(_account, ctx) {
+      return {
+        async start() {},
+        async stop() {},
+        async handleWebhook(req) {
+          const body = JSON.parse(req.rawBody.toString('utf8')) as { id: string; from: string; text: string };
+          await ctx.emit({
+            type: 'message.received',
+            externalMessageId: body.id,
+            occurredAt: new Date(),
+            sender: { kind: 'filesx', externalId: body.from, verified: false },
+            text: body.text,
+            visibility: 'private',
+            thread: { contactThread: true },
+          });
+          return { status: 200, body: { ok: true } };
+        },
+        async send(message) {
+          fileSent.push({
+            text: message.text,
+            files: (message.attachments ?? []).map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              content: Buffer.from(a.content),
+            })),
+          });
+          return { externalIds: [message.messageId], state: 'sent' };
+        },
+      };
+    },
+  };
+}
