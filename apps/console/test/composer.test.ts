@@ -1,6 +1,6 @@
 import { call } from '@centralita/server/test-harness';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
+import { expectNoHorizontalScroll, languageName, SCREENS, useConsole } from './browser.ts';
 import { admin, openConversation, postForm } from './conversation-kit.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
@@ -75,13 +75,8 @@ describe('the composer', () => {
     c.expectClean(page);
   });
 
-  for (const [lang, size] of [
-    ['es', PHONE],
-    ['en', PHONE],
-    ['es', DESKTOP],
-    ['en', DESKTOP],
-  ] as const) {
-    it(`fits a ${size.width} px screen in ${lang === 'es' ? 'Spanish' : 'English'}`, async () => {
+  for (const [lang, size] of SCREENS) {
+    it(`fits a ${size.width} px screen in ${languageName(lang)}`, async () => {
       const posted = await postForm(c, { subject: 'Redactar', message: 'Hola' });
       const page = await c.signIn(c.f.users.agent.email, { viewport: size, lang });
       await openConversation(c, page, posted.id);
