@@ -1,34 +1,16 @@
 import { waitFor } from '@centralita/channel-kit/conformance';
-import { createChannelAccount } from '@centralita/db';
-import { call } from '@centralita/server/test-harness';
 import { describe, expect, it } from 'vitest';
 import { expectNoHorizontalScroll, PHONE, useConsole } from './browser.ts';
 import { openConversation, postForm } from './conversation-kit.ts';
 import { createFileChannel, fileSent } from './file-channel.ts';
+import { conversationOn } from './test-channel.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
 const c = useConsole({ adapters: [createFileChannel()] });
 
 describe('files on a reply', () => {
   it('uploads picked files, lists them with remove, sends them with the reply and shows them on the sent message', async () => {
-    const account = await createChannelAccount(c.server.db.current.db.kysely, {
-      workspaceId: c.f.workspaceId,
-      kind: 'filesx',
-      name: 'Files',
-      settings: {},
-      secretsEncrypted: null,
-    });
-    const res = await call(c.url, 'POST', `/webhooks/${account.id}`, {
-      body: { id: 'f-1', from: 'user-1', text: '¿Me mandáis la factura?' },
-    });
-    expect(res.status, res.text).toBe(200);
-    const conv = await waitFor(() =>
-      c.server.db.current.db.kysely
-        .selectFrom('conversations')
-        .select('id')
-        .where('channel_account_id', '=', account.id)
-        .executeTakeFirst(),
-    );
+    const conv = { id: (await conversationOn(c, 'filesx', { id: 'f-1', from: 'user-1', text: '¿Me mandáis la factura?' })).conversationId };
     const page = await c.signIn(c.f.users.agent.email);
     await openConversation(c, page, conv.id);
     await page.getByText('Up to 10 MB each').waitFor();

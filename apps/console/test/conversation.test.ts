@@ -1,11 +1,12 @@
 import { sanitiseEmailHtml } from '@centralita/channel-email';
 import { waitFor } from '@centralita/channel-kit/conformance';
-import { createChannelAccount, ingestMessage } from '@centralita/db';
+import { ingestMessage } from '@centralita/db';
 import { call } from '@centralita/server/test-harness';
 import { describe, expect, it } from 'vitest';
 import { expectNoHorizontalScroll, languageName, PHONE, SCREENS, useConsole } from './browser.ts';
 import { admin, customerWrites, openConversation, postForm, settled } from './conversation-kit.ts';
 import { createShortChannel, shortSent } from './short-channel.ts';
+import { conversationOn } from './test-channel.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture named like a hook, not a React hook
 const c = useConsole({ adapters: [createShortChannel()] });
@@ -65,24 +66,9 @@ describe('the conversation view', () => {
   });
 
   it('names the visibility on a channel with both, and holds a reply to its 280 characters unless split', async () => {
-    const account = await createChannelAccount(c.server.db.current.db.kysely, {
-      workspaceId: c.f.workspaceId,
-      kind: 'shortx',
-      name: 'Short',
-      settings: {},
-      secretsEncrypted: null,
-    });
-    const res = await call(c.url, 'POST', `/webhooks/${account.id}`, {
-      body: { id: 'tw-1', from: 'user-1', text: 'Mi router parpadea en rojo' },
-    });
-    expect(res.status, res.text).toBe(200);
-    const conv = await waitFor(() =>
-      c.server.db.current.db.kysely
-        .selectFrom('conversations')
-        .select('id')
-        .where('channel_account_id', '=', account.id)
-        .executeTakeFirst(),
-    );
+    const conv = {
+      id: (await conversationOn(c, 'shortx', { id: 'tw-1', from: 'user-1', text: 'Mi router parpadea en rojo' })).conversationId,
+    };
     const page = await c.signIn(c.f.users.supervisor.email);
     await openConversation(c, page, conv.id);
     const inbound = page.getByTestId('message').filter({ hasText: 'Mi router parpadea en rojo' });

@@ -1,4 +1,5 @@
 import { type ChannelAdapter, countCodePoints, defineCapabilities } from '@centralita/channel-kit';
+import { postedMessage } from './test-channel.ts';
 
 /** What the test-only file channel "delivered": each reply's text and files. */
 export const fileSent: { text: string; files: { filename: string; contentType: string; content: Buffer }[] }[] = [];
@@ -23,19 +24,7 @@ export function createFileChannel(): ChannelAdapter<Record<string, never>> {
       return {
         async start() {},
         async stop() {},
-        async handleWebhook(req) {
-          const body = JSON.parse(req.rawBody.toString('utf8')) as { id: string; from: string; text: string };
-          await ctx.emit({
-            type: 'message.received',
-            externalMessageId: body.id,
-            occurredAt: new Date(),
-            sender: { kind: 'filesx', externalId: body.from, verified: false },
-            text: body.text,
-            visibility: 'private',
-            thread: { contactThread: true },
-          });
-          return { status: 200, body: { ok: true } };
-        },
+        handleWebhook: postedMessage(ctx, { kind: 'filesx', visibility: 'private', verified: false }),
         async send(message) {
           fileSent.push({
             text: message.text,

@@ -1,4 +1,5 @@
 import { type ChannelAdapter, countCodePoints, defineCapabilities, SendError, splitText } from '@centralita/channel-kit';
+import { postedMessage } from './test-channel.ts';
 
 /** What the test-only short channel "delivered", part by part. */
 export const shortSent: { text: string; messageId: string }[] = [];
@@ -31,19 +32,7 @@ export function createShortChannel(): ChannelAdapter<Record<string, never>> {
       return {
         async start() {},
         async stop() {},
-        async handleWebhook(req) {
-          const body = JSON.parse(req.rawBody.toString('utf8')) as { id: string; from: string; text: string };
-          await ctx.emit({
-            type: 'message.received',
-            externalMessageId: body.id,
-            occurredAt: new Date(),
-            sender: { kind: 'shortx', externalId: body.from, verified: true },
-            text: body.text,
-            visibility: 'public',
-            thread: { contactThread: true },
-          });
-          return { status: 200, body: { ok: true } };
-        },
+        handleWebhook: postedMessage(ctx, { kind: 'shortx', visibility: 'public', verified: true }),
         async send(message) {
           const parts =
             countCodePoints(message.text) <= limit ? [message.text] : message.allowSplit ? splitText(message.text, limit) : null;
