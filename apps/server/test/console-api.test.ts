@@ -1,6 +1,6 @@
 import { waitFor } from '@centralita/channel-kit/conformance';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createFixture, type Fixture, login, postForm, useServer } from './harness.ts';
+import { call, conversationOfIdentity, createFixture, type Fixture, login, postForm, useServer } from './harness.ts';
 import { listen } from './sockets.ts';
 
 // The API behind the console: search, live counts, tags, canned responses, signatures, retries,
@@ -9,17 +9,7 @@ const t = useServer({ worker: false });
 let f: Fixture;
 const ids: Record<string, string> = {};
 
-async function conversationOf(email: string): Promise<string> {
-  const row = await waitFor(() =>
-    t.db.current.db.kysely
-      .selectFrom('conversations as c')
-      .innerJoin('identities as i', 'i.contact_id', 'c.contact_id')
-      .select('c.id')
-      .where('i.external_id', '=', email)
-      .executeTakeFirst(),
-  );
-  return row.id;
-}
+const conversationOf = (email: string) => conversationOfIdentity(t, email);
 
 beforeAll(async () => {
   f = await createFixture(t);

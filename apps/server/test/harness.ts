@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { ChannelAdapter } from '@centralita/channel-kit';
+import { waitFor } from '@centralita/channel-kit/conformance';
 import type { Role } from '@centralita/core';
 import { createApiToken, createChannelAccount, createUser, createWorkspace } from '@centralita/db';
 import { useTestDatabase } from '@centralita/testing';
@@ -143,4 +144,20 @@ export async function createEmailAccount(base: string, adminToken: string, confi
   const res = await call(base, 'POST', '/api/v1/channel-accounts', { token: adminToken, body: { kind: 'email', name: 'Soporte', config } });
   if (res.status !== 201) throw new Error(`creating the email account answered ${res.status}: ${res.text}`);
   return res.json.channelAccount.id as string;
+}
+
+/** The conversation of the contact with this identity (an email address), once it is stored. */
+export async function conversationOfIdentity(
+  t: { db: { current: { db: import('@centralita/db').Db } } },
+  externalId: string,
+): Promise<string> {
+  const row = await waitFor(() =>
+    t.db.current.db.kysely
+      .selectFrom('conversations as c')
+      .innerJoin('identities as i', 'i.contact_id', 'c.contact_id')
+      .select('c.id')
+      .where('i.external_id', '=', externalId)
+      .executeTakeFirst(),
+  );
+  return row.id;
 }

@@ -1,8 +1,7 @@
-import { waitFor } from '@centralita/channel-kit/conformance';
 import { inboxRowsQuery } from '@centralita/db';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createFixture, type Fixture, login, postForm, useServer } from './harness.ts';
+import { call, conversationOfIdentity, createFixture, type Fixture, login, postForm, useServer } from './harness.ts';
 
 // What an agent sees in the inbox list: who wrote, what they said last, whether it is new to
 // them, and the orders the console offers, paged without gaps or repeats.
@@ -15,17 +14,7 @@ let agent: string;
 const ids: Record<string, string> = {};
 const links: Record<string, string> = {};
 
-async function conversationOf(email: string): Promise<string> {
-  const row = await waitFor(() =>
-    t.db.current.db.kysely
-      .selectFrom('conversations as c')
-      .innerJoin('identities as i', 'i.contact_id', 'c.contact_id')
-      .select('c.id')
-      .where('i.external_id', '=', email)
-      .executeTakeFirst(),
-  );
-  return row.id;
-}
+const conversationOf = (email: string) => conversationOfIdentity(t, email);
 
 const list = async (query: string, cookie = agent) => {
   const res = await call(t.url, 'GET', `/api/v1/conversations${query}`, { cookie });
