@@ -1,32 +1,11 @@
-import { connect, type Database } from '@centralita/db';
+import { connect } from '@centralita/db';
 import { Dispatcher, loadSnapshot } from '@centralita/dispatcher';
-import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { bareLoop } from '../packages/dispatcher/test/bare-loop.ts';
 import { seedQueue } from '../packages/dispatcher/test/seed.ts';
 import { backendCpu, countStatements, nodeCpuMsSince, type StatementCount } from './cost.ts';
 import { type SeededTemplate, withDatabaseOf } from './databases.ts';
 import type { Desk } from './desk.ts';
-
-/**
- * The bare claim loop of packages/dispatcher/test/dispatch-process.ts (which cannot be imported:
- * it runs on import), repeated here so its cost can be counted in this process.
- */
-async function bareLoop(db: Kysely<Database>, ws: string, agentId: string): Promise<number> {
-  let n = 0;
-  for (;;) {
-    const claimed = await db.transaction().execute(async (trx) => {
-      const row = await sql<{ id: string }>`
-        SELECT id FROM conversations WHERE workspace_id = ${ws} AND waiting_since IS NOT NULL AND offered_to IS NULL
-        ORDER BY queue_key, id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED`.execute(trx);
-      const id = row.rows[0]?.id;
-      if (!id) return false;
-      await trx.updateTable('conversations').set({ assignee_id: agentId, assigned_at: new Date() }).where('id', '=', id).execute();
-      return true;
-    });
-    if (!claimed) return n;
-    n += 1;
-  }
-}
 
 /** What routing one conversation costs, in this process, against the bare claim loop. */
 export interface RoutingCost {

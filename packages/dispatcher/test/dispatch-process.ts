@@ -5,30 +5,12 @@
  * floor the dispatcher is measured against.
  */
 import { createInterface } from 'node:readline';
-import { connect, type Database } from '@centralita/db';
-import { type Kysely, sql } from 'kysely';
+import { connect } from '@centralita/db';
 import { Dispatcher, loadSnapshot } from '../src/index.ts';
+import { bareLoop } from './bare-loop.ts';
 
 const [url, workspaceId, mode = 'route'] = process.argv.slice(2);
 if (!url || !workspaceId) throw new Error('usage: dispatch-process <database-url> <workspace-id> [route|bare]');
-
-/** The floor: claim the first waiting conversation in queue order, mark it assigned, commit. */
-export async function bareLoop(db: Kysely<Database>, ws: string, agentId: string): Promise<number> {
-  let n = 0;
-  for (;;) {
-    const claimed = await db.transaction().execute(async (trx) => {
-      const row = await sql<{ id: string }>`
-        SELECT id FROM conversations WHERE workspace_id = ${ws} AND waiting_since IS NOT NULL AND offered_to IS NULL
-        ORDER BY queue_key, id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED`.execute(trx);
-      const id = row.rows[0]?.id;
-      if (!id) return false;
-      await trx.updateTable('conversations').set({ assignee_id: agentId, assigned_at: new Date() }).where('id', '=', id).execute();
-      return true;
-    });
-    if (!claimed) return n;
-    n += 1;
-  }
-}
 
 const db = connect(url, { max: 4, applicationName: `dispatch-${mode}` });
 await loadSnapshot(db.kysely, workspaceId);
