@@ -1,10 +1,8 @@
-import { connect, type Db } from '@centralita/db';
-import { admin, createTestDatabase, type TestDatabase, type TestServer, withDatabase } from '@centralita/testing';
+import type { Db } from '@centralita/db';
+import { admin, createTestDatabase, type TestDatabase, type TestServer } from '@centralita/testing';
 
 // Databases named like the test helpers' own (`ct_<run pid>_...`), so the run's close() drops any
 // left behind by a failed figure, and a killed run's are dropped by the next one.
-
-let counter = 0;
 
 /** A seeded database that is cloned for each run, so every run starts from the same data and no run pays for seeding. */
 export interface SeededTemplate<T> {
@@ -27,24 +25,10 @@ export async function seededTemplate<T>(server: TestServer, seed: (db: Db) => Pr
     throw err;
   }
   await base.db.close();
-  const runPid = server.template.slice(3).split('_')[0];
   return {
     data,
-    async clone() {
-      counter += 1;
-      const copy = `ct_${runPid}_bench_${counter}_${Math.random().toString(36).slice(2, 8)}`;
-      await admin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${copy} TEMPLATE ${name}`));
-      const url = withDatabase(server.adminUrl, copy);
-      const db = connect(url, { max: 8 });
-      return {
-        url,
-        db,
-        async drop() {
-          await db.close();
-          await admin(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`));
-        },
-      };
-    },
+    // The template is named like a test database, so its clones are too (and are swept alike).
+    clone: () => createTestDatabase(server.adminUrl, name),
     async drop() {
       await admin(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
