@@ -1,9 +1,14 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { Json, NullableTimestamp, Timestamp } from './schema-columns.ts';
+import type {
+  CannedResponsesTable,
+  ContactEventsTable,
+  ContactNotesTable,
+  ConversationDraftsTable,
+  ConversationReadsTable,
+} from './schema-console.ts';
 
 /** Kysely's view of our tables. Every table carries `workspace_id` (workspaces is keyed by it). */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T extends object | null> = JSONColumnType<T, string | undefined, string>;
 
 export interface WorkspacesTable {
   id: Generated<string>;
@@ -243,15 +248,6 @@ export interface MessagesTable {
   automated: 'auto_reply' | 'bounce' | null;
 }
 
-export interface CannedResponsesTable {
-  id: Generated<string>;
-  workspace_id: string;
-  shortcut: string;
-  text: string;
-  created_by: string | null;
-  created_at: Generated<Date>;
-}
-
 export interface AttachmentBlobsTable {
   workspace_id: string;
   key: string;
@@ -333,51 +329,6 @@ export interface PortalTokensTable {
   conversation_id: string;
   token_hash: string;
   expires_at: Timestamp;
-  created_at: Generated<Date>;
-}
-
-/** A user's read mark in a conversation: messages up to `read_up_to` are read (0010). */
-export interface ConversationReadsTable {
-  workspace_id: string;
-  user_id: string;
-  conversation_id: string;
-  read_up_to: Timestamp;
-  message_id: string | null;
-  updated_at: Generated<Date>;
-}
-
-/** A user's unsent composer text in a conversation, one per user and conversation. */
-export interface ConversationDraftsTable {
-  workspace_id: string;
-  user_id: string;
-  conversation_id: string;
-  kind: 'reply' | 'note';
-  text: string;
-  visibility: 'public' | 'private' | null;
-  allow_split: Generated<boolean>;
-  updated_at: Generated<Date>;
-}
-
-export interface ContactNotesTable {
-  id: Generated<string>;
-  workspace_id: string;
-  contact_id: string;
-  author_type: 'user' | 'api_token';
-  author_id: string | null;
-  text: string;
-  created_at: Generated<Date>;
-}
-
-/** A contact's own append-only log (edits, notes): the conversation log needs a conversation. */
-export interface ContactEventsTable {
-  id: Generated<string>;
-  seq: Generated<string>;
-  workspace_id: string;
-  contact_id: string;
-  type: string;
-  actor_type: 'contact' | 'user' | 'api_token' | 'system';
-  actor_id: string | null;
-  data: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
 }
 
