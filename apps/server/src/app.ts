@@ -6,7 +6,7 @@ import express, { Router } from 'express';
 import type { Runner } from 'graphile-worker';
 import helmet from 'helmet';
 import { Server as SocketServer } from 'socket.io';
-import { ChannelHost } from './channels/host.ts';
+import { ChannelHost, parseAccountConfig } from './channels/host.ts';
 import type { AppContext } from './context.ts';
 import { createSecretBox } from './crypto.ts';
 import { authenticate, resolvePrincipal } from './http/auth.ts';
@@ -35,6 +35,7 @@ import { registerUploadRoutes } from './routes/uploads.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { Inbox } from './services/inbox.ts';
+import { ReplyPlanner } from './services/reply-options.ts';
 import { RoutingService } from './services/routing.ts';
 
 export const VERSION = '0.1.0';
@@ -116,7 +117,13 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   // Built bottom up, each part given what it uses: nothing holds the context it is part of.
   const routing = new RoutingService({ db: options.db, clock, logger: options.logger, commits, realtime });
   const adapters = new Map(options.adapters.map((a) => [a.kind, a]));
+  const replies = new ReplyPlanner({
+    db: options.db.kysely,
+    adapter: (kind) => adapters.get(kind),
+    parseConfig: (account, adapter) => parseAccountConfig(box, account, adapter),
+  });
   const inbox = new Inbox({
+    replies,
     db: options.db,
     logger: options.logger,
     clock,

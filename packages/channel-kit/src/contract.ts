@@ -2,6 +2,7 @@ import type { InboundEvent, Visibility } from '@centralita/core';
 import type { AccountStateReport } from './account-state.ts';
 import type { ChannelCapabilities } from './capabilities.ts';
 import type { ChannelPresentation } from './presentation.ts';
+import type { ReplyDecision, ReplyQuestion, ReplyTarget } from './reply-policy.ts';
 
 /** The subset of a logger adapters may use; secrets must never be passed to it. */
 export interface Logger {
@@ -54,6 +55,12 @@ export interface OutboundMessage {
   recipient: { kind: string; externalId: string } | null;
   /** The external ids this reply answers, newest last (email References, a tweet id). */
   inReplyTo: string[];
+  /**
+   * The customer's latest message of this reply's visibility on this account, with what the
+   * adapter kept about it: the post a public X reply goes under, and what `replyPolicy` decides
+   * from. Null when there is none.
+   */
+  target?: ReplyTarget | null;
   /** The agent allowed splitting a text that is over the channel's limit. */
   allowSplit: boolean;
   /**
@@ -231,6 +238,13 @@ export interface ChannelAdapter<Config = unknown> {
   /** The channel's own length count (X: a URL is 23, an emoji 2). */
   measureText(text: string): number;
   connect(account: AdapterAccount<Config>, ctx: ChannelContext): ChannelConnection;
+  /**
+   * Whether a reply of this visibility to this message may be sent on this account (X's
+   * self-serve tiers may reply publicly only to posts that summoned the brand). The host asks
+   * before it queues a reply and refuses it with the decision's reason; the adapter must refuse
+   * the same at send time. Absent: every reply the capabilities allow is allowed.
+   */
+  replyPolicy?(question: ReplyQuestion<Config>): ReplyDecision;
   /**
    * Tries a configuration without saving it or touching any conversation, and says step by step
    * what worked and what failed, so a wrong port reads differently from a wrong password.

@@ -40,5 +40,12 @@ export {
   type PresentationLocale,
 } from './presentation.ts';
 export { keepConnected, type ReconnectOptions } from './reconnect.ts';
+export {
+  REPLY_ALLOWED,
+  type ReplyAlternative,
+  type ReplyDecision,
+  type ReplyQuestion,
+  type ReplyTarget,
+} from './reply-policy.ts';
 export { hmacSha256, verifySignature } from './signature.ts';
 export { countCodePoints, splitText } from './text.ts';

@@ -113,8 +113,7 @@ export class ChannelHost {
 
   /** Merges settings and decrypted secrets and lets the adapter validate them. */
   parseAccountConfig(account: ChannelAccountRecord, adapter: ChannelAdapter): unknown {
-    const secrets = account.secretsEncrypted ? this.deps.box.open(account.secretsEncrypted) : {};
-    return adapter.config.parse({ ...account.settings, ...secrets });
+    return parseAccountConfig(this.deps.box, account, adapter);
   }
 
   /**
@@ -367,4 +366,10 @@ export class ChannelHost {
     // What the channels handed over before they stopped is committed, not dropped.
     await this.#batcher.drain();
   }
+}
+
+/** Merges an account's settings and decrypted secrets and lets its adapter validate them. */
+export function parseAccountConfig(box: SecretBox, account: ChannelAccountRecord, adapter: ChannelAdapter): unknown {
+  const secrets = account.secretsEncrypted ? box.open(account.secretsEncrypted) : {};
+  return adapter.config.parse({ ...account.settings, ...secrets });
 }

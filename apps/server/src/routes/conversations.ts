@@ -132,6 +132,21 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
 
   api.add({
     method: 'get',
+    path: '/conversations/:id/reply-options',
+    tag: 'conversations',
+    role: 'agent',
+    summary:
+      "How a reply may go: the default visibility (the customer's latest message's), and for each visibility its length limit and whether the channel allows it, with the reason and the alternatives when it does not (X's tiers).",
+    async handler({ principal, params }) {
+      const conversation = await visibleConversation(ctx, principal, params.id as string);
+      const replies = await inbox.replyOptions(conversation);
+      if (!replies) throw new CentralitaError('not_found', "This conversation's channel is not installed on this server.");
+      return replies;
+    },
+  });
+
+  api.add({
+    method: 'get',
     path: '/conversations/:id/messages',
     tag: 'conversations',
     role: 'agent',

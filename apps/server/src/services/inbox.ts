@@ -2,6 +2,7 @@ import { type ChannelAdapter, type EmitResult, textLimitFor } from '@centralita/
 import {
   type Actor,
   CentralitaError,
+  type Conversation,
   type DeliveryUpdatedEvent,
   type InboundEvent,
   replaceUnsafeDeep,
@@ -32,6 +33,7 @@ import { hashToken, newToken } from '../crypto.ts';
 import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
+import { latestInbound, type ReplyPlanner } from './reply-options.ts';
 
 /** One thing a channel account delivered, with what the host should do beyond storing it. */
 export interface ReceiveItem {
@@ -48,6 +50,8 @@ export interface InboxDeps extends Pick<AppContext, 'db' | 'logger' | 'clock' | 
   adapter(kind: string): ChannelAdapter | undefined;
   /** Shows a reply on the customer's page (the web form's outbound side). */
   portal: Realtime['portal'];
+  /** What a reply may be on a conversation (its default visibility, the adapter's reply policy). */
+  replies: ReplyPlanner;
 }
 
 interface PendingMessage {
@@ -278,12 +282,23 @@ export class Inbox implements ChannelSink {
     const account = await findChannelAccount(this.ctx.db.kysely, conv.channelAccountId);
     const adapter = account ? this.ctx.adapter(account.kind) : undefined;
     const caps = adapter?.capabilities;
-    const visibility = input.visibility ?? caps?.visibilities[0] ?? 'private';
+    // A reply answers the customer's latest message the way it came (a DM with a DM), unless the
+    // agent chose otherwise.
+    const latest = account && !input.visibility ? await latestInbound(this.ctx.db.kysely, conv.id, account.id) : null;
+    const visibility =
+      input.visibility ??
+      (latest && caps?.visibilities.includes(latest.visibility) ? latest.visibility : (caps?.visibilities[0] ?? 'private'));
     if (input.kind === 'reply' && caps && !caps.visibilities.includes(visibility)) {
       throw new CentralitaError(
         'validation_failed',
         `${adapter?.displayName} replies can be ${caps.visibilities.join(' or ')}, not ${visibility}.`,
       );
+    }
+    if (input.kind === 'reply' && account && adapter) {
+      const decision = await this.ctx.replies.decide(account, adapter, conv, visibility);
+      if (!decision.allowed) {
+        throw new CentralitaError('validation_failed', decision.reason, { reply: { visibility, alternatives: decision.alternatives } });
+      }
     }
     // The channel's own limit, measured its own way, so no reply is cut or refused at send time.
     const limit = caps ? textLimitFor(caps, visibility) : null;
@@ -325,6 +340,11 @@ export class Inbox implements ChannelSink {
       ]);
     }
     return { message: result.message, created: result.created };
+  }
+
+  /** How a reply may go on a conversation: see `ReplyPlanner.options`. */
+  replyOptions(conv: Conversation) {
+    return this.ctx.replies.options(conv);
   }
 
   /**

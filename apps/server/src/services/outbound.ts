@@ -2,6 +2,7 @@ import type { OutboundAttachment, OutboundMessage } from '@centralita/channel-ki
 import type { Conversation } from '@centralita/core';
 import { contactAddress, listAttachments, recordSentPart, type StoredMessage, sentParts } from '@centralita/db';
 import type { AppContext } from '../context.ts';
+import { latestInbound } from './reply-options.ts';
 
 /**
  * Everything a channel needs to deliver one reply, read from the conversation: who receives it
@@ -16,7 +17,7 @@ export async function buildOutbound(
   channelKind: string,
 ): Promise<OutboundMessage> {
   const db = ctx.db.kysely;
-  const [address, history, latestInbound, author, files, alreadySent] = await Promise.all([
+  const [address, history, latestOfAny, author, files, alreadySent, target] = await Promise.all([
     contactAddress(db, conv.contactId, channelKind),
     db
       .selectFrom('messages')
@@ -42,8 +43,9 @@ export async function buildOutbound(
       : Promise.resolve(undefined),
     listAttachments(db, message.workspaceId, [message.id]),
     sentParts(db, message.workspaceId, message.id),
+    latestInbound(db, conv.id, message.channelAccountId, message.visibility),
   ]);
-  const meta = (latestInbound?.metadata ?? {}) as { replyTo?: string[]; cc?: string[] };
+  const meta = (latestOfAny?.metadata ?? {}) as { replyTo?: string[]; cc?: string[] };
   const replyTo = meta.replyTo?.[0];
   const to = replyTo ?? address;
   const recipient = to ? { kind: channelKind, externalId: to } : null;
@@ -60,6 +62,7 @@ export async function buildOutbound(
     visibility: message.visibility,
     recipient,
     inReplyTo: history.map((r) => r.external_id as string).reverse(),
+    target,
     allowSplit: message.metadata.allowSplit === true,
     // Parts an earlier attempt delivered, and where the adapter reports each new one before the
     // next: a retry after a failure part-way sends only the rest.

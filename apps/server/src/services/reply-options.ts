@@ -1,0 +1,88 @@
+import { type ChannelAdapter, type ReplyDecision, type ReplyTarget, textLimitFor } from '@centralita/channel-kit';
+import type { Conversation, Visibility } from '@centralita/core';
+import { type ChannelAccountRecord, type Database, findChannelAccount } from '@centralita/db';
+import type { Kysely } from 'kysely';
+
+/**
+ * The customer's latest message on an account (of one visibility, when given): what a reply
+ * answers by default. Automated mail (an out-of-office) is never the message a reply answers.
+ */
+export async function latestInbound(
+  db: Kysely<Database>,
+  conversationId: string,
+  channelAccountId: string,
+  visibility?: Visibility,
+): Promise<ReplyTarget | null> {
+  let q = db
+    .selectFrom('messages')
+    .select(['external_id', 'visibility', 'metadata'])
+    .where('conversation_id', '=', conversationId)
+    .where('channel_account_id', '=', channelAccountId)
+    .where('direction', '=', 'inbound')
+    .where('automated', 'is', null)
+    .where('external_id', 'is not', null);
+  if (visibility) q = q.where('visibility', '=', visibility);
+  const row = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  if (!row?.external_id) return null;
+  return { externalId: row.external_id, visibility: row.visibility, metadata: (row.metadata ?? {}) as Record<string, unknown> };
+}
+
+/** One visibility a reply could take on the conversation's account, with its limit and whether it is allowed. */
+export interface ReplyOption {
+  visibility: Visibility;
+  /** Longest text, in the channel's own count; null for no limit. */
+  limit: number | null;
+  splits: boolean;
+  decision: ReplyDecision;
+}
+
+export interface ReplyOptions {
+  channelAccountId: string;
+  /** The visibility of the customer's latest message when the channel allows it, else the channel's first. */
+  defaultVisibility: Visibility;
+  options: ReplyOption[];
+}
+
+/**
+ * What an agent may send on a conversation: a reply defaults to the visibility of the customer's
+ * latest message (an answer to a DM goes as a DM), and each visibility is checked by the
+ * adapter's reply policy (X's tiers) against the message it would answer.
+ */
+export class ReplyPlanner {
+  constructor(
+    private readonly deps: {
+      db: Kysely<Database>;
+      adapter(kind: string): ChannelAdapter | undefined;
+      /** The account's parsed configuration, secrets decrypted (the host's own parse). */
+      parseConfig(account: ChannelAccountRecord, adapter: ChannelAdapter): unknown;
+    },
+  ) {}
+
+  async options(conv: Conversation): Promise<ReplyOptions | null> {
+    const db = this.deps.db;
+    const account = await findChannelAccount(db, conv.channelAccountId);
+    const adapter = account ? this.deps.adapter(account.kind) : undefined;
+    if (!account || !adapter) return null;
+    const latest = await latestInbound(db, conv.id, account.id);
+    const caps = adapter.capabilities;
+    const defaultVisibility =
+      latest && caps.visibilities.includes(latest.visibility) ? latest.visibility : (caps.visibilities[0] ?? 'private');
+    const options = await Promise.all(
+      caps.visibilities.map(async (visibility) => ({
+        visibility,
+        limit: textLimitFor(caps, visibility),
+        splits: caps.splitLongText,
+        decision: await this.decide(account, adapter, conv, visibility),
+      })),
+    );
+    return { channelAccountId: account.id, defaultVisibility, options };
+  }
+
+  /** The adapter's answer for one reply; allowed when the adapter has no policy. */
+  async decide(account: ChannelAccountRecord, adapter: ChannelAdapter, conv: Conversation, visibility: Visibility): Promise<ReplyDecision> {
+    if (!adapter.replyPolicy) return { allowed: true };
+    const target = await latestInbound(this.deps.db, conv.id, account.id, visibility);
+    const config = this.deps.parseConfig(account, adapter);
+    return adapter.replyPolicy({ config, visibility, target });
+  }
+}
