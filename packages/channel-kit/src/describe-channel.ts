@@ -1,6 +1,6 @@
 import type { Visibility } from '@centralita/core';
 import type { ChannelAdapter } from './contract.ts';
-import { DEFAULT_CHANNEL_ICON, type PresentationLocale } from './presentation.ts';
+import { DEFAULT_CHANNEL_ICON, type PresentationLocale, type TextCounting } from './presentation.ts';
 
 const VISIBILITY_LABELS: Record<Visibility, string> = { public: 'Public', private: 'Private' };
 
@@ -18,12 +18,14 @@ function humanise(name: string): string {
  * generic icon, a label made from each field's name, "Public" and "Private"). Fields are the ones
  * it labels plus its secret fields, each marked secret or not. `locales` carries its words in
  * other languages as it declared them (empty when it has none); a console falls back to the English.
+ * `textCounting` is how it counts length (null: one per code point).
  */
 export function describeChannel(adapter: ChannelAdapter): {
   icon: string;
   fields: { name: string; label: string; help: string | null; secret: boolean }[];
   visibilityLabels: Record<Visibility, string>;
   locales: Readonly<Record<string, PresentationLocale>>;
+  textCounting: TextCounting | null;
 } {
   const p = adapter.presentation;
   const secret = new Set(adapter.config.secretKeys);
@@ -38,5 +40,6 @@ export function describeChannel(adapter: ChannelAdapter): {
     })),
     visibilityLabels: { ...VISIBILITY_LABELS, ...p?.visibilities } as Record<Visibility, string>,
     locales: p?.locales ?? {},
+    textCounting: p?.textCounting ?? null,
   };
 }

@@ -27,6 +27,35 @@ export interface ChannelPresentation {
    * them, and falls back to the English above for anything a language leaves out.
    */
   locales?: Readonly<Record<string, PresentationLocale>>;
+  /**
+   * How the channel counts a text's length, as data a console can follow before sending, when it
+   * is not one per code point (X: a URL counts 23, an emoji or a CJK character 2). It describes
+   * what `measureText` computes, which still has the last word on the server.
+   */
+  textCounting?: TextCounting;
+}
+
+/**
+ * A length where characters weigh differently. Each grapheme (a user-perceived character, as
+ * `Intl.Segmenter` finds it) that is an emoji weighs `emojiWeight`; any other grapheme weighs the
+ * sum of its code points' weights: the weight of the first range holding the code point, else
+ * `defaultWeight`. A URL (with or without `https://`) weighs `urlLength` whatever its length.
+ * X's twitter-text v3 is `{ kind: 'weighted', normalization: 'NFC', urlLength: 23, defaultWeight:
+ * 2, emojiWeight: 2, ranges: [{ from: 0, to: 4351, weight: 1 }, { from: 8192, to: 8205, weight: 1 },
+ * { from: 8208, to: 8223, weight: 1 }, { from: 8242, to: 8247, weight: 1 }] }`.
+ */
+export interface TextCounting {
+  kind: 'weighted';
+  /** Counted after this Unicode normalisation (X counts the NFC form); as typed when absent. */
+  normalization?: 'NFC';
+  /** What any URL counts, whatever its length (X: 23, the length of its t.co link). */
+  urlLength: number;
+  /** What a code point outside every range weighs. */
+  defaultWeight: number;
+  /** What an emoji weighs: a whole grapheme, so a flag, a skin tone or a family is one emoji. */
+  emojiWeight: number;
+  /** Code point ranges, both ends included, with their weight; the first that holds a code point wins. */
+  ranges: readonly { from: number; to: number; weight: number }[];
 }
 
 /** A channel's words in one language; each part optional. */
