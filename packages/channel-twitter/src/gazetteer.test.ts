@@ -143,7 +143,8 @@ describe('countryFromLocation', () => {
     countryFromLocation('warm-up');
     const started = performance.now();
     for (const location of locations) countryFromLocation(location);
-    // Generous for a shared CI machine; on an idle one this takes about a tenth of the bound.
-    expect(performance.now() - started).toBeLessThan(3_000);
+    // About 0.3 s on a quiet 2-core machine and 1 s on a loaded one: the bound only catches a
+    // quadratic slip, not a slow day.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
