@@ -4,7 +4,7 @@
  * that builds the answer, or the domain type it returns, never a copy: a field renamed here is a
  * compile error in every client. Over JSON, dates are ISO strings (the console's `Wire<T>`).
  */
-import type { Conversation, ConversationStatus, Visibility } from '@centralita/core';
+import type { Conversation, ConversationOrigin, ConversationStatus, Visibility } from '@centralita/core';
 import type { InboxRow as StoredInboxRow, StoredMessage } from '@centralita/db';
 import type { AgentView, RuleSetDraft, RuleSetVersion, TeamView } from '@centralita/dispatcher';
 import type {
@@ -19,14 +19,17 @@ import type {
 import type { whoIs } from './routes/auth.ts';
 import type { describeKind, present } from './routes/channel-accounts.ts';
 import type { waitingByTeam } from './routes/console.ts';
+import type { presentSearch } from './services/saved-searches.ts';
 
-export type { AgentStatus, Conversation, ConversationStatus, Visibility };
+export type { AgentStatus, Conversation, ConversationOrigin, ConversationStatus, Visibility };
 export type Message = StoredMessage;
 export type Agent = AgentView;
 export type Team = TeamView;
 export type Me = Awaited<ReturnType<typeof whoIs>>;
 export type ChannelAccount = ReturnType<typeof present>;
 export type ChannelKind = ReturnType<typeof describeKind>;
+/** A saved search of a listening account, with the channel's query and its problems now (GET /channel-accounts/:id/searches). */
+export type SavedSearch = ReturnType<typeof presentSearch>;
 /** A row of GET /conversations: the conversation with its contact, preview, assignee, unread mark and SLA deadline. */
 export type InboxRow = StoredInboxRow;
 

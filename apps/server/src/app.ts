@@ -30,6 +30,7 @@ import { registerContactRoutes } from './routes/contacts.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { CONSOLE_DIST, consolePage, serveConsole } from './routes/home.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
+import { registerSavedSearchRoutes } from './routes/saved-searches.ts';
 import { registerTeamRoutes } from './routes/teams.ts';
 import { registerUploadRoutes } from './routes/uploads.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -206,6 +207,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerConversationRoutes(registry, ctx, inbox);
   registerTeamRoutes(registry, ctx);
   registerRoutingRoutes(registry, ctx);
+  registerSavedSearchRoutes(registry, ctx);
   api.get('/openapi.json', (_req, res) => {
     res.json(registry.openapi({ title: 'Centralita API', version: VERSION }));
   });

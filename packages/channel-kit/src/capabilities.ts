@@ -35,6 +35,12 @@ export interface ChannelCapabilities {
   customerPortal: boolean;
   /** The channel proves who the sender is (X, WhatsApp), so identities it reports are verified. */
   verifiedSenders: boolean;
+  /**
+   * The adapter runs the account's saved searches (`ctx.listening`) and emits what they find
+   * with `origin: 'proactive'` (X's recent search). Supervisors may save searches only where this
+   * is true.
+   */
+  listening: boolean;
 }
 
 /** The defaults every adapter starts from. */
@@ -51,6 +57,7 @@ export const DEFAULT_CAPABILITIES: ChannelCapabilities = Object.freeze({
   deliveryReceipts: false,
   customerPortal: false,
   verifiedSenders: false,
+  listening: false,
 });
 
 /** Fills in the defaults for every capability an adapter does not mention. */

@@ -1,6 +1,7 @@
 import type { InboundEvent, Visibility } from '@centralita/core';
 import type { AccountStateReport } from './account-state.ts';
 import type { ChannelCapabilities } from './capabilities.ts';
+import type { ListeningSource, SavedSearchTerms, SearchDescription } from './listening.ts';
 import type { ChannelPresentation } from './presentation.ts';
 import type { ReplyDecision, ReplyQuestion, ReplyTarget } from './reply-policy.ts';
 
@@ -153,6 +154,12 @@ export interface ChannelContext {
    * the same report changes nothing.
    */
   reportState(report: AccountStateReport): Promise<void>;
+  /**
+   * The account's saved searches to run (channels with the `listening` capability): read it at
+   * each round, so a search paused or changed by a supervisor takes effect at the next one. Always
+   * present; an empty list for accounts of channels that do not listen.
+   */
+  readonly listening: ListeningSource;
 }
 
 /** A raw HTTP request as it reached `/webhooks/:channelAccountId`. */
@@ -238,6 +245,13 @@ export interface ChannelAdapter<Config = unknown> {
   /** The channel's own length count (X: a URL is 23, an emoji 2). */
   measureText(text: string): number;
   connect(account: AdapterAccount<Config>, ctx: ChannelContext): ChannelConnection;
+  /**
+   * The channel's query for saved-search terms on this account, and what stops it from running
+   * (X: over 512 characters on a self-serve tier). The host refuses to save a search with
+   * problems, naming them, and shows the query to supervisors. Pure: no network. Absent on a
+   * channel with `listening`: the host accepts any terms that look for something.
+   */
+  describeSearch?(terms: SavedSearchTerms, config: Config): SearchDescription;
   /**
    * Whether a reply of this visibility to this message may be sent on this account (X's
    * self-serve tiers may reply publicly only to posts that summoned the brand). The host asks

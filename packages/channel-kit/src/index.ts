@@ -31,6 +31,15 @@ export type {
 export { describeChannel } from './describe-channel.ts';
 export { errorBody } from './error-body.ts';
 export { ConfigError, SendError } from './errors.ts';
+export {
+  type ListeningSource,
+  NO_LISTENING,
+  type SavedSearch,
+  type SavedSearchTerms,
+  type SearchDescription,
+  searchTerms,
+  searchTermsProblems,
+} from './listening.ts';
 export { sendParts } from './parts.ts';
 export {
   type ChannelPresentation,

@@ -70,6 +70,12 @@ export interface MessageReceivedEvent {
   attachments?: InboundAttachment[];
   /** Channel-specific extras kept with the message (never secrets). */
   metadata?: Record<string, unknown>;
+  /**
+   * Why this message is here: a customer wrote to the brand (default), or the brand found it by
+   * listening (a saved search matched a post that does not address the brand). A conversation
+   * this message starts has this origin for good; see `Conversation.origin`.
+   */
+  origin?: 'proactive';
 }
 
 /** A change in the delivery of a message we sent (delivered, read, failed). */

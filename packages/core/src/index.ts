@@ -30,6 +30,7 @@ export {
   type Contact,
   type ContactSignals,
   type Conversation,
+  type ConversationOrigin,
   type ConversationStatus,
   type DeliveryState,
   hasRole,

@@ -86,6 +86,13 @@ export interface ChannelAccount {
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 
+/**
+ * How a conversation began: a customer wrote to the brand, or the brand found the customer's
+ * post by listening (a saved search) and may reach out first. Set when the conversation is
+ * created and never changed by later messages.
+ */
+export type ConversationOrigin = 'customer' | 'proactive';
+
 export type Priority = 0 | 1 | 2 | 3 | 4;
 
 export interface Conversation {
@@ -107,6 +114,8 @@ export interface Conversation {
   lastInboundAt: Date | null;
   resolvedAt: Date | null;
   createdAt: Date;
+  /** Whether a customer wrote first or a saved search found them (see `ConversationOrigin`). */
+  origin: ConversationOrigin;
   routing: ConversationRouting;
 }
 

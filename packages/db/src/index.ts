@@ -25,6 +25,7 @@ export * from './repos/identities.ts';
 export * from './repos/inbox-rows.ts';
 export * from './repos/messages.ts';
 export * from './repos/portal.ts';
+export * from './repos/saved-searches.ts';
 export * from './repos/start-conversation.ts';
 export * from './repos/workspaces.ts';
 export type { ConversationsTable, Database } from './schema.ts';

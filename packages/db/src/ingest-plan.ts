@@ -74,6 +74,8 @@ export interface ContactWrite {
 export interface ConversationWrite {
   id: string;
   contactId: string;
+  /** The creating message's origin: later messages never change it. */
+  origin: 'customer' | 'proactive';
   subject: string | null;
   subjectKey: string | null;
   language: string | null;
@@ -272,6 +274,7 @@ export function planBatch(
       const write: ConversationWrite = {
         id: conversationId,
         contactId,
+        origin: event.origin === 'proactive' ? 'proactive' : 'customer',
         subject: event.subject ? truncate(event.subject, 200) : null,
         subjectKey: event.thread.subject?.key || null,
         language: s.locale ?? null,
@@ -300,7 +303,11 @@ export function planBatch(
         conversationId,
         type: 'conversation.created',
         actor,
-        data: { channelAccountId: target.channelAccountId, previousConversationId: threading.previousConversationId },
+        data: {
+          channelAccountId: target.channelAccountId,
+          previousConversationId: threading.previousConversationId,
+          ...(write.origin === 'proactive' ? { origin: write.origin } : {}),
+        },
       });
     }
 

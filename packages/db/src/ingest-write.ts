@@ -78,6 +78,7 @@ export async function writeBatch(trx: Transaction<Database>, target: WriteTarget
           contact_id: c.contactId,
           channel_account_id: target.channelAccountId,
           status: 'open' as const,
+          origin: c.origin,
           subject: c.subject,
           subject_key: c.subjectKey,
           language: c.language,

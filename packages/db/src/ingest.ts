@@ -68,6 +68,8 @@ function itemProblem(item: IngestItem): string | null {
   if (typeof e.text !== 'string') return 'text is not a string';
   if (e.visibility !== 'public' && e.visibility !== 'private') return `visibility ${String(e.visibility)} is neither public nor private`;
   if (!e.thread || typeof e.thread !== 'object') return 'thread hints are missing';
+  if (e.origin !== undefined && e.origin !== 'proactive')
+    return `origin ${String(e.origin)} is not proactive (leave it out for a customer's message)`;
   return null;
 }
 

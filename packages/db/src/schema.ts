@@ -7,6 +7,7 @@ import type {
   ConversationDraftsTable,
   ConversationReadsTable,
 } from './schema-console.ts';
+import type { SavedSearchesTable } from './schema-listening.ts';
 
 /** Kysely's view of our tables. Every table carries `workspace_id` (workspaces is keyed by it). */
 
@@ -214,6 +215,8 @@ export interface ConversationsTable {
   sla_breached: Generated<string[]>;
   /** Normalised subject (no Re:/Fwd:, case or spacing) for threading replies that lost their headers. */
   subject_key: string | null;
+  /** How it began: a customer wrote, or a saved search found the post (0013). Set once, at creation. */
+  origin: Generated<'customer' | 'proactive'>;
 }
 
 export interface ConversationThreadsTable {
@@ -364,4 +367,5 @@ export interface Database {
   conversation_drafts: ConversationDraftsTable;
   contact_notes: ContactNotesTable;
   contact_events: ContactEventsTable;
+  saved_searches: SavedSearchesTable;
 }

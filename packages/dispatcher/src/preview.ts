@@ -21,6 +21,8 @@ export interface DescribedConversation {
   followers?: number;
   verified?: boolean;
   incident?: boolean;
+  /** Found by a saved search rather than written to the brand (conversation.proactive). */
+  proactive?: boolean;
   teamId?: string | null;
   waitingMinutes?: number;
 }
@@ -93,6 +95,7 @@ export async function previewDecision(
       followers: c.followers ?? 0,
       verified: c.verified ?? false,
       incidentId: c.incident ? 'preview' : null,
+      proactive: c.proactive ?? false,
       teamId: c.teamId ?? null,
       waitingSince: since,
       createdAt: since,

@@ -28,6 +28,8 @@ export interface ClaimedRow {
   queue_key: Date | null;
   routing_explanation: unknown;
   requested_priority: number | null;
+  /** How the conversation began (0013): a customer wrote, or a saved search found it. */
+  origin: 'customer' | 'proactive';
   contact_country: string | null;
   contact_timezone: string | null;
   contact_signals: { followers?: number; verified?: boolean };
@@ -85,6 +87,7 @@ export function toRoutingConversation(
       followers: row.contact_signals.followers ?? 0,
       verified: row.contact_signals.verified ?? false,
       incidentId: row.incident_id,
+      proactive: row.origin === 'proactive',
       teamId: row.team_id,
       teamPinned: row.team_pinned,
       waitingSince: row.waiting_since,
@@ -100,7 +103,7 @@ export async function readRoutingRow(db: Kysely<Database>, workspaceId: string, 
     SELECT c.id, c.workspace_id, c.status, c.priority, c.language, c.region, c.subject, c.tags, c.team_id, c.team_pinned,
       c.channel_kind, c.incident_id, COALESCE(c.waiting_since, c.created_at) AS waiting_since, c.created_at, c.declined_by,
       c.routing_rule, c.escalation_level, c.awaiting_reply_since, c.first_responded_at, c.first_response_due_at, c.next_response_due_at,
-      c.queue_key, c.routing_explanation, c.requested_priority,
+      c.queue_key, c.routing_explanation, c.requested_priority, c.origin,
       ct.country AS contact_country, ct.timezone AS contact_timezone, ct.signals AS contact_signals,
       m.text AS last_text, m.visibility AS last_visibility
     FROM conversations c

@@ -161,6 +161,22 @@ describe('decide', () => {
     expect(marked.explanation.priority).toEqual({ base: 0, requested: 40, raisedBy: 0, aging: 0, effective: 40 });
   });
 
+  it('sends what a saved search found to the outreach team, and customers who wrote elsewhere', () => {
+    const rs = ruleSet({
+      rules: [
+        { id: 'outreach', when: 'conversation.proactive', target: { teams: ['Global'] }, priority: 3 },
+        { id: 'spanish', when: 'conversation.language == "es"', target: { teams: ['Iberia'] } },
+      ],
+    });
+    const now = new Date('2026-03-02T10:00:00Z');
+    const found = decide(conversation({ proactive: true, language: 'es' }), [], rs, now);
+    expect([found.ruleId, found.teamId, found.priority]).toEqual(['outreach', GLOBAL, 3]);
+    const wrote = decide(conversation({ language: 'es' }), [], rs, now);
+    expect([wrote.ruleId, wrote.teamId]).toEqual(['spanish', IBERIA]);
+    // A misspelt field is refused when the rules are checked, not at routing time.
+    expect(compileRuleSet({ rules: [{ id: 'x', when: 'conversation.proactiv', target: {} }] }, TEAMS).ok).toBe(false);
+  });
+
   it('computes priority from contact signals and matches tags, incidents and local time', () => {
     const rs = ruleSet({
       rules: [

@@ -18,6 +18,7 @@ const CONVERSATION_FIELDS = {
   tags: 'list<string>',
   priority: 'int',
   incident: 'bool',
+  proactive: 'bool',
   waitingMinutes: 'int',
 } as const;
 
@@ -140,6 +141,7 @@ export function conditionContext(
       tags: c.tags,
       priority: BigInt(priority),
       incident: c.incidentId !== null,
+      proactive: c.proactive,
       waitingMinutes: BigInt(Math.max(0, Math.floor(waitedMinutes))),
     },
     contact: { followers: BigInt(Math.max(0, Math.floor(c.followers))), verified: c.verified },

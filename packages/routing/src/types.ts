@@ -59,6 +59,8 @@ export interface RoutingConversation {
   followers: number;
   verified: boolean;
   incidentId: string | null;
+  /** A saved search found it (the customer did not write to the brand): conditions see conversation.proactive. */
+  proactive: boolean;
   teamId: string | null;
   /** Transferred to its team by hand: the target keeps that team whatever the rule says. */
   teamPinned?: boolean;

@@ -11,6 +11,7 @@ import {
   keepConnected,
   parseWithSchema,
   readJsonBody,
+  type SavedSearchTerms,
   SendError,
   sendParts,
   splitText,
@@ -46,7 +47,12 @@ const capabilities = defineCapabilities({
   maxTextLength: 200,
   maxTextLengthByVisibility: { public: 50 },
   splitLongText: true,
+  // As X: supervisors may save searches; what the relay finds for them arrives flagged proactive.
+  listening: true,
 });
+
+/** The relay's search queries are short, so a test can go over the limit with a few words. */
+export const RELAY_QUERY_LIMIT = 120;
 
 const delivery = z.object({
   seq: z.number().int(),
@@ -54,6 +60,7 @@ const delivery = z.object({
   from: z.string().min(1).max(200),
   text: z.string().max(10_000),
   replyTo: z.string().max(200).optional(),
+  proactive: z.boolean().optional(),
 });
 
 /**
@@ -90,6 +97,17 @@ export function createRelayAdapter(): ChannelAdapter<Parsed> {
       example: () => ({ host: '127.0.0.1', port: 9 }),
     },
     measureText: countCodePoints,
+    describeSearch(terms) {
+      const query = relayQuery(terms);
+      const length = countCodePoints(query);
+      return {
+        query,
+        problems:
+          length > RELAY_QUERY_LIMIT
+            ? [`The relay's query would be ${length} characters; it takes ${RELAY_QUERY_LIMIT}. Use fewer or shorter words.`]
+            : [],
+      };
+    },
     connect(account, ctx) {
       const config = account.config;
       let abort: AbortController | null = null;
@@ -144,9 +162,26 @@ function toEvent(m: RelayMessage, ctx: ChannelContext): MessageReceivedEvent {
     occurredAt: ctx.now(),
     sender: { kind: 'relay', externalId: m.from, verified: true },
     text: m.text,
-    visibility: 'private',
+    // What listening finds is someone's public post; what is written to the relay is private.
+    visibility: m.proactive ? 'public' : 'private',
     thread: { contactThread: true, ...(m.replyTo ? { inReplyTo: [m.replyTo] } : {}) },
+    ...(m.proactive ? { origin: 'proactive' as const } : {}),
   };
+}
+
+/** Saved-search terms in an X-like query syntax, so the API has a query to show. */
+export function relayQuery(terms: SavedSearchTerms): string {
+  const parts = [
+    ...terms.keywords,
+    ...terms.phrases.map((p) => `"${p}"`),
+    ...terms.hashtags.map((h) => `#${h}`),
+    ...(terms.anyOf.length > 0 ? [`(${terms.anyOf.join(' OR ')})`] : []),
+    ...terms.exclude.map((w) => `-${w}`),
+    ...(terms.language ? [`lang:${terms.language}`] : []),
+    ...(terms.excludeRetweets ? ['-is:retweet'] : []),
+    ...(terms.excludeOwnPosts ? ['-from:me'] : []),
+  ];
+  return parts.join(' ');
 }
 
 async function handleWebhook(config: Parsed, ctx: ChannelContext, req: WebhookRequest): Promise<WebhookResponse> {

@@ -68,9 +68,16 @@ export class RelayPeer extends LoopbackServer {
   }
 
   /** A customer writes: the message becomes available to pull. */
-  push(from: string, text: string, replyTo?: string): RelayMessage {
+  push(from: string, text: string, replyTo?: string, options: { proactive?: boolean } = {}): RelayMessage {
     const seq = this.messages.length + 1;
-    const m: RelayMessage = { seq, id: `relay-${seq}`, from, text, ...(replyTo ? { replyTo } : {}) };
+    const m: RelayMessage = {
+      seq,
+      id: `relay-${seq}`,
+      from,
+      text,
+      ...(replyTo ? { replyTo } : {}),
+      ...(options.proactive ? { proactive: true } : {}),
+    };
     this.messages.push(m);
     for (const s of this.#subscribers) s(m);
     return m;

@@ -10,4 +10,6 @@ export interface RelayMessage {
   from: string;
   text: string;
   replyTo?: string;
+  /** A public post the relay found by listening (no one addressed the brand): emitted with origin proactive. */
+  proactive?: boolean;
 }

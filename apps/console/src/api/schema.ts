@@ -854,6 +854,135 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/channel-accounts/{id}/searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's saved searches, paused ones too, oldest first: each with its terms, the channel's query built from them (null where the channel builds none) and its problems on this account now (empty when it runs).
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Saves a search for a listening account (X). 400 naming the problem when the channel cannot listen, the terms look for nothing, or the channel refuses the query (too long for the tier). Answers the search with the query the channel will run.
+         * @description Requires the supervisor role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Seconds between runs, at least 60; 300 unless given
+                         * @default 300
+                         */
+                        intervalSeconds?: number;
+                        name: string;
+                        /** @default false */
+                        paused?: boolean;
+                        terms: {
+                            /**
+                             * @description At least one of these words must appear
+                             * @default []
+                             */
+                            anyOf?: string[];
+                            /**
+                             * @description None of these words may appear
+                             * @default []
+                             */
+                            exclude?: string[];
+                            /**
+                             * @description Leave out the brand's own posts (true unless given)
+                             * @default true
+                             */
+                            excludeOwnPosts?: boolean;
+                            /**
+                             * @description Leave out reposts (true unless given)
+                             * @default true
+                             */
+                            excludeRetweets?: boolean;
+                            /** @description Hashtags that must appear (the # is optional) */
+                            hashtags?: string[];
+                            /**
+                             * @description Words that must all appear
+                             * @default []
+                             */
+                            keywords?: string[];
+                            /** @description Only posts in this language (es, en...); null for any */
+                            language?: string | null;
+                            /**
+                             * @description Exact phrases, each of which must appear
+                             * @default []
+                             */
+                            phrases?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channel-accounts/test": {
         parameters: {
             query?: never;
@@ -1359,6 +1488,7 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                     minPriority?: number;
+                    origin?: "customer" | "proactive";
                     q?: string;
                     sort?: "newest" | "oldest_waiting" | "sla_due" | "priority";
                     status?: "open" | "pending" | "snoozed" | "resolved";
@@ -2638,6 +2768,7 @@ export interface paths {
                             incident?: boolean;
                             language?: string | null;
                             priority?: number;
+                            proactive?: boolean;
                             public?: boolean;
                             region?: string | null;
                             subject?: string | null;
@@ -3203,6 +3334,112 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/searches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a saved search; the adapter stops running it from its next round. 204.
+         * @description Requires the supervisor role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Renames, changes, pauses or resumes a saved search. terms merge into the stored ones (lists replace, language null clears it) and are checked whole; a paused search is not run from the next round on.
+         * @description Requires the supervisor role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        intervalSeconds?: number;
+                        name?: string;
+                        paused?: boolean;
+                        terms?: {
+                            /** @description At least one of these words must appear */
+                            anyOf?: string[];
+                            /** @description None of these words may appear */
+                            exclude?: string[];
+                            /** @description Leave out the brand's own posts (true unless given) */
+                            excludeOwnPosts?: boolean;
+                            /** @description Leave out reposts (true unless given) */
+                            excludeRetweets?: boolean;
+                            /** @description Hashtags that must appear (the # is optional) */
+                            hashtags?: string[];
+                            /** @description Words that must all appear */
+                            keywords?: string[];
+                            /** @description Only posts in this language (es, en...); null for any */
+                            language?: string | null;
+                            /** @description Exact phrases, each of which must appear */
+                            phrases?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/sla-policies": {

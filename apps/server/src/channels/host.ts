@@ -1,5 +1,11 @@
 import type { AdapterAccount, ChannelAdapter, ChannelConnection, ChannelContext, EmitResult } from '@centralita/channel-kit';
-import { type AccountStateReport, accountCapabilities, type ChannelCapabilities, stateReportProblems } from '@centralita/channel-kit';
+import {
+  type AccountStateReport,
+  accountCapabilities,
+  type ChannelCapabilities,
+  NO_LISTENING,
+  stateReportProblems,
+} from '@centralita/channel-kit';
 import type { InboundEvent } from '@centralita/core';
 import {
   accountStore,
@@ -17,6 +23,7 @@ import type { SecretBox } from '../crypto.ts';
 import type { AppLogger } from '../logger.ts';
 import { Batcher } from '../pipeline/batcher.ts';
 import { GroupRunner } from '../pipeline/group.ts';
+import { listeningSource } from '../services/saved-searches.ts';
 
 /** What makes a connection stale: any change to the account's row that the adapter sees. */
 function fingerprint(a: ChannelAccountRecord): string {
@@ -176,7 +183,7 @@ export class ChannelHost {
       config: this.parseAccountConfig(account, adapter),
     };
     const capabilities = accountCapabilities(adapter, adapterAccount.config);
-    const connection = adapter.connect(adapterAccount, this.#context(account));
+    const connection = adapter.connect(adapterAccount, this.#context(account, capabilities));
     const live: Live = { account, adapter, capabilities, connection, abort: new AbortController() };
     this.#live.set(account.id, live);
     // A reader runs on one node only (the lock holder starts it); an account that only takes
@@ -185,7 +192,7 @@ export class ChannelHost {
     return live;
   }
 
-  #context(account: ChannelAccountRecord): ChannelContext {
+  #context(account: ChannelAccountRecord, capabilities: ChannelCapabilities): ChannelContext {
     return {
       account: { id: account.id, workspaceId: account.workspaceId, name: account.name },
       webhookUrl: this.webhookUrl(account.id),
@@ -205,6 +212,7 @@ export class ChannelHost {
       logger: this.deps.logger.child({ channel: account.kind, channelAccountId: account.id }),
       now: this.deps.clock,
       reportState: (report) => this.#reportState(account, report),
+      listening: capabilities.listening ? listeningSource(this.deps.db.kysely, this.deps.logger, account.id) : NO_LISTENING,
     };
   }
 

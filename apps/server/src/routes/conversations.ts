@@ -35,6 +35,10 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
       contact: z.uuid().optional(),
       tag: z.string().max(40).optional(),
       minPriority: z.coerce.number().int().min(-1000).max(1000).optional(),
+      origin: z
+        .enum(['customer', 'proactive'])
+        .optional()
+        .describe('proactive: only conversations a saved search found; customer: only those a customer began'),
       q: z
         .string()
         .max(200)
@@ -66,6 +70,7 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
           ...(query.contact ? { contactId: query.contact } : {}),
           ...(query.tag ? { tag: query.tag.toLowerCase() } : {}),
           ...(query.minPriority !== undefined ? { minPriority: query.minPriority } : {}),
+          ...(query.origin ? { origin: query.origin } : {}),
           ...(query.q ? { q: query.q } : {}),
           visibleTeamIds: await visibleTeams(ctx, principal),
         },

@@ -35,6 +35,7 @@ const described = z.strictObject({
   followers: z.number().int().min(0).optional(),
   verified: z.boolean().optional(),
   incident: z.boolean().optional(),
+  proactive: z.boolean().optional(),
   teamId: z.uuid().nullable().optional(),
   waitingMinutes: z
     .number()

@@ -1,6 +1,7 @@
 import type { InboundEvent } from '@centralita/core';
 import type { AccountStateReport } from '../account-state.ts';
 import type { AccountStore, ChannelContext, EmitResult, Logger, OutboundMessage } from '../contract.ts';
+import type { SavedSearch } from '../listening.ts';
 
 /** A channel context that keeps everything in memory, for adapter tests and the conformance suite. */
 export interface MemoryContext extends ChannelContext {
@@ -21,6 +22,11 @@ export interface MemoryContext extends ChannelContext {
    * down does, storing nothing; `Infinity` until `rejectEmits(0)`.
    */
   rejectEmits(count?: number): void;
+  /**
+   * The account's active saved searches from now on, as `listening.searches()` answers them (a
+   * supervisor saved, changed or paused one); the adapter sees them at its next read.
+   */
+  setSearches(searches: SavedSearch[]): void;
 }
 
 /** One logged line: its level, the fields and the message. */
@@ -49,7 +55,14 @@ function capturingLogger(lines: LogLine[], next?: Logger): Logger {
 
 /** Builds a fresh in-memory context; `store` may be shared to simulate a restart. */
 export function createMemoryContext(
-  options: { store?: AccountStore; now?: () => Date; logger?: Logger; webhookUrl?: string } = {},
+  options: {
+    store?: AccountStore;
+    now?: () => Date;
+    logger?: Logger;
+    webhookUrl?: string;
+    /** The account's active saved searches at first (see `setSearches`). */
+    searches?: SavedSearch[];
+  } = {},
 ): MemoryContext {
   const account = { id: '00000000-0000-4000-8000-000000000001', workspaceId: '00000000-0000-4000-8000-000000000002', name: 'test' };
   const emitted: InboundEvent[] = [];
@@ -59,6 +72,7 @@ export function createMemoryContext(
   const rejected: InboundEvent[] = [];
   const logs: LogLine[] = [];
   let rejecting = 0;
+  let searches: SavedSearch[] = structuredClone(options.searches ?? []);
   /** Whether this emit is one the test asked to reject; counts it down. */
   const reject = (): boolean => {
     if (rejecting <= 0) return false;
@@ -106,6 +120,11 @@ export function createMemoryContext(
     },
     async reportState(report: AccountStateReport) {
       states.push(report);
+    },
+    // A copy each read, as the host reads them fresh from the database: the adapter cannot change them.
+    listening: { searches: async () => structuredClone(searches) },
+    setSearches(next) {
+      searches = structuredClone(next);
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   applyStatusAction,
   CentralitaError,
   type Conversation,
+  type ConversationOrigin,
   type ConversationStatus,
   type StatusAction,
 } from '@centralita/core';
@@ -31,6 +32,7 @@ export function toConversation(r: Selectable<ConversationsTable>): Conversation 
     lastInboundAt: r.last_inbound_at,
     resolvedAt: r.resolved_at,
     createdAt: r.created_at,
+    origin: r.origin,
     routing: {
       channelKind: r.channel_kind,
       waitingSince: r.waiting_since,
@@ -65,6 +67,8 @@ export interface ConversationFilter {
   contactId?: string;
   tag?: string;
   minPriority?: number;
+  /** Only conversations that began this way (`proactive`: found by a saved search). */
+  origin?: ConversationOrigin;
   /**
    * Words in any message (Spanish and English stemming, accents ignored), or part of the
    * contact's name or address.
@@ -147,6 +151,7 @@ export function filterConversations<O>(
   if (filter.contactId) q = q.where('contact_id', '=', filter.contactId);
   if (filter.tag) q = q.where(sql<boolean>`(${filter.tag} = ANY(tags))`);
   if (filter.minPriority !== undefined) q = q.where('priority', '>=', filter.minPriority);
+  if (filter.origin) q = q.where('origin', '=', filter.origin);
   if (filter.q?.trim()) q = q.where(matchesSearch(workspaceId, filter.q.trim()));
   if (filter.visibleTeamIds) q = q.where(visibleTo(filter.visibleTeamIds));
   return q;
