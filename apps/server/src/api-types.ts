@@ -19,6 +19,7 @@ import type {
 import type { whoIs } from './routes/auth.ts';
 import type { describeKind, present } from './routes/channel-accounts.ts';
 import type { waitingByTeam } from './routes/console.ts';
+import type { usageOf } from './routes/usage.ts';
 import type { presentSearch } from './services/saved-searches.ts';
 
 export type { AgentStatus, Conversation, ConversationOrigin, ConversationStatus, Visibility };
@@ -28,6 +29,10 @@ export type Team = TeamView;
 export type Me = Awaited<ReturnType<typeof whoIs>>;
 export type ChannelAccount = ReturnType<typeof present>;
 export type ChannelKind = ReturnType<typeof describeKind>;
+/** A metered account's month against its budget, as `ChannelAccount.usage` carries it. */
+export type { BudgetState, UsageStatus } from '@centralita/channel-kit';
+/** GET /channel-accounts/:id/usage: per kind, the total, the budget and its state, with history and notices. */
+export type UsageReport = Awaited<ReturnType<typeof usageOf>>;
 /** A saved search of a listening account, with the channel's query and its problems now (GET /channel-accounts/:id/searches). */
 export type SavedSearch = ReturnType<typeof presentSearch>;
 /** A row of GET /conversations: the conversation with its contact, preview, assignee, unread mark and SLA deadline. */

@@ -33,11 +33,13 @@ import { registerRoutingRoutes } from './routes/routing.ts';
 import { registerSavedSearchRoutes } from './routes/saved-searches.ts';
 import { registerTeamRoutes } from './routes/teams.ts';
 import { registerUploadRoutes } from './routes/uploads.ts';
+import { registerUsageRoutes } from './routes/usage.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { Inbox } from './services/inbox.ts';
 import { ReplyPlanner } from './services/reply-options.ts';
 import { RoutingService } from './services/routing.ts';
+import { UsageService } from './services/usage.ts';
 
 export const VERSION = '0.1.0';
 
@@ -117,6 +119,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   const hooks = options.hooks ? { hooks: options.hooks } : {};
   // Built bottom up, each part given what it uses: nothing holds the context it is part of.
   const routing = new RoutingService({ db: options.db, clock, logger: options.logger, commits, realtime });
+  const usage = new UsageService({ db: options.db, clock, logger: options.logger, commits, realtime });
   const adapters = new Map(options.adapters.map((a) => [a.kind, a]));
   const replies = new ReplyPlanner({
     db: options.db.kysely,
@@ -143,6 +146,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     logger: options.logger,
     clock,
     publicUrl,
+    usage: (account, adapter) => usage.meter(account, adapter),
     ...(options.pullLockRetryMs ? { lockRetryMs: options.pullLockRetryMs } : {}),
   });
   const ctx: AppContext = {
@@ -156,6 +160,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     realtime,
     commits,
     routing,
+    usage,
     ...hooks,
     settings,
   };
@@ -199,6 +204,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerAuthRoutes(api, registry, ctx);
   registerUserRoutes(registry, ctx);
   registerChannelRoutes(registry, ctx);
+  registerUsageRoutes(registry, ctx);
   // Before the conversation routes: /conversations/counts must not be read as a conversation id.
   registerConsoleRoutes(registry, ctx);
   registerBulkRoutes(registry, ctx, inbox);

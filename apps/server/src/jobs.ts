@@ -1,6 +1,14 @@
-import { ConfigError, SendError } from '@centralita/channel-kit';
+import { budgetHoldReason, ConfigError, nextMonthStart, SendError } from '@centralita/channel-kit';
 import { CentralitaError, SYSTEM_ACTOR } from '@centralita/core';
-import { clearSentParts, fileReplyTokens, findMessage, getConversation, recordDelivery } from '@centralita/db';
+import {
+  clearSentParts,
+  fileReplyTokens,
+  findMessage,
+  getConversation,
+  holdMessage,
+  recordDelivery,
+  releaseHeldMessages,
+} from '@centralita/db';
 import { ROUTING_TIMER_TASK } from '@centralita/dispatcher';
 import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
 import type { AppContext } from './context.ts';
@@ -21,6 +29,10 @@ const PURGE_UPLOADS = 'purge_pending_uploads';
 
 /** A channel's "retry after" is honoured up to this; a longer wait is more likely a fault than a plan. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+/** A held reply (`SendError.hold`) is tried again after this when the channel did not say. */
+const DEFAULT_HOLD_MS = 60 * 60 * 1000;
+/** The longest a hold waits before looking again: past a month's turn is never planned. */
+const MAX_HOLD_MS = 32 * 24 * 60 * 60 * 1000;
 
 /**
  * Sends one queued reply through its channel. Runs at least once per message: a retry after a
@@ -38,12 +50,42 @@ function sendMessageTask(ctx: AppContext): Task {
       const updated = await recordDelivery(ctx.db.kysely, { workspaceId, messageId }, { state: 'failed', reason });
       if (updated) ctx.commits.publish([{ kind: 'message', conversation: conv, message: updated, created: false }]);
     };
+    // Waiting is not failing: the reply stays queued with the reason the agent reads, and the next
+    // try is a fresh job under the same key, given back the attempt this one took.
+    const hold = async (reason: string, waitMs: number) => {
+      const used = helpers.job.attempts - 1;
+      await helpers.addJob('send_message', { messageId, workspaceId, earlierAttempts: earlierAttempts + used } satisfies SendPayload, {
+        jobKey: `send:${messageId}`,
+        runAt: new Date(Date.now() + Math.min(Math.max(waitMs, 0), MAX_HOLD_MS)),
+        maxAttempts: helpers.job.max_attempts - used,
+        priority: helpers.job.priority,
+      });
+      const updated = await holdMessage(ctx.db.kysely, { workspaceId, messageId }, reason);
+      if (updated) ctx.commits.publish([{ kind: 'message', conversation: conv, message: updated, created: false }]);
+      ctx.logger.info({ messageId, reason, retryInMs: waitMs }, 'reply held');
+    };
     // Every way this can go wrong ends visibly: a permanent problem fails the message at once with
     // its reason, a temporary one is retried, and the last attempt fails it instead of leaving it
     // queued for ever.
     try {
       const live = await ctx.channels.connection(message.channelAccountId);
       if (!live) return await fail('The channel account is inactive or its channel is not installed on this server.');
+      if (live.adapter.metering) {
+        const usage = await ctx.usage.status(live.account, live.adapter);
+        if (usage?.state === 'exhausted') {
+          // Until an admin raises the budget (which releases it at once) or the month turns.
+          await hold(budgetHoldReason(usage), nextMonthStart(usage.month).getTime() - ctx.clock().getTime());
+          // A budget raised while this attempt decided found nothing held yet to release: look again.
+          if ((await ctx.usage.status(live.account, live.adapter))?.state !== 'exhausted') {
+            const where = { workspaceId, channelAccountId: live.account.id };
+            for (const m of await releaseHeldMessages(ctx.db.kysely, where, SYSTEM_ACTOR)) {
+              const c = m.conversationId === conv.id ? conv : await getConversation(ctx.db.kysely, workspaceId, m.conversationId);
+              ctx.commits.publish([{ kind: 'message', conversation: c, message: m, created: false }]);
+            }
+          }
+          return;
+        }
+      }
       const outbound = await buildOutbound(ctx, conv, message, live.adapter.kind);
       const result = await live.connection.send(outbound);
       await fileReplyTokens(
@@ -63,6 +105,8 @@ function sendMessageTask(ctx: AppContext): Task {
       if (live.capabilities.customerPortal) await scheduleCopyByEmail(ctx, conv, messageId);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
+      // The channel says wait (out of credits, a usage cap): no attempt used, no retry loop.
+      if (err instanceof SendError && err.hold !== null) return hold(err.hold, err.retryAfterMs ?? DEFAULT_HOLD_MS);
       if ((err instanceof SendError && !err.retryable) || err instanceof ConfigError) return fail(reason);
       const attempts = earlierAttempts + helpers.job.attempts;
       if (helpers.job.attempts >= helpers.job.max_attempts) return fail(`Gave up after ${attempts} attempts: ${reason}`);

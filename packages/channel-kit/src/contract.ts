@@ -4,6 +4,7 @@ import type { ChannelCapabilities } from './capabilities.ts';
 import type { ListeningSource, SavedSearchTerms, SearchDescription } from './listening.ts';
 import type { ChannelPresentation } from './presentation.ts';
 import type { ReplyDecision, ReplyQuestion, ReplyTarget } from './reply-policy.ts';
+import type { ChannelMetering, UsageMeter } from './usage.ts';
 
 /** The subset of a logger adapters may use; secrets must never be passed to it. */
 export interface Logger {
@@ -160,6 +161,13 @@ export interface ChannelContext {
    * present; an empty list for accounts of channels that do not listen.
    */
   readonly listening: ListeningSource;
+  /**
+   * The account's usage ledger: record what the provider charges for as it happens
+   * (`record('post_read', 100)`), and check `status()` before a costly pull; at `exhausted` pause
+   * pulls (the host already holds replies). For an adapter without `metering` it records nothing
+   * and the month is always `ok`.
+   */
+  readonly usage: UsageMeter;
 }
 
 /** A raw HTTP request as it reached `/webhooks/:channelAccountId`. */
@@ -242,6 +250,12 @@ export interface ChannelAdapter<Config = unknown> {
    */
   capabilitiesFor?(config: Config): ChannelCapabilities;
   readonly config: ConfigSpec<Config>;
+  /**
+   * What the provider charges for, with list prices, when it charges (X, WhatsApp). The host then
+   * keeps a ledger per account and month (`ctx.usage`), with per-account prices and a monthly
+   * budget. Absent: the channel costs nothing per use and has no ledger.
+   */
+  readonly metering?: ChannelMetering;
   /** The channel's own length count (X: a URL is 23, an emoji 2). */
   measureText(text: string): number;
   connect(account: AdapterAccount<Config>, ctx: ChannelContext): ChannelConnection;

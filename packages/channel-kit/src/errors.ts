@@ -8,13 +8,21 @@ export class SendError extends Error {
   readonly code: string;
   /** When the channel said how long to wait (Retry-After, a rate-limit reset). */
   readonly retryAfterMs: number | null;
+  /**
+   * Not failed, waiting: a sentence the agent reads on the queued reply ("Waiting for budget: ...",
+   * "X answered 402: the app is out of credits"). The host keeps the message queued and tries it
+   * again after `retryAfterMs` (an hour when absent) without using up its attempts, so an account
+   * out of credits never fails or loops its replies. Null for an ordinary failure.
+   */
+  readonly hold: string | null;
 
-  constructor(code: string, message: string, options: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+  constructor(code: string, message: string, options: { retryable: boolean; retryAfterMs?: number; hold?: string; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = 'SendError';
     this.code = code;
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.hold = options.hold ?? null;
   }
 }
 

@@ -58,3 +58,20 @@ export {
 } from './reply-policy.ts';
 export { hmacSha256, verifySignature } from './signature.ts';
 export { countCodePoints, splitText } from './text.ts';
+export {
+  BUDGET_WARNING_RATIO,
+  type BudgetState,
+  budgetHoldReason,
+  budgetState,
+  type ChannelMetering,
+  formatMoney,
+  fromMicros,
+  meteringProblems,
+  nextMonthStart,
+  toMicros,
+  type UsageKind,
+  type UsageMeter,
+  type UsageStatus,
+  unmeteredMeter,
+  usageMonth,
+} from './usage.ts';

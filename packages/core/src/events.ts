@@ -18,6 +18,7 @@ export type ConversationEventType =
   | 'message.received'
   | 'message.queued'
   | 'message.delivery_updated'
+  | 'message.held'
   | 'message.copied_by_email'
   | 'note.added';
 

@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008-channel-account-state.ts';
 import * as m0009 from './migrations/0009-claim-batch.ts';
 import * as m0010 from './migrations/0010-console-state.ts';
 import * as m0011 from './migrations/0011-pending-uploads.ts';
+import * as m0012 from './migrations/0012-usage-ledger.ts';
 import * as m0013 from './migrations/0013-saved-searches.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-claim-batch': m0009,
   '0010-console-state': m0010,
   '0011-pending-uploads': m0011,
+  '0012-usage-ledger': m0012,
   '0013-saved-searches': m0013,
 };
 

@@ -8,6 +8,7 @@ import type {
   ConversationReadsTable,
 } from './schema-console.ts';
 import type { SavedSearchesTable } from './schema-listening.ts';
+import type { ChannelAccountBudgetsTable, ChannelAccountEventsTable, ChannelUsageMonthsTable, ChannelUsageTable } from './schema-usage.ts';
 
 /** Kysely's view of our tables. Every table carries `workspace_id` (workspaces is keyed by it). */
 
@@ -249,6 +250,8 @@ export interface MessagesTable {
   /** The whole original text when `text` was trimmed of quotes and signature. */
   full_text: string | null;
   automated: 'auto_reply' | 'bounce' | null;
+  /** Why a queued reply waits instead of failing (a spent budget, a channel out of credits); null when not held (0012). */
+  hold_reason: Generated<string | null>;
 }
 
 export interface AttachmentBlobsTable {
@@ -367,5 +370,9 @@ export interface Database {
   conversation_drafts: ConversationDraftsTable;
   contact_notes: ContactNotesTable;
   contact_events: ContactEventsTable;
+  channel_usage: ChannelUsageTable;
+  channel_usage_months: ChannelUsageMonthsTable;
+  channel_account_budgets: ChannelAccountBudgetsTable;
+  channel_account_events: ChannelAccountEventsTable;
   saved_searches: SavedSearchesTable;
 }

@@ -54,6 +54,18 @@ const capabilities = defineCapabilities({
 /** The relay's search queries are short, so a test can go over the limit with a few words. */
 export const RELAY_QUERY_LIMIT = 120;
 
+/**
+ * What the relay "charges", as X and WhatsApp do: each message read and each part sent, so the
+ * server's tests exercise the usage ledger and budgets with a channel they control.
+ */
+const metering = {
+  currency: 'USD',
+  kinds: {
+    message_read: { label: 'Messages read', unitPrice: 0.005 },
+    message_sent: { label: 'Messages sent', unitPrice: 0.01 },
+  },
+} as const;
+
 const delivery = z.object({
   seq: z.number().int(),
   id: z.string().min(1).max(200),
@@ -74,6 +86,7 @@ export function createRelayAdapter(): ChannelAdapter<Parsed> {
     kind: 'relay',
     displayName: 'Relay (test)',
     capabilities,
+    metering,
     presentation: {
       icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M4 12h16M14 6l6 6-6 6"/></svg>',
       fields: {
@@ -147,12 +160,28 @@ export function createRelayAdapter(): ChannelAdapter<Parsed> {
             );
           }
           const to = message.recipient?.externalId ?? '';
-          const externalIds = await sendParts(message, parts, (text, i) => sendOne(config, { to, text, ref: `${message.messageId}:${i}` }));
+          const externalIds = await sendParts(message, parts, async (text, i) => {
+            const id = await sendOne(config, { to, text, ref: `${message.messageId}:${i}` });
+            await spend(ctx, 'message_sent');
+            return id;
+          });
           return { externalIds, state: 'sent' };
         },
       };
     },
   };
+}
+
+/**
+ * Counts one unit of usage. The relay already did the work, so a ledger that cannot be written
+ * is logged rather than thrown: the message must not be read or sent again for it.
+ */
+async function spend(ctx: ChannelContext, kind: keyof typeof metering.kinds): Promise<void> {
+  try {
+    await ctx.usage.record(kind, 1);
+  } catch (err) {
+    ctx.logger.warn({ kind, error: err instanceof Error ? err.message : String(err) }, 'relay usage could not be recorded');
+  }
 }
 
 function toEvent(m: RelayMessage, ctx: ChannelContext): MessageReceivedEvent {
@@ -198,6 +227,7 @@ async function handleWebhook(config: Parsed, ctx: ChannelContext, req: WebhookRe
   if (!parsed.success) return { status: 422, body: errorBody('validation_failed', 'The delivery is not a relay message.') };
   try {
     await ctx.emit(toEvent(parsed.data as RelayMessage, ctx));
+    await spend(ctx, 'message_read');
   } catch {
     // Not stored: the relay delivers again on anything but a 2xx.
     return {
@@ -243,6 +273,7 @@ async function session(config: Parsed, ctx: ChannelContext, signal: AbortSignal)
             const m = JSON.parse(line) as RelayMessage;
             await ctx.emit(toEvent(m, ctx));
             await ctx.store.setCursor('seq', String(m.seq));
+            await spend(ctx, 'message_read');
           })
           .catch((err: unknown) => {
             ctx.logger.error({ error: String(err) }, 'relay message could not be stored; reconnecting');
@@ -271,13 +302,22 @@ function command(config: Parsed, line: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: config.host, port: config.port }, () => socket.write(`${line}\n`));
     socket.setTimeout(5_000, () => socket.destroy(new Error('timed out')));
-    socket.once('error', (err) =>
+    // `on`, not `once`: a second error on the same socket (a write after the relay hung up) must
+    // not go unhandled; the promise has settled by then.
+    socket.on('error', (err) =>
       reject(new SendError('unreachable', `The relay did not answer: ${err.message}`, { retryable: true, cause: err })),
     );
     createInterface({ input: socket }).once('line', (line) => {
       socket.end();
       if (line.startsWith('OK ')) resolve(line.slice(3));
-      else reject(new SendError('rejected', `The relay refused the message: ${line}`, { retryable: false }));
+      else if (line.startsWith('HOLD ')) {
+        // `HOLD <ms> <reason>`: the relay is out of credits, as X's 402; wait, do not fail or loop.
+        const [, ms, ...reason] = line.split(' ');
+        const why = `The relay is out of credits: ${reason.join(' ')}`;
+        reject(
+          new SendError('out_of_credits', why, { retryable: true, hold: why, ...(Number(ms) > 0 ? { retryAfterMs: Number(ms) } : {}) }),
+        );
+      } else reject(new SendError('rejected', `The relay refused the message: ${line}`, { retryable: false }));
     });
   });
 }

@@ -20,6 +20,13 @@ export class RelayPeer extends LoopbackServer {
   readonly webhooks: { url: string; token: string }[] = [];
   /** How many of the next registrations to refuse, as a channel's API that is down would. */
   failRegistrations = 0;
+  /**
+   * While set, every send is refused as out of credits (`HOLD <retryAfterMs> <reason>`), as X's
+   * 402 is: nothing is recorded as sent. `retryAfterMs` 0 leaves the wait to the host.
+   */
+  outOfCredits: { reason: string; retryAfterMs: number } | null = null;
+  /** Sends refused while out of credits, by their `ref` (message id and part). */
+  readonly refused: string[] = [];
   #subscribers = new Set<(m: RelayMessage) => void>();
 
   readonly #token: string | null;
@@ -122,6 +129,11 @@ export class RelayPeer extends LoopbackServer {
         socket.end('OK registered\n');
       } else if (verb === 'SEND') {
         const body = JSON.parse(arg) as { to: string; text: string; ref: string };
+        if (this.outOfCredits) {
+          this.refused.push(body.ref);
+          socket.end(`HOLD ${this.outOfCredits.retryAfterMs} ${this.outOfCredits.reason}\n`);
+          return;
+        }
         const prior = this.sent.find((s) => s.ref === body.ref);
         const id = prior?.id ?? `out-${this.sent.length + 1}`;
         if (!prior) this.sent.push({ ...body, id });

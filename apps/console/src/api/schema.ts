@@ -717,7 +717,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The workspace's channel accounts (settings, never secrets).
+         * The workspace's channel accounts (settings, never secrets), each with its reported state and its month's usage against its budget.
          * @description Requires the agent role.
          */
         get: {
@@ -854,6 +854,63 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/channel-accounts/{id}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a metered account's monthly budget (null: none) and, when given, its unit prices by usage kind in place of the list prices (a kind left out costs its list price). When the month is no longer exhausted, replies held for the budget go out at once.
+         * @description Requires the admin role.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        monthlyBudget: number | null;
+                        unitPrices?: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channel-accounts/{id}/searches": {
         parameters: {
             query?: never;
@@ -977,6 +1034,57 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channel-accounts/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A metered account's usage in a month (this one by default): per kind its units, the account's unit price and the cost, the total against the monthly budget and its state (warning from 80%, exhausted at 100%). `months` adds the months before it as `history`, newest first; `events` are the budget notices and changes, newest first.
+         * @description Requires the supervisor role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                    months?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

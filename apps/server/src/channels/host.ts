@@ -3,8 +3,11 @@ import {
   type AccountStateReport,
   accountCapabilities,
   type ChannelCapabilities,
+  meteringProblems,
   NO_LISTENING,
   stateReportProblems,
+  type UsageMeter,
+  unmeteredMeter,
 } from '@centralita/channel-kit';
 import type { InboundEvent } from '@centralita/core';
 import {
@@ -88,11 +91,15 @@ export class ChannelHost {
       lockRetryMs?: number;
       /** The installation's public base URL, for the webhook URL each adapter is told. */
       publicUrl?: () => string;
+      /** Each account's usage ledger (`ctx.usage`) for a metered adapter; absent: nothing is metered. */
+      usage?: (account: ChannelAccountRecord, adapter: ChannelAdapter) => UsageMeter;
     },
   ) {
     if (deps.publicUrl) this.#publicUrl = deps.publicUrl;
     for (const a of adapters) {
       if (this.#adapters.has(a.kind)) throw new Error(`Two channel adapters claim the kind "${a.kind}"`);
+      const metering = a.metering ? meteringProblems(a.metering) : [];
+      if (metering.length > 0) throw new Error(`The ${a.kind} adapter's metering is not valid: ${metering.join('; ')}`);
       this.#adapters.set(a.kind, a as ChannelAdapter);
     }
   }
@@ -212,8 +219,15 @@ export class ChannelHost {
       logger: this.deps.logger.child({ channel: account.kind, channelAccountId: account.id }),
       now: this.deps.clock,
       reportState: (report) => this.#reportState(account, report),
+      usage: this.#usage(account),
       listening: capabilities.listening ? listeningSource(this.deps.db.kysely, this.deps.logger, account.id) : NO_LISTENING,
     };
+  }
+
+  /** The account's usage ledger: the host's for a metered adapter, else one that records nothing. */
+  #usage(account: ChannelAccountRecord): UsageMeter {
+    const adapter = this.#adapters.get(account.kind);
+    return adapter?.metering && this.deps.usage ? this.deps.usage(account, adapter) : unmeteredMeter(this.deps.clock);
   }
 
   /** The account's store, with the two calls every web-form post makes grouped across requests. */

@@ -18,12 +18,18 @@ export interface RealtimeDeps {
 /**
  * Server-to-console events (documented in docs/realtime.md):
  * `conversation.created`, `conversation.updated` { conversation };
- * `message.created`, `message.updated` { conversationId, message }; `agent.updated` { agent }.
+ * `message.created`, `message.updated` { conversationId, message }; `agent.updated` { agent };
+ * `channel_account.budget_warning`, `.budget_exhausted`, `.budget_changed` { channelAccountId, usage, event }.
  * The customer portal namespace `/portal` gets `message.created` { message } without notes.
  */
 export interface Realtime {
   /** An agent's status, profile or load changed: supervisors and the agent hear it. */
   agent(workspaceId: string, agent: AgentView): void;
+  /**
+   * Something happened to a channel account (a budget notice, a budget change): supervisors and
+   * admins hear `name` with `payload`, which carries its `channelAccountId`.
+   */
+  account(workspaceId: string, name: string, payload: { channelAccountId: string } & Record<string, unknown>): void;
   portal(conversationId: string, message: PortalMessage): void;
   /**
    * Closes the console sockets in these rooms on every node (sign-out, a deactivated user, a
@@ -57,6 +63,9 @@ export function createRealtime(): Realtime {
   return {
     agent(workspaceId, agent) {
       io?.to([rooms.everything(workspaceId), rooms.user(agent.id)]).emit('agent.updated', { agent });
+    },
+    account(workspaceId, name, payload) {
+      io?.to(rooms.everything(workspaceId)).emit(name, payload);
     },
     disconnect(list) {
       if (list.length > 0) io?.in(list).disconnectSockets(true);

@@ -1,4 +1,4 @@
-import { type ChannelAdapter, ConfigError, describeChannel } from '@centralita/channel-kit';
+import { type ChannelAdapter, ConfigError, describeChannel, type UsageStatus } from '@centralita/channel-kit';
 import { CentralitaError } from '@centralita/core';
 import {
   type ChannelAccountRecord,
@@ -16,9 +16,10 @@ import type { ApiRegistry } from '../http/registry.ts';
 
 /**
  * An account as the API shows it: secrets are reported as set, never returned; `state` is what its
- * adapter last reported (null before the first report).
+ * adapter last reported (null before the first report); `usage` is its month against its budget
+ * (null for a channel that meters nothing).
  */
-export function present(ctx: AppContext, a: ChannelAccountRecord, state: ChannelAccountState | null) {
+export function present(ctx: AppContext, a: ChannelAccountRecord, state: ChannelAccountState | null, usage: UsageStatus | null) {
   const adapter = ctx.channels.adapter(a.kind);
   const secretKeys = adapter?.config.secretKeys ?? [];
   const setSecrets = a.secretsEncrypted ? Object.keys(ctx.box.open(a.secretsEncrypted)) : [];
@@ -34,6 +35,7 @@ export function present(ctx: AppContext, a: ChannelAccountRecord, state: Channel
     webhookUrl: ctx.channels.webhookUrl(a.id),
     installed: Boolean(adapter),
     state,
+    usage,
     createdAt: a.createdAt,
   };
 }
@@ -92,6 +94,13 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
     return (await listChannelAccountStates(db, account.workspaceId)).get(account.id) ?? null;
   }
 
+  /** An account as the API shows it, with its reported state and its month's usage. */
+  async function view(account: ChannelAccountRecord) {
+    const adapter = ctx.channels.adapter(account.kind);
+    const [state, usage] = await Promise.all([stateOf(account), adapter ? ctx.usage.status(account, adapter) : null]);
+    return present(ctx, account, state, usage);
+  }
+
   async function connectNow(account: ChannelAccountRecord): Promise<void> {
     if (!account.active) return;
     try {
@@ -120,13 +129,18 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
     path: '/channel-accounts',
     tag: 'channels',
     role: 'agent',
-    summary: "The workspace's channel accounts (settings, never secrets).",
+    summary:
+      "The workspace's channel accounts (settings, never secrets), each with its reported state and its month's usage against its budget.",
     handler: async ({ principal }) => {
       const [accounts, states] = await Promise.all([
         listChannelAccounts(db, principal.workspaceId),
         listChannelAccountStates(db, principal.workspaceId),
       ]);
-      return { items: accounts.map((a) => present(ctx, a, states.get(a.id) ?? null)) };
+      const usage = await ctx.usage.statuses(
+        principal.workspaceId,
+        accounts.map((a) => ({ id: a.id, adapter: ctx.channels.adapter(a.kind) })),
+      );
+      return { items: accounts.map((a) => present(ctx, a, states.get(a.id) ?? null, usage.get(a.id) ?? null)) };
     },
   });
 
@@ -153,7 +167,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
       });
       ctx.logger.info({ channelAccountId: account.id, channel: account.kind }, 'channel account created');
       await connectNow(account);
-      return { channelAccount: present(ctx, account, await stateOf(account)) };
+      return { channelAccount: await view(account) };
     },
   });
 
@@ -189,7 +203,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
       });
       await ctx.channels.refresh(current.id);
       await connectNow(updated);
-      return { channelAccount: present(ctx, updated, await stateOf(updated)) };
+      return { channelAccount: await view(updated) };
     },
   });
 

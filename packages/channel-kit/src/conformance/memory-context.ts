@@ -2,6 +2,8 @@ import type { InboundEvent } from '@centralita/core';
 import type { AccountStateReport } from '../account-state.ts';
 import type { AccountStore, ChannelContext, EmitResult, Logger, OutboundMessage } from '../contract.ts';
 import type { SavedSearch } from '../listening.ts';
+import type { ChannelMetering } from '../usage.ts';
+import { createMemoryMeter, type MemoryMeter, type UsageRecord } from './memory-meter.ts';
 
 /** A channel context that keeps everything in memory, for adapter tests and the conformance suite. */
 export interface MemoryContext extends ChannelContext {
@@ -27,6 +29,14 @@ export interface MemoryContext extends ChannelContext {
    * supervisor saved, changed or paused one); the adapter sees them at its next read.
    */
   setSearches(searches: SavedSearch[]): void;
+  /** A working ledger in memory: the adapter's `record` and `status` calls, priced and budgeted. */
+  readonly usage: MemoryMeter;
+  /** Every usage the adapter recorded, with its price, in order. */
+  readonly usageRecords: readonly UsageRecord[];
+  /** The account's monthly budget from now on; null for none. Drives `usage.status()` into warning or exhausted. */
+  setBudget(amount: number | null): void;
+  /** The account's price for one unit of `kind` from now on, in place of the list price. */
+  setUnitPrice(kind: string, price: number): void;
 }
 
 /** One logged line: its level, the fields and the message. */
@@ -53,7 +63,11 @@ function capturingLogger(lines: LogLine[], next?: Logger): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** Builds a fresh in-memory context; `store` may be shared to simulate a restart. */
+/**
+ * Builds a fresh in-memory context; `store` may be shared to simulate a restart. Give `metering`
+ * (the adapter's) to have usage priced at its list prices and undeclared kinds refused, and
+ * `budget` to start with one.
+ */
 export function createMemoryContext(
   options: {
     store?: AccountStore;
@@ -62,6 +76,8 @@ export function createMemoryContext(
     webhookUrl?: string;
     /** The account's active saved searches at first (see `setSearches`). */
     searches?: SavedSearch[];
+    metering?: ChannelMetering;
+    budget?: number | null;
   } = {},
 ): MemoryContext {
   const account = { id: '00000000-0000-4000-8000-000000000001', workspaceId: '00000000-0000-4000-8000-000000000002', name: 'test' };
@@ -86,6 +102,12 @@ export function createMemoryContext(
     stored.add(event.externalMessageId);
     return { duplicate, conversationId: null, messageId: null, customerLink: null };
   };
+  const now = options.now ?? (() => new Date());
+  const usage = createMemoryMeter({
+    now,
+    ...(options.metering ? { metering: options.metering } : {}),
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
+  });
   return {
     account,
     webhookUrl: options.webhookUrl ?? `https://centralita.test/webhooks/${account.id}`,
@@ -100,7 +122,11 @@ export function createMemoryContext(
     },
     store: options.store ?? createMemoryStore(),
     logger: capturingLogger(logs, options.logger),
-    now: options.now ?? (() => new Date()),
+    now,
+    usage,
+    usageRecords: usage.records,
+    setBudget: (amount) => usage.setBudget(amount),
+    setUnitPrice: (kind, price) => usage.setUnitPrice(kind, price),
     async emit(event: InboundEvent): Promise<EmitResult> {
       if (reject()) {
         rejected.push(event);

@@ -7,6 +7,7 @@ import { type ChannelCapabilities, DEFAULT_CAPABILITIES, textLimitFor } from '..
 import type { AccountStore, ChannelAdapter, ChannelConnection, WebhookRequest } from '../contract.ts';
 import { ConfigError, SendError } from '../errors.ts';
 import { iconProblems } from '../presentation.ts';
+import { meteringProblems } from '../usage.ts';
 import { fuzzParameters, fuzzTimeout } from './fuzz.ts';
 import { eventProblems, hostileMutations } from './hostile.ts';
 import { createMemoryContext, createMemoryStore, type MemoryContext, type MemoryStore } from './memory-context.ts';
@@ -129,7 +130,8 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
   }
 
   async function connect(config: Config, store: AccountStore = createMemoryStore()) {
-    const ctx = createMemoryContext({ store });
+    // With the adapter's metering, usage of a kind it did not declare fails the check it happens in.
+    const ctx = createMemoryContext({ store, ...(adapter.metering ? { metering: adapter.metering } : {}) });
     opened.push({ ctx, secrets: secretsOf(config) });
     const conn = adapter.connect({ id: ctx.account.id, workspaceId: ctx.account.workspaceId, name: 'conformance', config }, ctx);
     const abort = new AbortController();
@@ -175,6 +177,11 @@ export function runConformanceSuite<Config>(options: ConformanceOptions<Config>)
       expect(iconProblems(p?.icon ?? ''), 'the icon').toEqual([]);
       for (const key of adapter.config.secretKeys) expect(p?.fields[key]?.label, `a label for the secret field ${key}`).toBeTruthy();
       for (const v of declared.visibilities) expect(p?.visibilities[v], `a label for ${v} replies`).toBeTruthy();
+    });
+
+    it('declares what it meters, if anything, with a currency, labels and list prices', (t) => {
+      if (!adapter.metering) t.skip('the adapter meters nothing');
+      else expect(meteringProblems(adapter.metering)).toEqual([]);
     });
 
     it('refuses an invalid configuration with a ConfigError naming the fields', () => {

@@ -17,6 +17,11 @@ export interface StoredMessage extends Message {
   fullText: string | null;
   /** Set for out-of-office replies and bounces, which never reopen or re-queue anything. */
   automated: 'auto_reply' | 'bounce' | null;
+  /**
+   * Why a queued reply waits instead of going out ("Waiting for budget: ...", "X answered 402: ...");
+   * null when it is not held. A held reply is still `queued`, never failed.
+   */
+  holdReason: string | null;
   attachments: AttachmentInfo[];
 }
 
@@ -41,6 +46,7 @@ export function toMessage(r: Selectable<MessagesTable>): StoredMessage {
     html: r.html,
     fullText: r.full_text,
     automated: r.automated,
+    holdReason: r.hold_reason,
     attachments: [],
     createdAt: r.created_at,
   };
@@ -326,6 +332,8 @@ export async function recordDelivery(
         delivery_state: forward ? update.state : row.delivery_state,
         external_id: row.external_id ?? firstId ?? null,
         failure_reason: update.state === 'failed' ? (update.reason ?? 'unknown failure') : row.failure_reason,
+        // A reply that went out (or failed) waits for nothing any more.
+        ...(forward ? { hold_reason: null } : {}),
       })
       .where('id', '=', row.id)
       .returningAll()
