@@ -20,6 +20,7 @@ import type { whoIs } from './routes/auth.ts';
 import type { describeKind, present } from './routes/channel-accounts.ts';
 import type { waitingByTeam } from './routes/console.ts';
 import type { usageOf } from './routes/usage.ts';
+import type { ReplyOptions } from './services/reply-options.ts';
 import type { presentSearch } from './services/saved-searches.ts';
 
 export type { AgentStatus, Conversation, ConversationOrigin, ConversationStatus, Visibility };
@@ -35,6 +36,8 @@ export type { BudgetState, UsageStatus } from '@centralita/channel-kit';
 export type UsageReport = Awaited<ReturnType<typeof usageOf>>;
 /** A saved search of a listening account, with the channel's query and its problems now (GET /channel-accounts/:id/searches). */
 export type SavedSearch = ReturnType<typeof presentSearch>;
+/** GET /conversations/:id/reply-options: how a reply may go, each visibility allowed or refused with the alternatives. */
+export type { ReplyOptions };
 /** A row of GET /conversations: the conversation with its contact, preview, assignee, unread mark and SLA deadline. */
 export type InboxRow = StoredInboxRow;
 

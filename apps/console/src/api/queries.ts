@@ -18,12 +18,15 @@ export const keys = {
   conversationList: (filters: object) => ['conversations', 'list', filters] as const,
   conversation: (id: string) => ['conversation', id] as const,
   messages: (id: string) => ['conversation', id, 'messages'] as const,
+  replyOptions: (id: string) => ['conversation', id, 'reply-options'] as const,
   contact: (id: string) => ['contact', id] as const,
   queues: ['routing', 'queues'] as const,
   rules: ['routing', 'rules'] as const,
   ruleVersions: ['routing', 'rules', 'versions'] as const,
   vocabulary: ['routing', 'vocabulary'] as const,
   cannedResponses: ['canned-responses'] as const,
+  usage: (accountId: string, month: string) => ['channel-accounts', accountId, 'usage', month] as const,
+  searches: (accountId: string) => ['channel-accounts', accountId, 'searches'] as const,
 };
 
 export const meQuery = queryOptions({

@@ -16,6 +16,17 @@ export type InboxRow = Wire<Server.InboxRow>;
 export type StoredExplanation = Wire<Server.StoredExplanation>;
 export type Role = Me['role'];
 
+// X's channel and anything metered or listening: how a reply may go, usage against a budget, saved searches.
+export type ReplyOptions = Wire<Server.ReplyOptions>;
+export type ReplyOption = ReplyOptions['options'][number];
+export type ReplyDecision = ReplyOption['decision'];
+export type ReplyAlternative = Extract<ReplyDecision, { allowed: false }>['alternatives'][number];
+export type UsageStatus = Server.UsageStatus;
+export type BudgetState = Server.BudgetState;
+export type UsageReport = Wire<Server.UsageReport>;
+export type SavedSearch = Wire<Server.SavedSearch>;
+export type ConversationOrigin = Server.ConversationOrigin;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -11,10 +11,10 @@ import { AttachButton, MAX_FILES, UploadList, useUploads } from './Attachments.t
 import { CannedCombobox, slashQuery } from './CannedCombobox.tsx';
 import { ChannelRules } from './ChannelRules.tsx';
 import { ColleagueWarning } from './ColleagueWarning.tsx';
+import { measureText } from './counting.ts';
 import { draftSettled, useDraft } from './draft.ts';
-
-/** Code points: what most channels count (the server measures each channel its own way and has the last word). */
-const measure = (text: string) => [...text].length;
+import { ReplyRefusal } from './ReplyRefusal.tsx';
+import { refusedAlternatives, useReplyOptions } from './replies.ts';
 
 interface Props {
   conversation: Conversation;
@@ -28,7 +28,8 @@ interface Props {
  * Reply or internal note. It knows the channel's limit before sending (a live counter; a text
  * over the limit is held unless the channel can split it and the agent asks to), inserts canned
  * responses from a "/" suggestion list, adds the signature on request and keeps a draft on the
- * server. Where the channel takes attachments, files go up as they are picked and are sent with
+ * server. A reply the channel refuses now (X's tier) shows why and what to do instead, with Send
+ * off; it starts as the customer last wrote (a DM answered as a DM). Where the channel takes attachments, files go up as they are picked and are sent with
  * the message; the draft keeps only the text. Ctrl/Cmd+Enter sends; Escape goes back to the list.
  */
 export function Composer({ conversation, channel, me, colleague }: Props) {
@@ -39,9 +40,12 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
   const { draft, ready, save, sent } = useDraft(conversation.id);
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState('');
-  // Null until the agent (or their draft) picks one: then the channel's usual one, once it is known.
+  const replies = useReplyOptions(conversation.id);
+  // Null until the agent (or their draft) picks one: until then the way the customer last wrote
+  // (an answer to a DM goes as a DM), once the server has said it, else the channel's first.
   const [chosen, setChosen] = useState<Visibility | null>(null);
-  const visibility: Visibility = chosen && visibilities.includes(chosen) ? chosen : (visibilities[0] ?? 'private');
+  const fallback = replies.data?.defaultVisibility ?? visibilities[0] ?? 'private';
+  const visibility: Visibility = chosen && visibilities.includes(chosen) ? chosen : visibilities.includes(fallback) ? fallback : 'private';
   const [split, setSplit] = useState(false);
   const signatureText = me.user?.signature ?? null;
   const [signature, setSignature] = useState(Boolean(signatureText));
@@ -84,11 +88,15 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
   const reply = mode === 'reply';
   const full = reply && signature && signatureText ? `${text.trimEnd()}\n\n${signatureText}` : text;
   const limit = reply && caps ? textLimitFor(caps, visibility) : null;
-  const length = measure(full);
+  // Counted the channel's way (X: a link is 23, an emoji 2), as its adapter describes it.
+  const length = measureText(full, channel.kind?.textCounting);
   const over = limit !== null && length > limit;
   const canSplit = over && caps?.splitLongText === true;
   const attachmentIds = canAttach ? files.ids : [];
-  const blocked = text.trim().length === 0 || (over && !(canSplit && split)) || (canAttach && files.uploading);
+  // What the channel refuses now (X's tier), with what to do instead: Send stays off.
+  const decision = reply ? replies.option(visibility)?.decision : undefined;
+  const refusal = decision && !decision.allowed ? decision : null;
+  const blocked = text.trim().length === 0 || (over && !(canSplit && split)) || (canAttach && files.uploading) || refusal !== null;
 
   const post = async () => {
     setBusy(true);
@@ -116,6 +124,8 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
       box.current?.focus();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
+      // Refused by the channel since the options were read: read them again to offer the alternatives.
+      if (refusedAlternatives(err)) void replies.refresh();
     } finally {
       setBusy(false);
     }
@@ -198,6 +208,18 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
           )}
         </Group>
         {reply && <ChannelRules channel={channel} visibility={visibility} />}
+        {refusal && (
+          <ReplyRefusal
+            channel={channel}
+            visibility={visibility}
+            reason={refusal.reason}
+            alternatives={refusal.alternatives}
+            onVisibility={(v) => {
+              setError(null);
+              change({ visibility: v });
+            }}
+          />
+        )}
         <CannedCombobox query={slash?.q ?? null} onPick={insertCanned} onDismiss={() => setSlash(null)}>
           <Textarea
             ref={box}
@@ -250,7 +272,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
             </Button>
           </Group>
         </Group>
-        {error && (
+        {error && error !== refusal?.reason && (
           <Alert color="red" variant="light" p="xs" role="alert" data-testid="composer-error">
             {error}
           </Alert>

@@ -69,6 +69,11 @@ export function ConversationHeader({ conversation: c, title, me }: { conversatio
           <Badge color={STATUS_COLOR[c.status]} variant="light" data-testid="conversation-status" style={{ flexShrink: 0 }}>
             {t(`status.${c.status}`)}
           </Badge>
+          {c.origin === 'proactive' && (
+            <Badge color="cyan" variant="light" data-testid="conversation-origin" style={{ flexShrink: 0 }}>
+              {t('conversation.proactive')}
+            </Badge>
+          )}
         </Group>
         <Group gap="xs" wrap="wrap">
           {c.status === 'resolved' ? (
@@ -95,6 +100,11 @@ export function ConversationHeader({ conversation: c, title, me }: { conversatio
           )}
         </Group>
       </Group>
+      {c.origin === 'proactive' && (
+        <Text size="xs" c="dimmed">
+          {t('conversation.proactiveHint')}
+        </Text>
+      )}
       {snoozedUntil && (
         <Text size="xs" c="dimmed">
           {t('conversation.snooze.snoozedUntil', {

@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Agent, Message } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
-import { type ChannelInfo, ChannelName, hasBothVisibilities, visibilityLabel } from './channel.tsx';
+import { type ChannelInfo, ChannelName, channelName, hasBothVisibilities, visibilityLabel } from './channel.tsx';
 import { EmailBody } from './EmailBody.tsx';
 
 interface Props {
@@ -26,6 +26,9 @@ export function MessageItem({ message: m, channel, contactName, agents, onRetry 
   const sender = senderName(m, contactName, agents, t);
   const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(m.createdAt));
   const delivery = m.direction === 'outbound' && m.deliveryState !== 'received' ? m.deliveryState : null;
+  // A queued reply the channel holds back (a spent budget) says why, not just "queued".
+  const held = delivery === 'queued' && m.holdReason ? m.holdReason : null;
+  const link = !note ? webLink(m.metadata) : null;
   return (
     <Paper
       component="li"
@@ -62,8 +65,8 @@ export function MessageItem({ message: m, channel, contactName, agents, onRetry 
           </Group>
           <Group gap="xs">
             {delivery && (
-              <Badge variant="light" size="sm" color={DELIVERY_COLOR[delivery]} data-testid="delivery">
-                {t(`conversation.message.delivery.${delivery}`)}
+              <Badge variant="light" size="sm" color={held ? 'orange' : DELIVERY_COLOR[delivery]} data-testid="delivery">
+                {held ? t('conversation.message.held') : t(`conversation.message.delivery.${delivery}`)}
               </Badge>
             )}
             <Text size="xs" c="dimmed" component="time" dateTime={m.createdAt}>
@@ -93,6 +96,16 @@ export function MessageItem({ message: m, channel, contactName, agents, onRetry 
             ))}
           </Stack>
         )}
+        {held && (
+          <Text size="xs" c="orange.8" data-testid="hold-reason">
+            {held}
+          </Text>
+        )}
+        {link && channel.kind && (
+          <Anchor size="xs" href={link} target="_blank" rel="noopener noreferrer" data-testid="message-link">
+            {t('conversation.message.openIn', { channel: channelName(channel.kind, lang) })}
+          </Anchor>
+        )}
         {m.deliveryState === 'failed' && m.direction === 'outbound' && (
           <Group gap="xs">
             <Text size="xs" c="red" role="alert">
@@ -109,6 +122,12 @@ export function MessageItem({ message: m, channel, contactName, agents, onRetry 
 }
 
 type T = ReturnType<typeof useT>['t'];
+
+/** The message's own page at the channel (X: the post), when its adapter kept one: web addresses only. */
+function webLink(metadata: Message['metadata']): string | null {
+  const url = metadata?.url;
+  return typeof url === 'string' && /^https:\/\//i.test(url) ? url : null;
+}
 
 /** Who wrote it, in words: the contact, the agent by name, or what kind of automatic message it is. */
 function senderName(m: Message, contactName: string, agents: Agent[], t: T): string {

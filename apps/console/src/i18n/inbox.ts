@@ -24,7 +24,9 @@ export const en = {
     replied: 'Reply: ',
     noPreview: 'No messages yet',
     select: 'Select {{name}}',
+    proactive: 'Found by listening',
   },
+  proactiveOnly: 'Found by listening only',
   sla: {
     label: 'SLA',
     dueIn: 'SLA due in {{time}}',
@@ -109,7 +111,9 @@ export const es: Strings<typeof en> = {
     replied: 'Respuesta: ',
     noPreview: 'Aún no hay mensajes',
     select: 'Seleccionar {{name}}',
+    proactive: 'Encontrada escuchando',
   },
+  proactiveOnly: 'Solo las encontradas escuchando',
   sla: {
     label: 'SLA',
     dueIn: 'El SLA vence en {{time}}',

@@ -6,7 +6,7 @@ import type { InboxSearch, View } from './search.ts';
 /** An empty list says why and what to do next. */
 export function Empty({ view, search }: { view: View; search: InboxSearch }) {
   const { t } = useT();
-  const filtered = Boolean(search.q || search.channel || search.tag || (search.status && search.status !== 'open'));
+  const filtered = Boolean(search.q || search.channel || search.tag || search.origin || (search.status && search.status !== 'open'));
   return (
     <Stack align="center" gap="sm" p="lg" data-testid="inbox-empty">
       <Text size="sm" c="dimmed" ta="center" maw={320}>

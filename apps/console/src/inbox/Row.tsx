@@ -85,6 +85,11 @@ export const Row = memo(function Row({ row, view, kinds, myUserId, open, cursor,
             <Text size="xs" c="dimmed" truncate="end" data-testid="row-assignee" style={{ minWidth: 0 }}>
               {assignee ?? t('inbox.row.unassigned')}
             </Text>
+            {row.origin === 'proactive' && (
+              <Badge size="xs" variant="light" color="cyan" data-testid="row-proactive" style={{ flexShrink: 0 }}>
+                {t('inbox.row.proactive')}
+              </Badge>
+            )}
             {row.hasDraft && (
               <Badge size="xs" variant="outline" color="gray">
                 {t('inbox.row.draft')}

@@ -1,4 +1,4 @@
-import { CloseButton, Group, Select, TextInput } from '@mantine/core';
+import { Chip, CloseButton, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
 import { type RefObject, useEffect, useState } from 'react';
@@ -15,6 +15,8 @@ export function Toolbar({ search, searchRef }: { search: InboxSearch; searchRef:
   useEffect(() => setQ(search.q ?? ''), [search.q]);
   const set = (patch: Partial<InboxSearch>) =>
     void navigate({ to: '.', search: (s: InboxSearch) => clean({ ...s, ...patch }), replace: true });
+  // Only where some channel listens (X's saved searches) is there anything to tell apart.
+  const listening = kinds.some((k) => k.capabilities.listening);
   const setQuery = useDebouncedCallback((value: string) => set({ q: value.trim() || undefined }), 300);
   return (
     <div className="inbox-toolbar">
@@ -71,6 +73,17 @@ export function Toolbar({ search, searchRef }: { search: InboxSearch; searchRef:
           data={SORTS.map((s) => ({ value: s, label: t(`inbox.sort.${s}`) }))}
         />
       </Group>
+      {(listening || search.origin) && (
+        <Chip
+          size="xs"
+          mt={6}
+          checked={search.origin === 'proactive'}
+          onChange={(on) => set({ origin: on ? 'proactive' : undefined })}
+          data-testid="filter-proactive"
+        >
+          {t('inbox.proactiveOnly')}
+        </Chip>
+      )}
     </div>
   );
 }

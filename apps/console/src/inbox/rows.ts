@@ -15,6 +15,7 @@ export function listFilters(view: View, search: InboxSearch) {
     ...(search.q ? { q: search.q } : {}),
     ...(search.channel ? { channel: search.channel } : {}),
     ...(search.tag ? { tag: search.tag } : {}),
+    ...(search.origin ? { origin: search.origin } : {}),
   } as const;
 }
 export type ListFilters = ReturnType<typeof listFilters>;
@@ -48,6 +49,7 @@ export function inboxRowsQuery(f: ListFilters) {
               ...('q' in f ? { q: f.q } : {}),
               ...('channel' in f ? { channel: f.channel } : {}),
               ...('tag' in f ? { tag: f.tag } : {}),
+              ...('origin' in f ? { origin: f.origin } : {}),
               ...(pageParam ? { cursor: pageParam } : {}),
             },
           },

@@ -13,6 +13,8 @@ export interface InboxSearch {
   q?: string;
   channel?: string;
   tag?: string;
+  /** Only the conversations a saved search found (listening), not those customers began. */
+  origin?: 'proactive';
 }
 
 /** The inbox's filters live in the URL, so a reload or a shared link keeps them. */
@@ -23,5 +25,6 @@ export function inboxSearch(s: Record<string, unknown>): InboxSearch {
   if (typeof s.q === 'string' && s.q.trim()) out.q = s.q.slice(0, 200);
   if (typeof s.channel === 'string' && s.channel) out.channel = s.channel.slice(0, 50);
   if (typeof s.tag === 'string' && s.tag) out.tag = s.tag.slice(0, 40);
+  if (s.origin === 'proactive') out.origin = 'proactive';
   return out;
 }

@@ -1,0 +1,98 @@
+import { Alert, Badge, Button, Group, Stack, Text } from '@mantine/core';
+import type { ReplyAlternative, Visibility } from '../api/types.ts';
+import { type ChannelInfo, channelName, visibilityLabel } from '../conversation/channel.tsx';
+import { useT } from '../i18n/index.tsx';
+
+interface Props {
+  channel: ChannelInfo;
+  visibility: Visibility;
+  /** The channel's sentence saying why (X: the tier allows public replies only to posts that mention the brand). */
+  reason: string;
+  alternatives: ReplyAlternative[];
+  onVisibility(v: Visibility): void;
+}
+
+/**
+ * Why the channel will not take this reply, and what the agent can do instead: another
+ * visibility (a DM), the post in the channel's own app, or a handoff (not built yet). Send stays
+ * off while it shows, so a refused reply is never posted.
+ */
+export function ReplyRefusal({ channel, visibility, reason, alternatives, onVisibility }: Props) {
+  const { t, lang } = useT();
+  const name = channel.kind ? channelName(channel.kind, lang) : '';
+  const label = (v: Visibility) => visibilityLabel(channel, v, lang, t(`visibility.${v}`));
+  return (
+    <Alert
+      color="orange"
+      variant="light"
+      p="xs"
+      data-testid="reply-refused"
+      title={t('conversation.composer.refused.title', { visibility: label(visibility), channel: name })}
+    >
+      <Stack gap={6}>
+        <Text size="sm" data-testid="refusal-reason">
+          {reason}
+        </Text>
+        {alternatives.length > 0 && (
+          <Group gap="xs" wrap="wrap" aria-label={t('conversation.composer.refused.instead')} role="group">
+            {alternatives.map((a) => (
+              <Alternative key={key(a)} alternative={a} channel={name} label={label} onVisibility={onVisibility} />
+            ))}
+          </Group>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+function key(a: ReplyAlternative): string {
+  return a.kind === 'visibility' ? `v:${a.visibility}` : a.kind === 'open_external' ? `o:${a.url}` : 'handoff';
+}
+
+function Alternative({
+  alternative: a,
+  channel,
+  label,
+  onVisibility,
+}: {
+  alternative: ReplyAlternative;
+  channel: string;
+  label: (v: Visibility) => string;
+  onVisibility(v: Visibility): void;
+}) {
+  const { t } = useT();
+  if (a.kind === 'visibility') {
+    return (
+      <Button size="compact-sm" onClick={() => onVisibility(a.visibility)} data-testid="alternative-visibility">
+        {t('conversation.composer.refused.switch', { visibility: label(a.visibility) })}
+      </Button>
+    );
+  }
+  if (a.kind === 'open_external') {
+    // Only a web address opens: anything else an adapter sent is not followed.
+    if (!/^https:\/\//i.test(a.url)) return null;
+    return (
+      <Button
+        size="compact-sm"
+        variant="default"
+        component="a"
+        href={a.url}
+        target="_blank"
+        rel="noopener noreferrer"
+        data-testid="alternative-external"
+      >
+        {t('conversation.composer.refused.openExternal', { channel })}
+      </Button>
+    );
+  }
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Button size="compact-sm" variant="default" disabled data-testid="alternative-handoff">
+        {t('conversation.composer.refused.handoff')}
+      </Button>
+      <Badge size="xs" variant="light" color="gray">
+        {t('conversation.composer.refused.notYet')}
+      </Badge>
+    </Group>
+  );
+}
