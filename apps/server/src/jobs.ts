@@ -120,6 +120,8 @@ function sendMessageTask(ctx: AppContext): Task {
           jobKey: `send:${messageId}`,
           runAt: new Date(Date.now() + waitMs),
           maxAttempts: helpers.job.max_attempts - helpers.job.attempts,
+          // The conversation's urgency stays with the reply while it waits.
+          priority: helpers.job.priority,
         });
         return;
       }

@@ -32,6 +32,7 @@ describe('postToEvent', () => {
         mentionsBrand: true,
         quotesBrand: false,
         summonsBrand: true,
+        authorAcceptsDms: null,
         lang: 'es',
         source: 'mentions',
       },

@@ -180,6 +180,8 @@ export function eventFromPost(post: NormalisedPost, brand: Brand, options: PostE
       mentionsBrand,
       quotesBrand,
       summonsBrand: mentionsBrand || quotesBrand,
+      // Whether the console may offer a DM when a public reply is not allowed; unknown: null.
+      authorAcceptsDms: post.author?.acceptsDms ?? null,
       lang: post.lang ?? null,
       ...(options.source ? { source: options.source } : {}),
     },

@@ -23,6 +23,8 @@ export interface XProfile {
   followers?: number;
   verified?: boolean;
   location?: string;
+  /** Whether the brand may open a DM with this person (v2 `receives_your_dm`). */
+  acceptsDms?: boolean;
 }
 
 // Profile fields are decoration: a wrong type drops that field, never the customer's message.
@@ -37,6 +39,7 @@ const v2User = z.object({
   name: optionalText,
   location: optionalText,
   verified: optionalFlag,
+  receives_your_dm: optionalFlag,
   public_metrics: z.object({ followers_count: optionalCount }).optional().catch(undefined),
 });
 
@@ -58,6 +61,7 @@ interface RawProfile {
   location?: string | null;
   followers?: number;
   verified?: boolean;
+  acceptsDms?: boolean;
 }
 
 function profile(p: RawProfile): XProfile {
@@ -71,6 +75,7 @@ function profile(p: RawProfile): XProfile {
     ...(p.followers !== undefined ? { followers: p.followers } : {}),
     ...(p.verified !== undefined ? { verified: p.verified } : {}),
     ...(location ? { location } : {}),
+    ...(p.acceptsDms !== undefined ? { acceptsDms: p.acceptsDms } : {}),
   };
 }
 
@@ -104,6 +109,7 @@ export function readUser(raw: unknown): XProfile | null {
     location: v2.data.location,
     followers: v2.data.public_metrics?.followers_count,
     verified: v2.data.verified,
+    acceptsDms: v2.data.receives_your_dm,
   });
 }
 

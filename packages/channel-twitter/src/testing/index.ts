@@ -2,6 +2,8 @@
  * `@centralita/channel-twitter/testing`: a local X API v2 peer (HTTPS on loopback) for tests that
  * drive the real twitter-api-v2 client through `baseUrlPlugin(peer.url, { ca: peer.ca })`.
  */
+
+export { customerOn, type PeerAccount, peerAccount, peerConfig } from './account.ts';
 export type { XDelivery, XSubscription, XWebhook } from './activity.ts';
 export { ACTIVITY_EVENT_TYPES, isPrivateEvent } from './activity.ts';
 export { peerClients } from './clients.ts';

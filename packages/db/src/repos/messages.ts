@@ -209,9 +209,14 @@ export async function insertAgentMessage(
   }
 }
 
-/** Adds the job that sends a reply; job_key makes a re-queue of the same message a no-op rather than a second send. */
+/**
+ * Adds the job that sends a reply; job_key makes a re-queue of the same message a no-op rather
+ * than a second send. The job's priority is the conversation's, so when a channel's cap holds
+ * replies back (X's DMs per day) the most urgent conversations go first once it reopens.
+ */
 async function queueSend(db: Kysely<Database>, workspaceId: string, messageId: string): Promise<void> {
-  await sql`SELECT graphile_worker.add_job('send_message', json_build_object('messageId', ${messageId}::text, 'workspaceId', ${workspaceId}::text), job_key => ${`send:${messageId}`}, max_attempts => 10)`.execute(
+  await sql`SELECT graphile_worker.add_job('send_message', json_build_object('messageId', ${messageId}::text, 'workspaceId', ${workspaceId}::text), job_key => ${`send:${messageId}`}, max_attempts => 10,
+    priority => (SELECT -LEAST(GREATEST(c.priority, -32000), 32000) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ${messageId}::uuid))`.execute(
     db,
   );
 }

@@ -1,0 +1,4 @@
+export { createTwitterAdapter, TWITTER_KIND } from './adapter.ts';
+export { TIERS, type Tier, type TwitterConfig, type TwitterConfigInput } from './config.ts';
+export { METERING } from './metering.ts';
+export { crcResponse, SIGNATURE_HEADER } from './webhook.ts';

@@ -1,0 +1,194 @@
+import type { ChannelContext, SavedSearch } from '@centralita/channel-kit';
+import type { MessageReceivedEvent } from '@centralita/core';
+import type { TweetV2, TwitterApi, UserV2 } from 'twitter-api-v2';
+import { callX } from './client.ts';
+import type { UsageKindName } from './metering.ts';
+import { type Brand, dmToEvent, isRepost, normaliseV2DmEvents, postToEvent } from './parse/index.ts';
+import { buildSearchQuery } from './search-query.ts';
+
+export const TWEET_FIELDS = ['created_at', 'author_id', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'entities', 'lang'];
+export const USER_FIELDS = ['username', 'name', 'public_metrics', 'verified', 'location', 'receives_your_dm'];
+export const EXPANSIONS = ['author_id', 'referenced_tweets.id', 'referenced_tweets.id.author_id'];
+/** X's largest page. */
+const PAGE = 100;
+/** The mentions timeline keeps only the latest 800 posts, so paging to the end is bounded; this bounds the rest. */
+const MAX_PAGES = 30;
+
+interface Includes {
+  users?: UserV2[];
+  tweets?: TweetV2[];
+}
+
+/** One read's outcome: how many new events were stored, and whether one failed (the cursor stopped before it). */
+export interface ReadOutcome {
+  stored: number;
+  failed: boolean;
+}
+
+/** What one read needs: the account's clients and context, and who the brand is. */
+export interface ReadDeps {
+  ctx: ChannelContext;
+  user: TwitterApi;
+  brand: Brand;
+}
+
+/**
+ * Reads the brand's mentions newer than the `mentions` cursor (X's `since_id`) and stores them
+ * oldest first, 100 per `emitMany`. The cursor moves only past posts that were stored, so a post
+ * whose emit failed is read again next time. A first read takes the latest page only: an
+ * account does not import its history.
+ */
+export async function readMentions(deps: ReadDeps): Promise<ReadOutcome> {
+  const since = await deps.ctx.store.getCursor('mentions');
+  const { posts, includes } = await collect(since, (token) =>
+    callX(() =>
+      deps.user.v2.userMentionTimeline(deps.brand.id, {
+        max_results: PAGE,
+        ...(since ? { since_id: since } : {}),
+        ...(token ? { pagination_token: token } : {}),
+        'tweet.fields': TWEET_FIELDS as never,
+        'user.fields': USER_FIELDS as never,
+        expansions: EXPANSIONS as never,
+      }),
+    ),
+  );
+  await meter(deps.ctx, 'owned_post_read', posts.length);
+  const fresh = posts.filter((p) => p.author_id !== deps.brand.id);
+  const events = fresh.map((p) => postToEvent(p, includes, deps.brand, { source: 'mentions' }));
+  return storeInOrder(deps.ctx, 'mentions', posts, events);
+}
+
+/**
+ * Runs one saved search (X's recent search) from its own cursor. Only posts that do not address
+ * the brand become proactive conversations: a post that @mentions it arrives by the mentions
+ * path, the brand's own posts and retweets are never customers.
+ */
+export async function readSearch(deps: ReadDeps, search: SavedSearch): Promise<ReadOutcome> {
+  const key = `search:${search.id}`;
+  const since = await deps.ctx.store.getCursor(key);
+  const query = buildSearchQuery(search.terms, deps.brand, Number.POSITIVE_INFINITY).query;
+  const { posts, includes } = await collect(since, (token) =>
+    callX(() =>
+      deps.user.v2.search(query, {
+        max_results: PAGE,
+        ...(since ? { since_id: since } : {}),
+        ...(token ? { next_token: token } : {}),
+        'tweet.fields': TWEET_FIELDS as never,
+        'user.fields': USER_FIELDS as never,
+        expansions: EXPANSIONS as never,
+      }),
+    ),
+  );
+  await meter(deps.ctx, 'post_read', posts.length);
+  await meter(deps.ctx, 'user_read', includes.users?.length ?? 0);
+  const events: (MessageReceivedEvent | null)[] = posts.map((p) => {
+    if (p.author_id === deps.brand.id || isRepost(p)) return null;
+    const event = postToEvent(p, includes, deps.brand, { origin: 'proactive', source: 'search' });
+    if (event.metadata?.mentionsBrand === true) return null;
+    return { ...event, metadata: { ...event.metadata, searchId: search.id, searchName: search.name } };
+  });
+  return storeInOrder(deps.ctx, key, posts, events);
+}
+
+/**
+ * Reads DM events newer than the `dms` cursor. X's DM list has no `since_id`: it pages back from
+ * the newest until it reaches the cursor. The brand's own DMs (sent from X's app or by us) are
+ * not customer messages and are skipped.
+ */
+export async function readDirectMessages(deps: ReadDeps): Promise<ReadOutcome> {
+  const since = await deps.ctx.store.getCursor('dms');
+  const raw: { data: unknown[]; includes: Includes } = { data: [], includes: {} };
+  let token: string | undefined;
+  for (let page = 0; page < (since ? MAX_PAGES : 1); page++) {
+    const result = await callX(() =>
+      deps.user.v2.listDmEvents({
+        max_results: PAGE,
+        event_types: ['MessageCreate'] as never,
+        'dm_event.fields': ['id', 'text', 'event_type', 'created_at', 'sender_id', 'dm_conversation_id', 'participant_ids'] as never,
+        expansions: ['sender_id'] as never,
+        'user.fields': USER_FIELDS as never,
+        ...(token ? { pagination_token: token } : {}),
+      }),
+    );
+    const body = result.data as { data?: { id: string }[]; includes?: Includes; meta?: { next_token?: string } };
+    const items = body.data ?? [];
+    raw.data.push(...items);
+    raw.includes.users = [...(raw.includes.users ?? []), ...(body.includes?.users ?? [])];
+    token = body.meta?.next_token;
+    if (!token || (since && items.some((e) => newer(since, e.id) <= 0))) break;
+  }
+  await meter(deps.ctx, 'dm_event_read', raw.data.length);
+  const { dms } = normaliseV2DmEvents(raw, deps.brand);
+  const fresh = dms.filter((d) => !since || newer(since, d.id) > 0);
+  const ids = fresh.map((d) => ({ id: d.id }));
+  return storeInOrder(
+    deps.ctx,
+    'dms',
+    ids,
+    fresh.map((d) => dmToEvent(d, deps.brand, { source: 'polling' })),
+  );
+}
+
+/** Pages a since_id read to its end (bounded), newest first as X gives them. */
+async function collect(
+  since: string | null,
+  fetchPage: (token: string | undefined) => Promise<{ data: { data?: TweetV2[]; includes?: Includes; meta?: { next_token?: string } } }>,
+): Promise<{ posts: TweetV2[]; includes: Includes }> {
+  const posts: TweetV2[] = [];
+  const includes: Required<Includes> = { users: [], tweets: [] };
+  let token: string | undefined;
+  for (let page = 0; page < (since ? MAX_PAGES : 1); page++) {
+    const { data: body } = await fetchPage(token);
+    posts.push(...(body.data ?? []));
+    includes.users.push(...(body.includes?.users ?? []));
+    includes.tweets.push(...(body.includes?.tweets ?? []));
+    token = body.meta?.next_token;
+    if (!token) break;
+  }
+  return { posts, includes };
+}
+
+/**
+ * Stores events oldest first in batches of 100 and moves `cursorKey` past each batch that was
+ * stored whole. `items[i]` is the post or DM `events[i]` came from (null: skipped, but the cursor
+ * may pass it).
+ */
+async function storeInOrder(
+  ctx: ChannelContext,
+  cursorKey: string,
+  items: readonly { id: string }[],
+  events: readonly (MessageReceivedEvent | null)[],
+): Promise<ReadOutcome> {
+  const order = items.map((item, i) => ({ id: item.id, event: events[i] ?? null })).sort((a, b) => newer(b.id, a.id));
+  let stored = 0;
+  for (let start = 0; start < order.length; start += PAGE) {
+    const chunk = order.slice(start, start + PAGE);
+    const toEmit = chunk.filter((c) => c.event !== null);
+    const results = toEmit.length > 0 ? await ctx.emitMany(toEmit.map((c) => c.event as MessageReceivedEvent)) : [];
+    const firstFailure = results.findIndex((r) => r instanceof Error);
+    if (firstFailure >= 0) {
+      const failed = toEmit[firstFailure] as { id: string };
+      const error = results[firstFailure] as Error;
+      ctx.logger.warn({ externalId: failed.id, error: error.message }, 'an X message was not stored; it is read again next time');
+      // The cursor stops just before the failed item, so it is read again.
+      const before = chunk.filter((c) => newer(c.id, failed.id) > 0).at(-1);
+      if (before) await ctx.store.setCursor(cursorKey, before.id);
+      return { stored: stored + firstFailure, failed: true };
+    }
+    stored += results.filter((r) => !(r instanceof Error) && !r.duplicate).length;
+    const last = chunk.at(-1);
+    if (last) await ctx.store.setCursor(cursorKey, last.id);
+  }
+  return { stored, failed: false };
+}
+
+/** Compares two X ids (snowflakes, too large for a double): positive when `b` is newer than `a`. */
+export function newer(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x === y ? 0 : y > x ? 1 : -1;
+}
+
+async function meter(ctx: ChannelContext, kind: UsageKindName, units: number): Promise<void> {
+  if (units > 0) await ctx.usage.record(kind, units);
+}
