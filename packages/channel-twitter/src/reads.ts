@@ -6,7 +6,17 @@ import type { UsageKindName } from './metering.ts';
 import { type Brand, dmToEvent, isRepost, normaliseV2DmEvents, postToEvent } from './parse/index.ts';
 import { buildSearchQuery } from './search-query.ts';
 
-export const TWEET_FIELDS = ['created_at', 'author_id', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'entities', 'lang'];
+export const TWEET_FIELDS = [
+  'created_at',
+  'author_id',
+  'conversation_id',
+  'in_reply_to_user_id',
+  'referenced_tweets',
+  'entities',
+  'lang',
+  'display_text_range',
+  'note_tweet',
+];
 export const USER_FIELDS = ['username', 'name', 'public_metrics', 'verified', 'location', 'receives_your_dm'];
 export const EXPANSIONS = ['author_id', 'referenced_tweets.id', 'referenced_tweets.id.author_id'];
 /** X's largest page. */

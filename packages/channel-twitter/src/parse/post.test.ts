@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brand, brandV2User, customer, includes, mentionId, mentionTime, v2Mention, v2User } from './fixtures.ts';
 import { isRepost, MAX_TEXT_LENGTH, PayloadError, postToEvent } from './index.ts';
+import { mentionsInTypedText } from './post.ts';
 
 describe('postToEvent', () => {
   it('turns a mention into a public message from a verified X identity, links expanded', () => {
@@ -141,5 +142,19 @@ describe('postToEvent', () => {
     expect(isRepost(v2Mention({ referenced_tweets: [{ type: 'retweeted', id: '1' }] }))).toBe(true);
     expect(isRepost(v2Mention())).toBe(false);
     expect(isRepost('nonsense')).toBe(false);
+  });
+});
+
+describe('mentionsInTypedText', () => {
+  it('does not count the handles X puts in front of a reply, only the ones its author typed', () => {
+    expect(mentionsInTypedText('@AcmeHelp @ana sigue sin ir', 15, 'AcmeHelp')).toBe(false);
+    expect(mentionsInTypedText('@AcmeHelp @ana sigue sin ir', 'reply', 'AcmeHelp')).toBe(false);
+    expect(mentionsInTypedText('@ana sigue sin ir, @acmehelp mirad esto', 'reply', 'AcmeHelp')).toBe(true);
+    // Replying to yourself, X adds no handles: a typed leading @brand counts.
+    expect(mentionsInTypedText('@AcmeHelp ¿hay alguien?', 0, 'AcmeHelp')).toBe(true);
+    expect(mentionsInTypedText('@AcmeHelp no tengo línea', 0, 'AcmeHelp')).toBe(true);
+    // Another handle that starts the same, or an address, is not the brand.
+    expect(mentionsInTypedText('hola @AcmeHelpDesk', 0, 'AcmeHelp')).toBe(false);
+    expect(mentionsInTypedText('escribid a soporte@AcmeHelp.com', 0, 'AcmeHelp')).toBe(false);
   });
 });

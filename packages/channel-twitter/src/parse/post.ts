@@ -39,6 +39,8 @@ export interface NormalisedPost {
   quotedAuthorId?: string;
   lang?: string;
   repost: boolean;
+  /** Where the author's own text starts, after the handles X puts in front of a reply (`display_text_range`). */
+  displayStart?: number;
 }
 
 // Entities only enrich the text: a malformed entity list is dropped, never the post.
@@ -73,6 +75,7 @@ const v2Post = z.object({
   // X's newer OpenAPI spells it this way; accepted in case deliveries follow.
   referenced_posts: z.array(reference).max(100).optional(),
   entities,
+  display_text_range: z.array(z.number().int().nonnegative()).length(2).optional().catch(undefined),
   // Long posts: `text` is the first 280 characters, `note_tweet.text` the whole post.
   note_tweet: z.object({ text: z.string(), entities }).optional().catch(undefined),
   lang: z.string().max(35).optional().catch(undefined),
@@ -119,6 +122,7 @@ export function normaliseV2Post(raw: unknown, includes: unknown, where = 'post')
     ...(quotedAuthorId ? { quotedAuthorId } : {}),
     ...(lang ? { lang } : {}),
     repost: refs.some((r) => r.type === 'retweeted'),
+    ...(post.display_text_range ? { displayStart: post.display_text_range[0] } : {}),
   };
 }
 
@@ -151,8 +155,12 @@ export function isRepost(post: unknown): boolean {
 export function eventFromPost(post: NormalisedPost, brand: Brand, options: PostEventOptions = {}): MessageReceivedEvent {
   const original = decodePostText(capText(post.text));
   const expanded = capText(expandLinks(original, post.links));
+  // X's entities say it is a mention (not a handle inside a link, not an unknown account); the
+  // text says whether the author typed it.
   const brandName = brand.username.toLowerCase();
-  const mentionsBrand = post.mentions.some((m) => m.id === brand.id || m.username?.toLowerCase() === brandName);
+  const mentionsBrand =
+    post.mentions.some((m) => m.id === brand.id || m.username?.toLowerCase() === brandName) &&
+    mentionsInTypedText(original, post.displayStart ?? (post.inReplyToId ? 'reply' : 0), brand.username);
   const quotesBrand = options.quotesBrand === true || (post.quotedAuthorId !== undefined && post.quotedAuthorId === brand.id);
   // A post that replies to nothing starts its own conversation: X gives it its own id.
   const conversationId = post.conversationId ?? (post.inReplyToId ? undefined : post.id);
@@ -188,4 +196,17 @@ export function eventFromPost(post: NormalisedPost, brand: Brand, options: PostE
     ...(options.origin ? { origin: options.origin } : {}),
   };
   return replaceUnsafeDeep(event);
+}
+
+/**
+ * Whether the author typed the brand's handle. In a reply, X puts the handles of the people
+ * answered in front of the text (before `display_text_range[0]`); those say who the reply goes
+ * to, not that the author called the brand, so they do not count. X's reply rule for self-serve
+ * apps turns on this. `typedFrom` is that offset in code points, or `'reply'` for a reply whose
+ * payload does not say: then every leading handle is taken for X's, since in doubt the answer is no.
+ */
+export function mentionsInTypedText(text: string, typedFrom: number | 'reply', username: string): boolean {
+  const typed = typedFrom === 'reply' ? text.replace(/^(?:\s*@\w{1,15})+/u, '') : Array.from(text).slice(typedFrom).join('');
+  const handle = new RegExp(`(^|[^\\w@])@${username.replace(/\W/g, '')}(?!\\w)`, 'i');
+  return handle.test(typed);
 }
