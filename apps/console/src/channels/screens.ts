@@ -13,6 +13,7 @@ export type ChannelScreen = LazyExoticComponent<ComponentType<ChannelScreenProps
  */
 export const CHANNEL_SCREENS: Readonly<Record<string, ChannelScreen>> = {
   webform: lazy(() => import('./webform/WebformScreen.tsx')),
+  twitter: lazy(() => import('./twitter/TwitterScreen.tsx')),
 };
 
 /** For kinds without a screen of their own: state, webhook address and labelled settings. */

@@ -51,6 +51,12 @@ export const en = {
   statusPlural: { open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' },
   visibility: { public: 'Public', private: 'Private' },
   time: { now: 'just now', overdue: 'overdue by {{time}}', dueIn: 'due in {{time}}' },
+  budget: {
+    warning:
+      '{{account}} has spent {{spent}} of its monthly budget of {{budget}}. At 100 %, replies wait until the budget is raised or the month turns.',
+    exhausted: '{{account}} has spent its monthly budget of {{budget}}: replies wait until the budget is raised or the month turns.',
+    open: 'See the budget',
+  },
 };
 
 export const es: Strings<typeof en> = {
@@ -102,4 +108,11 @@ export const es: Strings<typeof en> = {
   statusPlural: { open: 'Abiertas', pending: 'Pendientes', snoozed: 'Pospuestas', resolved: 'Resueltas' },
   visibility: { public: 'Pública', private: 'Privada' },
   time: { now: 'ahora', overdue: 'vencido hace {{time}}', dueIn: 'vence en {{time}}' },
+  budget: {
+    warning:
+      '{{account}} ha gastado {{spent}} de su presupuesto mensual de {{budget}}. Al 100 %, las respuestas esperan hasta que se suba el presupuesto o cambie el mes.',
+    exhausted:
+      '{{account}} ha agotado su presupuesto mensual de {{budget}}: las respuestas esperan hasta que se suba el presupuesto o cambie el mes.',
+    open: 'Ver el presupuesto',
+  },
 };

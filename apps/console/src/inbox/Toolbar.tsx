@@ -1,4 +1,4 @@
-import { Chip, CloseButton, Group, Select, TextInput } from '@mantine/core';
+import { Checkbox, CloseButton, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
 import { type RefObject, useEffect, useState } from 'react';
@@ -74,15 +74,14 @@ export function Toolbar({ search, searchRef }: { search: InboxSearch; searchRef:
         />
       </Group>
       {(listening || search.origin) && (
-        <Chip
+        <Checkbox
           size="xs"
-          mt={6}
+          mt={8}
+          label={t('inbox.proactiveOnly')}
           checked={search.origin === 'proactive'}
-          onChange={(on) => set({ origin: on ? 'proactive' : undefined })}
+          onChange={(e) => set({ origin: e.currentTarget.checked ? 'proactive' : undefined })}
           data-testid="filter-proactive"
-        >
-          {t('inbox.proactiveOnly')}
-        </Chip>
+        />
       )}
     </div>
   );

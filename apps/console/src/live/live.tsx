@@ -59,6 +59,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       );
     }
     socket.on('agent.updated', (p: { agent: Agent }) => emit({ type: 'agent', agent: p.agent }));
+    // A budget crossed 80% or 100%, or was changed: the accounts (their month's state) and usage are stale.
+    for (const name of ['budget_warning', 'budget_exhausted', 'budget_changed']) {
+      socket.on(`channel_account.${name}`, () => void queryClient.invalidateQueries({ queryKey: keys.channelAccounts }));
+    }
     socket.on('presence.updated', (p: { conversationId: string; viewers: { userId: string; name: string }[] }) =>
       emit({ type: 'presence', ...p }),
     );

@@ -11,6 +11,7 @@ import { VIEWS } from '../inbox/InboxScreen.tsx';
 import { LiveProvider, useLive } from '../live/live.tsx';
 import { PaletteLauncher } from '../palette/Launcher.tsx';
 import { AnchorTo, NavLinkTo } from '../ui/links.tsx';
+import { BudgetBanner } from './BudgetBanner.tsx';
 import { LanguagePicker } from './LanguagePicker.tsx';
 import { MyStatus } from './MyStatus.tsx';
 import { UserMenu } from './UserMenu.tsx';
@@ -31,6 +32,7 @@ export function Shell() {
           <Navigation me={me} />
         </AppShell.Navbar>
         <AppShell.Main className="main">
+          <BudgetBanner me={me} />
           <NotificationBanner />
           <Outlet />
         </AppShell.Main>
