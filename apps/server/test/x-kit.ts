@@ -1,17 +1,23 @@
 import { waitFor } from '@centralita/channel-kit/conformance';
 import type { TwitterConfigInput } from '@centralita/channel-twitter';
-import { peerConfig, startXPeer, type XPeer, type XPeerOptions } from '@centralita/channel-twitter/testing';
+import { type CapsOverride, peerConfig, startXPeer, X_ROUTES, type XPeer, type XPeerOptions } from '@centralita/channel-twitter/testing';
 import type { Db } from '@centralita/db';
 import { afterAll, beforeAll } from 'vitest';
 import { call, createFixture, type Fixture, login, type TestNode } from './harness.ts';
 
 type Node = TestNode & { db: { current: { db: Db } } };
 
+/**
+ * Tests poll many times a second; X's real caps (15 DM reads per 15 minutes) would stop them in
+ * seconds. Rate limits are exercised on purpose, with `failNext`.
+ */
+const ROOMY: CapsOverride = Object.fromEntries(X_ROUTES.map((r) => [r, { per15min: 1_000_000, per24h: 1_000_000 }]));
+
 /** One X peer and a workspace for a test file; the peer closes afterwards. */
 export function useXPeer(t: Node, options: XPeerOptions = {}) {
   const holder = {} as { peer: XPeer; f: Fixture; cookie: string };
   beforeAll(async () => {
-    holder.peer = await startXPeer(options);
+    holder.peer = await startXPeer({ caps: ROOMY, ...options });
     holder.f = await createFixture(t);
     holder.cookie = await login(t.url, holder.f.users.admin.email);
   });

@@ -223,6 +223,13 @@ export interface ConfigSpec<Config> {
   /** Values generated for a new account when absent (for example a signing key). */
   generate?(): Partial<Record<string, string>>;
   /**
+   * Settings looked up from the provider when an account is saved, for fields the admin left
+   * empty (X: the brand's user id and handle, from its access token), so every later use (a
+   * saved search's query) knows them without asking again. Should be quick; a rejection saves the
+   * account without them.
+   */
+  complete?(config: Config): Promise<Record<string, unknown>>;
+  /**
    * A configuration that parses (with the generated values) and reaches no real service (loopback
    * addresses, made-up tokens), for tests that exercise every installed adapter without knowing it,
    * such as the server's bad-input suite. Absent: `{}` must parse.

@@ -1,5 +1,5 @@
 import { type ChannelAdapter, type ChannelContext, type ConnectionReport, defineCapabilities, errorBody } from '@centralita/channel-kit';
-import { classify, createClients, type XClients } from './client.ts';
+import { callX, classify, createClients, type XClients } from './client.ts';
 import { exampleConfig, parseConfig, SECRET_KEYS, type TwitterConfig } from './config.ts';
 import { testConnection } from './connection-test.ts';
 import { METERING } from './metering.ts';
@@ -55,6 +55,7 @@ export function createTwitterAdapter(): ChannelAdapter<TwitterConfig> {
       parse: parseConfig,
       secretKeys: SECRET_KEYS,
       example: exampleConfig,
+      complete: lookUpBrand,
     },
     metering: METERING,
     measureText: measurePost,
@@ -118,6 +119,13 @@ export function createTwitterAdapter(): ChannelAdapter<TwitterConfig> {
       };
     },
   };
+}
+
+/** The brand's user id and handle from its access token, when the account does not name them. */
+async function lookUpBrand(config: TwitterConfig): Promise<Record<string, unknown>> {
+  if (config.brandUserId && config.brandUsername) return {};
+  const me = await callX(() => createClients(config).user.v2.me());
+  return { brandUserId: me.data.id, brandUsername: me.data.username };
 }
 
 /**

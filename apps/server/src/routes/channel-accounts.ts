@@ -67,9 +67,17 @@ function parseConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>
   }
 }
 
-/** Validates a config with the adapter and splits it into settings and sealed secrets. */
-function splitConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>) {
-  const { adapter, full } = parseConfig(ctx, kind, raw);
+/**
+ * Validates a config with the adapter, adds what the adapter looks up from the provider (X: the
+ * brand's user id and handle, from its token) where the admin left it out, and splits it into
+ * settings and sealed secrets. A lookup that fails adds nothing: the connection retries it.
+ */
+async function splitConfig(ctx: AppContext, kind: string, raw: Record<string, unknown>) {
+  const parsed = parseConfig(ctx, kind, raw);
+  const { adapter } = parsed;
+  const derived = adapter.config.complete ? await adapter.config.complete(parsed.config).catch(() => ({})) : {};
+  const full: Record<string, unknown> = { ...parsed.full };
+  for (const [k, v] of Object.entries(derived)) if (full[k] === undefined || full[k] === null || full[k] === '') full[k] = v;
   const secrets: Record<string, string> = {};
   const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(full)) {
@@ -157,7 +165,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
       config: z.record(z.string(), z.unknown()).default({}),
     }),
     async handler({ principal, body }) {
-      const { settings, sealed } = splitConfig(ctx, body.kind, body.config);
+      const { settings, sealed } = await splitConfig(ctx, body.kind, body.config);
       const account = await createChannelAccount(db, {
         workspaceId: principal.workspaceId,
         kind: body.kind,
@@ -193,7 +201,7 @@ export function registerChannelRoutes(api: ApiRegistry, ctx: AppContext): void {
         const oldSecrets = current.secretsEncrypted ? ctx.box.open(current.secretsEncrypted) : {};
         // Merged like every PATCH: a field left out keeps its value (secrets too), null resets it.
         const merged = mergePatch({ ...current.settings, ...oldSecrets }, body.config);
-        const { settings, sealed } = splitConfig(ctx, current.kind, merged);
+        const { settings, sealed } = await splitConfig(ctx, current.kind, merged);
         patch = { settings, secretsEncrypted: sealed };
       }
       const updated = await updateChannelAccount(db, principal.workspaceId, current.id, {
