@@ -52,7 +52,12 @@ describe('an X account', () => {
     await account.getByText('@marca').waitFor();
     // The example settings read mentions and DMs and take the webhook.
     const inbound = await account.getByTestId('x-inbound').locator('li').allTextContents();
-    expect(inbound).toEqual(['OnMentions, read every 60 s', 'OnDMs, read every 120 s', 'OnReal time by webhook (gaps filled every 900 s)']);
+    expect(inbound).toEqual([
+      'OnMentions, read every 60 s',
+      'OnDMs, read every 120 s',
+      'OnReal time by webhook (gaps filled every 900 s)',
+      'OnSaved searches, each on its own schedule',
+    ]);
 
     const usage = page.getByTestId('usage');
     const line = (label: string) => usage.getByTestId('usage-row').filter({ hasText: label });

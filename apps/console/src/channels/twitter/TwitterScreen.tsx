@@ -46,6 +46,7 @@ function XAccount({ account }: { account: ChannelAccount }) {
       label: webhook ? t('channels.twitter.webhookReconcile', { seconds: seconds('reconcileSeconds') }) : t('channels.twitter.webhook'),
       on: webhook,
     },
+    { label: t('channels.twitter.listening'), on: account.capabilities?.listening === true },
   ];
   return (
     <Card withBorder padding="sm" data-testid="x-account">
