@@ -1,10 +1,11 @@
+import { join } from 'node:path';
 import type { ChannelAdapter } from '@centralita/channel-kit';
 import { createTwitterAdapter } from '@centralita/channel-twitter';
 import { recordUsage } from '@centralita/db';
 import { call, createFixture, type Fixture } from '@centralita/server/test-harness';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectNoHorizontalScroll, languageName, SCREENS, useConsole } from './browser.ts';
+import { artifacts, expectNoHorizontalScroll, languageName, SCREENS, useConsole } from './browser.ts';
 
 // The server installs X (apps/server/src/adapters.ts); the adapter here only lends its example settings.
 const x = createTwitterAdapter() as ChannelAdapter;
@@ -157,6 +158,9 @@ describe('an X account', () => {
     for (const part of ['pedido', '"no llega"', '#envios', 'lang:es', '-is:retweet']) expect(query).toContain(part);
     expect(await card.getByTestId('search-state').textContent()).toBe('Running');
     await card.getByText('Every 5 minutes').waitFor();
+    // The list alone, for the docs, without the toast that says it was saved.
+    await page.addStyleTag({ content: '.mantine-Notifications-root { display: none }' });
+    await searches.screenshot({ path: join(artifacts, 'channel-x-searches.png') });
 
     await card.getByRole('button', { name: 'Pause Retrasos' }).click();
     await expect.poll(() => card.getByTestId('search-state').textContent()).toBe('Paused');

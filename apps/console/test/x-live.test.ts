@@ -88,8 +88,32 @@ describe('X in the console', () => {
     c.expectClean(page);
   });
 
+  it('holds a reply while the budget is spent, saying so, and sends it once an admin raises the budget', async () => {
+    peer.addUser({ username: 'ines_b', name: 'Inés', acceptsDms: true });
+    const dm = peer.sendDm({ from: 'ines_b', text: '¿Me podéis ayudar con la factura?' });
+    const id = await conversationOf(c.f, dm.id);
+    const budget = (monthlyBudget: number) =>
+      call(c.url, 'PUT', `/api/v1/channel-accounts/${accountId}/budget`, { token: c.f.adminToken, body: { monthlyBudget } });
+    // What the reads so far cost is more than a cent: the month is spent.
+    expect((await budget(0.01)).status).toBe(200);
+    const page = await c.signIn(c.f.users.agent.email);
+    await openConversation(c, page, id);
+    await expect.poll(() => page.getByRole('combobox', { name: 'Send as' }).inputValue()).toBe('DM');
+    await page.getByLabel('Reply to the customer').fill('Claro, Inés: ¿qué te pasa con la factura?');
+    await page.getByTestId('send').click();
+    const reply = page.getByTestId('message').filter({ hasText: 'qué te pasa con la factura' });
+    await reply.getByTestId('hold-reason').getByText('Waiting for budget: the monthly budget of 0.01 USD is spent').waitFor();
+    expect(await reply.getByTestId('delivery').textContent()).toBe('Waiting');
+    expect(peer.sentDms().some((d) => d.event.text.includes('qué te pasa con la factura'))).toBe(false);
+    await c.shot(page, 'x-held');
+    expect((await budget(100)).status).toBe(200);
+    await expect.poll(() => reply.getByTestId('delivery').textContent(), { timeout: 15_000 }).toBe('Sent');
+    expect(peer.sentDms().some((d) => d.event.text.includes('qué te pasa con la factura'))).toBe(true);
+    c.expectClean(page);
+  });
+
   it('shows the live account: ready, the brand looked up, and its screen', async () => {
-    const page = await c.signIn(c.f.users.admin.email, { viewport: { width: DESKTOP.width, height: 2000 } });
+    const page = await c.signIn(c.f.users.admin.email, { viewport: { width: DESKTOP.width, height: 1500 } });
     await page.goto(`${c.url}/channels/${accountId}`);
     await page.getByTestId('channel-screen-twitter').waitFor();
     await expect.poll(() => page.getByTestId('account-state').textContent(), { timeout: 15_000 }).toBe('Ready');
