@@ -96,7 +96,12 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
   // What the channel refuses now (X's tier), with what to do instead: Send stays off.
   const decision = reply ? replies.option(visibility)?.decision : undefined;
   const refusal = decision && !decision.allowed ? decision : null;
-  const blocked = text.trim().length === 0 || (over && !(canSplit && split)) || (canAttach && files.uploading) || refusal !== null;
+  const blocked =
+    text.trim().length === 0 ||
+    (over && !(canSplit && split)) ||
+    (canAttach && files.uploading) ||
+    refusal !== null ||
+    (reply && replies.pending);
 
   const post = async () => {
     setBusy(true);

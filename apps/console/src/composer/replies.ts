@@ -39,6 +39,8 @@ export function useReplyOptions(conversationId: string) {
   });
   return {
     data: options.data ?? null,
+    /** Not known yet: a reply waits for the answer rather than risk one the channel refuses. */
+    pending: options.isPending,
     option: (v: Visibility): ReplyOption | null => options.data?.options.find((o) => o.visibility === v) ?? null,
     /** After the server refused a reply: its reasons may have changed since they were read. */
     refresh: () => queryClient.invalidateQueries({ queryKey: keys.replyOptions(conversationId) }),
