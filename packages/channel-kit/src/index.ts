@@ -47,6 +47,7 @@ export {
   type FieldPresentation,
   iconProblems,
   type PresentationLocale,
+  type TextCounting,
 } from './presentation.ts';
 export { keepConnected, type ReconnectOptions } from './reconnect.ts';
 export {
