@@ -16,6 +16,8 @@ interface Task {
   everyMs: number;
   dueAt: number;
   failures: number;
+  /** What to tell the admins while this read waits after a failure (a rate limit, an outage); null when it reads fine. */
+  problem: AccountStateReport | null;
   run(): Promise<ReadOutcome | undefined>;
 }
 
@@ -125,6 +127,7 @@ export class Poller {
         // A message that could not be stored (the database away) is read again soon, not a whole
         // interval later; the cursor stopped before it.
         task.failures = outcome?.failed ? task.failures + 1 : 0;
+        task.problem = null;
         const wait = outcome?.failed ? Math.min(task.everyMs, 500 * 2 ** Math.min(task.failures, 8)) : task.everyMs;
         task.dueAt = ctx.now().getTime() + wait;
       } catch (err) {
@@ -137,7 +140,10 @@ export class Poller {
         return;
       }
     }
-    await this.#report(this.#readyReport(await ctx.usage.status()));
+    // A read still waiting for a reset or a retry keeps the account degraded: the other reads
+    // going well does not make it ready.
+    const waiting = [...this.#tasks.values()].find((t) => t.problem !== null)?.problem;
+    await this.#report(waiting ?? this.#readyReport(await ctx.usage.status()));
   }
 
   async #failed(task: Task, failure: XApiFailure): Promise<void> {
@@ -151,7 +157,8 @@ export class Poller {
       { read: task.name, kind: failure.kind, status: failure.status, retryAt: new Date(retryAt) },
       'an X read failed',
     );
-    await this.#report(degraded(task.what, failure, new Date(retryAt)));
+    task.problem = degraded(task.what, failure, new Date(retryAt));
+    await this.#report(task.problem);
   }
 
   async #runSearches(): Promise<ReadOutcome | undefined> {
@@ -190,8 +197,8 @@ export class Poller {
     await this.deps.ctx.reportState(report);
   }
 
-  #add(task: Omit<Task, 'failures'>): void {
-    this.#tasks.set(task.name, { ...task, failures: 0 });
+  #add(task: Omit<Task, 'failures' | 'problem'>): void {
+    this.#tasks.set(task.name, { ...task, failures: 0, problem: null });
   }
 }
 
