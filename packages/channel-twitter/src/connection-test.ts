@@ -36,6 +36,14 @@ export async function testConnection(config: TwitterConfig): Promise<ConnectionR
       ok: false,
       detail: `The account is set up for user id ${config.brandUserId}, but the token is @${brand.username}'s (${brand.id}).`,
     });
+  } else if (brand && config.brandUsername && config.brandUsername.toLowerCase() !== brand.username.toLowerCase()) {
+    // The handle is what a post's typed text is matched against: a wrong one makes every mention
+    // look unsummoned (no public reply allowed) and lets saved searches find the brand's own posts.
+    checks.push({
+      name: 'brand',
+      ok: false,
+      detail: `The account is set up for @${config.brandUsername}, but the token is @${brand.username}'s (${brand.id}).`,
+    });
   }
   if (config.webhook) {
     if (!app) {
