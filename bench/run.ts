@@ -14,6 +14,7 @@ import { routingCost } from './routing-cost.ts';
 import { bareWithOrderedAdapter, explainServers, profileServersTo, type WindowCost } from './server.ts';
 import { benchStartup } from './startup.ts';
 import { fmt } from './stats.ts';
+import { benchTwitter } from './twitter.ts';
 import { benchWebform } from './webform.ts';
 
 /** The commit measured, and whether the working tree differs from it (other work under way). */
@@ -88,7 +89,7 @@ function compactSeries(values: number[]): string {
  * Uses the same PostgreSQL the tests use (TEST_DATABASE_URL, else 127.0.0.1:5432, else embedded)
  * and drops every database it makes. `--quick` runs each sustained figure for a few seconds;
  * `--only ingest,realtime` runs only the named sections (startup, decide, ingest, webform,
- * console, email, routing, realtime, burst); `--explain` adds the statements each unit of work
+ * console, email, twitter, routing, realtime, burst); `--explain` adds the statements each unit of work
  * sent; `--ingest-one-by-one` measures ingestMessage even where ingestMany exists; `--profile DIR`
  * has every server process write a V8 CPU profile to DIR (summarise with bench/profile-summary.ts);
  * `--bare-ordered` gives the bare socket.io server the node's ordered adapter.
@@ -217,6 +218,31 @@ async function main() {
         `email, a mailbox holding ${total} messages read over IMAP (fetch, parse, sanitise, thread, store): ${fmt(r.perSecond, 0)} messages/s (${fmt(r.seconds, 1)} s)`,
       );
       say(`email, delivery to stored conversation with the reader in IDLE: p50 ${fmt(r.idleP50)} ms, max ${fmt(r.idleMax)} ms`);
+    }
+
+    if (wanted('twitter')) {
+      const posts = quick ? 5_000 : 20_000;
+      const tw = await benchTwitter(fresh, { posts, replies: quick ? 50 : 200, concurrency: 8, timeoutMs: quick ? 90_000 : 600_000 });
+      const i = tw.ingest;
+      const whole = i.exact && i.stored === posts && i.conversations === i.expectedConversations;
+      say(
+        `X mentions read from the local X peer (own process, HTTPS) through the node, since_id pages of 100 stored by emitMany: ${fmt(i.perSecond, 0)} posts/s from the first of ${posts} stored to the last (${fmt(i.seconds, 2)} s; ${fmt(i.endToEndSeconds, 2)} s from the backlog posted to all stored, ${i.pages} timeline requests) vs ingestMany of the same events in pages of 100 one after another, no adapter, no HTTP ${fmt(tw.baseline.perSecond, 0)}/s: ${ratio(i.perSecond, tw.baseline.perSecond)}; target 5,000/s: ${ratio(i.perSecond, 5_000)}; ${i.stored} stored, ${i.conversations} conversations of ${i.expectedConversations} expected: ${whole ? 'nothing lost or doubled' : 'MISMATCH'}`,
+      );
+      const c = i.cost;
+      const b = tw.baseline.cost;
+      say(
+        `  per post: node ${fmt(c.statements, 2)} statements, ${fmt(c.nodeCpuMs, 3)} ms Node CPU, ${c.pgCpuMs === null ? 'PostgreSQL CPU unknown' : `${fmt(c.pgCpuMs, 3)} ms PostgreSQL CPU`}, the peer ${fmt(c.peerCpuMs ?? Number.NaN, 3)} ms CPU; baseline ${fmt(b.statements, 2)} statements, ${fmt(b.nodeCpuMs, 3)} ms Node CPU, ${b.pgCpuMs === null ? 'PostgreSQL CPU unknown' : `${fmt(b.pgCpuMs, 3)} ms PostgreSQL CPU`}`,
+      );
+      statementsPer('post, X adapter through the node', c.byText, c.msByText, posts);
+      statementsPer('post, ingestMany baseline', b.byText, b.msByText, posts);
+      for (const [how, x, relay] of [
+        ['one at a time', tw.replies.x.sequential, tw.replies.relay.sequential],
+        [`${tw.concurrency} at a time`, tw.replies.x.concurrent, tw.replies.relay.concurrent],
+      ] as const) {
+        say(
+          `X replies, API to the peer holding the post (outbox, twitter-api-v2 over HTTPS), ${x.count} ${how}: p50 ${fmt(x.p50)} ms, p95 ${fmt(x.p95)} ms, p99 ${fmt(x.p99)} ms (the API's 201 p50 ${fmt(x.apiP50)} ms) vs the test relay channel through the same outbox p50 ${fmt(relay.p50)} ms, p95 ${fmt(relay.p95)} ms, p99 ${fmt(relay.p99)} ms (201 p50 ${fmt(relay.apiP50)} ms): p50 ${ratio(x.p50, relay.p50)}, p99 ${ratio(x.p99, relay.p99)}`,
+        );
+      }
     }
 
     if (wanted('routing')) {
