@@ -3,7 +3,7 @@ import type { MessageReceivedEvent } from '@centralita/core';
 import type { TweetV2, TwitterApi, UserV2 } from 'twitter-api-v2';
 import { callX } from './client.ts';
 import type { UsageKindName } from './metering.ts';
-import { type Brand, dmToEvent, isRepost, normaliseV2DmEvents, postToEvent } from './parse/index.ts';
+import { type Brand, dmToEvent, isRepost, normaliseV2DmEvents, PostIncludes, postToEvent } from './parse/index.ts';
 import { buildSearchQuery } from './search-query.ts';
 
 export const TWEET_FIELDS = [
@@ -21,8 +21,17 @@ export const USER_FIELDS = ['username', 'name', 'public_metrics', 'verified', 'l
 export const EXPANSIONS = ['author_id', 'referenced_tweets.id', 'referenced_tweets.id.author_id'];
 /** X's largest page. */
 const PAGE = 100;
-/** The mentions timeline keeps only the latest 800 posts, so paging to the end is bounded; this bounds the rest. */
-const MAX_PAGES = 30;
+/**
+ * Events handed to the host per `emitMany` (the host commits them 200 to a transaction, in
+ * order); the cursor moves after each. Larger than a page: a backlog goes in fewer round trips.
+ */
+const EMIT_CHUNK = 400;
+/**
+ * X's mentions timeline keeps only the latest 800 posts, so paging back to the cursor is bounded
+ * there; this bounds a read anywhere else (a search after a long pause). Past it the oldest posts
+ * of the gap are not read, and the log says how many pages were left.
+ */
+const MAX_PAGES = 100;
 
 interface Includes {
   users?: UserV2[];
@@ -44,27 +53,30 @@ export interface ReadDeps {
 
 /**
  * Reads the brand's mentions newer than the `mentions` cursor (X's `since_id`) and stores them
- * oldest first, 100 per `emitMany`. The cursor moves only past posts that were stored, so a post
+ * oldest first through `emitMany`. The cursor moves only past posts that were stored, so a post
  * whose emit failed is read again next time. A first read takes the latest page only: an
  * account does not import its history.
  */
 export async function readMentions(deps: ReadDeps): Promise<ReadOutcome> {
   const since = await deps.ctx.store.getCursor('mentions');
-  const { posts, includes } = await collect(since, (token) =>
-    callX(() =>
-      deps.user.v2.userMentionTimeline(deps.brand.id, {
-        max_results: PAGE,
-        ...(since ? { since_id: since } : {}),
-        ...(token ? { pagination_token: token } : {}),
-        'tweet.fields': TWEET_FIELDS as never,
-        'user.fields': USER_FIELDS as never,
-        expansions: EXPANSIONS as never,
-      }),
-    ),
+  const { posts, includes } = await collect(
+    since,
+    (token) =>
+      callX(() =>
+        deps.user.v2.userMentionTimeline(deps.brand.id, {
+          max_results: PAGE,
+          ...(since ? { since_id: since } : {}),
+          ...(token ? { pagination_token: token } : {}),
+          'tweet.fields': TWEET_FIELDS as never,
+          'user.fields': USER_FIELDS as never,
+          expansions: EXPANSIONS as never,
+        }),
+      ),
+    (read) => gapLeft(deps.ctx, 'mentions', read),
   );
   await meter(deps.ctx, 'owned_post_read', posts.length);
-  const fresh = posts.filter((p) => p.author_id !== deps.brand.id);
-  const events = fresh.map((p) => postToEvent(p, includes, deps.brand, { source: 'mentions' }));
+  const index = new PostIncludes(includes);
+  const events = posts.map((p) => (p.author_id === deps.brand.id ? null : postToEvent(p, index, deps.brand, { source: 'mentions' })));
   return storeInOrder(deps.ctx, 'mentions', posts, events);
 }
 
@@ -77,23 +89,27 @@ export async function readSearch(deps: ReadDeps, search: SavedSearch): Promise<R
   const key = `search:${search.id}`;
   const since = await deps.ctx.store.getCursor(key);
   const query = buildSearchQuery(search.terms, deps.brand, Number.POSITIVE_INFINITY).query;
-  const { posts, includes } = await collect(since, (token) =>
-    callX(() =>
-      deps.user.v2.search(query, {
-        max_results: PAGE,
-        ...(since ? { since_id: since } : {}),
-        ...(token ? { next_token: token } : {}),
-        'tweet.fields': TWEET_FIELDS as never,
-        'user.fields': USER_FIELDS as never,
-        expansions: EXPANSIONS as never,
-      }),
-    ),
+  const { posts, includes } = await collect(
+    since,
+    (token) =>
+      callX(() =>
+        deps.user.v2.search(query, {
+          max_results: PAGE,
+          ...(since ? { since_id: since } : {}),
+          ...(token ? { next_token: token } : {}),
+          'tweet.fields': TWEET_FIELDS as never,
+          'user.fields': USER_FIELDS as never,
+          expansions: EXPANSIONS as never,
+        }),
+      ),
+    (read) => gapLeft(deps.ctx, `search ${search.name}`, read),
   );
   await meter(deps.ctx, 'post_read', posts.length);
   await meter(deps.ctx, 'user_read', includes.users?.length ?? 0);
+  const index = new PostIncludes(includes);
   const events: (MessageReceivedEvent | null)[] = posts.map((p) => {
     if (p.author_id === deps.brand.id || isRepost(p)) return null;
-    const event = postToEvent(p, includes, deps.brand, { origin: 'proactive', source: 'search' });
+    const event = postToEvent(p, index, deps.brand, { origin: 'proactive', source: 'search' });
     if (event.metadata?.mentionsBrand === true) return null;
     return { ...event, metadata: { ...event.metadata, searchId: search.id, searchName: search.name } };
   });
@@ -143,6 +159,7 @@ export async function readDirectMessages(deps: ReadDeps): Promise<ReadOutcome> {
 async function collect(
   since: string | null,
   fetchPage: (token: string | undefined) => Promise<{ data: { data?: TweetV2[]; includes?: Includes; meta?: { next_token?: string } } }>,
+  truncated?: (read: number) => void,
 ): Promise<{ posts: TweetV2[]; includes: Includes }> {
   const posts: TweetV2[] = [];
   const includes: Required<Includes> = { users: [], tweets: [] };
@@ -155,12 +172,13 @@ async function collect(
     token = body.meta?.next_token;
     if (!token) break;
   }
+  if (since && token) truncated?.(posts.length);
   return { posts, includes };
 }
 
 /**
- * Stores events oldest first in batches of 100 and moves `cursorKey` past each batch that was
- * stored whole. `items[i]` is the post or DM `events[i]` came from (null: skipped, but the cursor
+ * Stores events oldest first, `EMIT_CHUNK` per `emitMany`, and moves `cursorKey` past each chunk
+ * that was stored whole. `items[i]` is the post or DM `events[i]` came from (null: skipped, but the cursor
  * may pass it).
  */
 async function storeInOrder(
@@ -171,8 +189,8 @@ async function storeInOrder(
 ): Promise<ReadOutcome> {
   const order = items.map((item, i) => ({ id: item.id, event: events[i] ?? null })).sort((a, b) => newer(b.id, a.id));
   let stored = 0;
-  for (let start = 0; start < order.length; start += PAGE) {
-    const chunk = order.slice(start, start + PAGE);
+  for (let start = 0; start < order.length; start += EMIT_CHUNK) {
+    const chunk = order.slice(start, start + EMIT_CHUNK);
     const toEmit = chunk.filter((c) => c.event !== null);
     const results = toEmit.length > 0 ? await ctx.emitMany(toEmit.map((c) => c.event as MessageReceivedEvent)) : [];
     const firstFailure = results.findIndex((r) => r instanceof Error);
@@ -197,6 +215,10 @@ export function newer(a: string, b: string): number {
   const x = BigInt(a);
   const y = BigInt(b);
   return x === y ? 0 : y > x ? 1 : -1;
+}
+
+function gapLeft(ctx: ChannelContext, what: string, read: number): void {
+  ctx.logger.warn({ read, maxPages: MAX_PAGES }, `more posts for ${what} than one read takes: the oldest of the gap are not read`);
 }
 
 async function meter(ctx: ChannelContext, kind: UsageKindName, units: number): Promise<void> {

@@ -80,9 +80,11 @@ class GroupPublisher {
           this.#queue.shift();
         }
         try {
-          await this.pool.query('SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) AS t(c, p)', [
-            batch.map((b) => b.channel),
-            batch.map((b) => b.payload),
+          // One JSON parameter, not two text[]: node-postgres escapes array elements in
+          // JavaScript character by character, which was the largest cost of a burst's broadcasts;
+          // JSON.stringify is native.
+          await this.pool.query('SELECT pg_notify(t->>0, t->>1) FROM json_array_elements($1::json) AS t', [
+            JSON.stringify(batch.map((b) => [b.channel, b.payload])),
           ]);
         } catch (err) {
           // As the stock adapter does: a lost publish is reported, and local delivery goes on.

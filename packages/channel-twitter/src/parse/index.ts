@@ -15,6 +15,6 @@ export {
 export { normaliseChatEvent, normaliseLegacyDms } from './dm-legacy.ts';
 export { normaliseV2DmEvents } from './dm-v2.ts';
 export { PayloadError } from './errors.ts';
-export { isRepost, type PostEventOptions, type PostSource, postToEvent } from './post.ts';
+export { isRepost, type PostEventOptions, PostIncludes, type PostSource, postToEvent } from './post.ts';
 export { localeFromLang, MAX_TEXT_LENGTH } from './text.ts';
 export type { Brand } from './users.ts';

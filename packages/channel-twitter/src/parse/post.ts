@@ -94,12 +94,26 @@ function postAuthors(raw: unknown): Map<string, string> {
   return out;
 }
 
+/**
+ * A response's `includes` read once: its users by id and the authors of its included posts. A
+ * page of 100 posts shares one `includes`; reading it again for each post made parsing grow with
+ * the square of the page.
+ */
+export class PostIncludes {
+  readonly users: Map<string, XProfile>;
+  readonly authors: Map<string, string>;
+
+  constructor(raw: unknown) {
+    const inc = isRecord(raw) ? raw : {};
+    this.users = usersById(inc.users);
+    this.authors = postAuthors(inc.tweets);
+  }
+}
+
 /** A v2 post (the mentions timeline, search, an Activity API payload) in the common form. */
 export function normaliseV2Post(raw: unknown, includes: unknown, where = 'post'): NormalisedPost {
   const post = parseOrThrow(v2Post, raw, where);
-  const inc = isRecord(includes) ? includes : {};
-  const users = usersById(inc.users);
-  const authors = postAuthors(inc.tweets);
+  const { users, authors } = includes instanceof PostIncludes ? includes : new PostIncludes(includes);
   const refs = post.referenced_tweets ?? post.referenced_posts ?? [];
   const repliedTo = refs.find((r) => r.type === 'replied_to')?.id ?? post.in_reply_to_tweet_id;
   const quoted = refs.find((r) => r.type === 'quoted')?.id;
