@@ -32,13 +32,13 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function setUp(config: Partial<TwitterConfigInput> = {}): Promise<Setup> {
+async function setUp(config: Partial<TwitterConfigInput> = {}, mentionsPer15Min = 1e6): Promise<Setup> {
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
   // The test schedule reads far more often than X's windows allow; the limits tested here are injected.
   const peer = await startXPeer({
     now: clock,
-    caps: { [MENTIONS]: { per15min: 1e6 }, [DMS]: { per15min: 1e6 }, [SEARCH]: { per15min: 1e6 } },
+    caps: { [MENTIONS]: { per15min: mentionsPer15Min }, [DMS]: { per15min: 1e6 }, [SEARCH]: { per15min: 1e6 } },
   });
   const ctx = createMemoryContext({ now: clock, store: createMemoryStore(() => clock().getTime()), metering: METERING });
   const parsed = adapter.config.parse(
@@ -210,5 +210,19 @@ describe('saved searches', () => {
     await waitFor(() => ctx.emitted.length === 2, { what: 'the new complaint' });
     expect(emittedIds(ctx)).toEqual([complaint.id, later.id]);
     expect(ctx.emitted.every((e) => e.type === 'message.received' && e.origin === 'proactive')).toBe(true);
+  });
+});
+
+describe('X rate-limit headers', () => {
+  it('stops reading an endpoint whose calls are spent until its reset, without earning a 429', async () => {
+    const { peer, connection, calls, jump } = await setUp({}, 3);
+    await connection.start(new AbortController().signal);
+    await waitFor(() => calls(MENTIONS) >= 3, { what: 'three mention reads' });
+    await new Promise((r) => setTimeout(r, SEVERAL_READS_MS));
+    // x-rate-limit-remaining reached 0 on the third: no fourth call inside the window.
+    expect(calls(MENTIONS)).toBe(3);
+    expect(peer.requests().filter((r) => r.route === MENTIONS && r.status === 429)).toHaveLength(0);
+    jump(15 * 60_000 + 1_000);
+    await waitFor(() => calls(MENTIONS) > 3, { what: 'reads after the reset' });
   });
 });

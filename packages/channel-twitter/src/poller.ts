@@ -129,7 +129,8 @@ export class Poller {
         task.failures = outcome?.failed ? task.failures + 1 : 0;
         task.problem = null;
         const wait = outcome?.failed ? Math.min(task.everyMs, 500 * 2 ** Math.min(task.failures, 8)) : task.everyMs;
-        task.dueAt = ctx.now().getTime() + wait;
+        // With the endpoint's calls spent, the next read waits for X's reset instead of earning a 429.
+        task.dueAt = Math.max(ctx.now().getTime() + wait, outcome?.waitUntil?.getTime() ?? 0);
       } catch (err) {
         const failure = classify(err);
         if (failure.kind === 'usage_cap' || failure.kind === 'no_credits') {

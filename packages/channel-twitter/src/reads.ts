@@ -42,6 +42,8 @@ interface Includes {
 export interface ReadOutcome {
   stored: number;
   failed: boolean;
+  /** X said this endpoint has no calls left until then (`x-rate-limit-remaining: 0`): the next read waits for it. */
+  waitUntil?: Date;
 }
 
 /** What one read needs: the account's clients and context, and who the brand is. */
@@ -59,7 +61,7 @@ export interface ReadDeps {
  */
 export async function readMentions(deps: ReadDeps): Promise<ReadOutcome> {
   const since = await deps.ctx.store.getCursor('mentions');
-  const { posts, includes } = await collect(
+  const { posts, includes, waitUntil } = await collect(
     since,
     (token) =>
       callX(() =>
@@ -77,7 +79,7 @@ export async function readMentions(deps: ReadDeps): Promise<ReadOutcome> {
   await meter(deps.ctx, 'owned_post_read', posts.length);
   const index = new PostIncludes(includes);
   const events = posts.map((p) => (p.author_id === deps.brand.id ? null : postToEvent(p, index, deps.brand, { source: 'mentions' })));
-  return storeInOrder(deps.ctx, 'mentions', posts, events);
+  return { ...(await storeInOrder(deps.ctx, 'mentions', posts, events)), ...(waitUntil ? { waitUntil } : {}) };
 }
 
 /**
@@ -89,7 +91,7 @@ export async function readSearch(deps: ReadDeps, search: SavedSearch): Promise<R
   const key = `search:${search.id}`;
   const since = await deps.ctx.store.getCursor(key);
   const query = buildSearchQuery(search.terms, deps.brand, Number.POSITIVE_INFINITY).query;
-  const { posts, includes } = await collect(
+  const { posts, includes, waitUntil } = await collect(
     since,
     (token) =>
       callX(() =>
@@ -113,7 +115,7 @@ export async function readSearch(deps: ReadDeps, search: SavedSearch): Promise<R
     if (event.metadata?.mentionsBrand === true) return null;
     return { ...event, metadata: { ...event.metadata, searchId: search.id, searchName: search.name } };
   });
-  return storeInOrder(deps.ctx, key, posts, events);
+  return { ...(await storeInOrder(deps.ctx, key, posts, events)), ...(waitUntil ? { waitUntil } : {}) };
 }
 
 /**
@@ -125,6 +127,7 @@ export async function readDirectMessages(deps: ReadDeps): Promise<ReadOutcome> {
   const since = await deps.ctx.store.getCursor('dms');
   const raw: { data: unknown[]; includes: Includes } = { data: [], includes: {} };
   let token: string | undefined;
+  let waitUntil: Date | undefined;
   for (let page = 0; page < (since ? MAX_PAGES : 1); page++) {
     const result = await callX(() =>
       deps.user.v2.listDmEvents({
@@ -136,6 +139,7 @@ export async function readDirectMessages(deps: ReadDeps): Promise<ReadOutcome> {
         ...(token ? { pagination_token: token } : {}),
       }),
     );
+    waitUntil = spent(result.rateLimit);
     const body = result.data as { data?: { id: string }[]; includes?: Includes; meta?: { next_token?: string } };
     const items = body.data ?? [];
     raw.data.push(...items);
@@ -147,25 +151,30 @@ export async function readDirectMessages(deps: ReadDeps): Promise<ReadOutcome> {
   const { dms } = normaliseV2DmEvents(raw, deps.brand);
   const fresh = dms.filter((d) => !since || newer(since, d.id) > 0);
   const ids = fresh.map((d) => ({ id: d.id }));
-  return storeInOrder(
+  const outcome = await storeInOrder(
     deps.ctx,
     'dms',
     ids,
     fresh.map((d) => dmToEvent(d, deps.brand, { source: 'polling' })),
   );
+  return { ...outcome, ...(waitUntil ? { waitUntil } : {}) };
 }
 
 /** Pages a since_id read to its end (bounded), newest first as X gives them. */
 async function collect(
   since: string | null,
-  fetchPage: (token: string | undefined) => Promise<{ data: { data?: TweetV2[]; includes?: Includes; meta?: { next_token?: string } } }>,
+  fetchPage: (
+    token: string | undefined,
+  ) => Promise<{ data: { data?: TweetV2[]; includes?: Includes; meta?: { next_token?: string } }; rateLimit?: RateLimit }>,
   truncated?: (read: number) => void,
-): Promise<{ posts: TweetV2[]; includes: Includes }> {
+): Promise<{ posts: TweetV2[]; includes: Includes; waitUntil?: Date }> {
   const posts: TweetV2[] = [];
   const includes: Required<Includes> = { users: [], tweets: [] };
   let token: string | undefined;
+  let waitUntil: Date | undefined;
   for (let page = 0; page < (since ? MAX_PAGES : 1); page++) {
-    const { data: body } = await fetchPage(token);
+    const { data: body, rateLimit } = await fetchPage(token);
+    waitUntil = spent(rateLimit);
     posts.push(...(body.data ?? []));
     includes.users.push(...(body.includes?.users ?? []));
     includes.tweets.push(...(body.includes?.tweets ?? []));
@@ -173,7 +182,7 @@ async function collect(
     if (!token) break;
   }
   if (since && token) truncated?.(posts.length);
-  return { posts, includes };
+  return { posts, includes, ...(waitUntil ? { waitUntil } : {}) };
 }
 
 /**
@@ -215,6 +224,16 @@ export function newer(a: string, b: string): number {
   const x = BigInt(a);
   const y = BigInt(b);
   return x === y ? 0 : y > x ? 1 : -1;
+}
+
+interface RateLimit {
+  remaining: number;
+  reset: number;
+}
+
+/** When X's `x-rate-limit-remaining` says the endpoint is spent: the reset it gave. */
+function spent(rateLimit: RateLimit | undefined): Date | undefined {
+  return rateLimit && rateLimit.remaining <= 0 && rateLimit.reset > 0 ? new Date(rateLimit.reset * 1000) : undefined;
 }
 
 function gapLeft(ctx: ChannelContext, what: string, read: number): void {
