@@ -1,5 +1,6 @@
 import { waitFor } from '@centralita/channel-kit/conformance';
 import { measurePost } from '@centralita/channel-twitter';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { call, useServer } from './harness.ts';
 import { createXAccount, deliveryOf, partsOf, storedMessage, useXPeer } from './x-kit.ts';
@@ -113,5 +114,42 @@ describe('the self-serve reply rule', () => {
     await deliveryOf(t, dm.json.message.id, 'sent');
     await waitFor(() => x.peer.sentDms().some((d) => d.event.text === 'Te escribimos por DM'), { what: 'the DM' });
     expect(x.peer.createdPosts().length).toBe(before);
+  });
+});
+
+describe('replies held back by a cap', () => {
+  it('wait in the outbox most urgent conversation first, and keep that order when rescheduled', async () => {
+    // One DM per person per window: the second reply to each customer waits for the window.
+    const accountId = await createXAccount(t, x.f.adminToken, x.peer, { dmPerUserPer15Min: 1, mentions: false });
+    const db = t.db.current.db.kysely;
+    const conversations: string[] = [];
+    for (const [name, priority] of [
+      ['calma_1', 0],
+      ['furia_1', 80],
+    ] as const) {
+      x.peer.addUser({ username: name, name, acceptsDms: true });
+      const dm = x.peer.sendDm({ from: name, text: 'hola' });
+      const id = (await storedMessage(t, dm.id, { accountId })).conversation_id;
+      await db.updateTable('conversations').set({ priority }).where('id', '=', id).execute();
+      conversations.push(id);
+      const first = await reply(id, { text: `primera para ${name}` });
+      expect(first.status, first.text).toBe(201);
+      await deliveryOf(t, first.json.message.id, 'sent');
+    }
+    const second = await Promise.all(conversations.map(async (id) => (await reply(id, { text: 'segunda' })).json.message.id as string));
+    const jobs = await waitFor(async () => {
+      const rows = await sql<{ key: string; priority: number; attempts: number; run_at: Date }>`
+        SELECT key, priority, attempts, run_at FROM graphile_worker._private_jobs WHERE key = ANY(${second.map((m) => `send:${m}`)})`.execute(
+        db,
+      );
+      // Both were tried once and rescheduled for the window's end.
+      return rows.rows.length === 2 && rows.rows.every((r) => r.run_at.getTime() > Date.now() + 60_000) ? rows.rows : undefined;
+    });
+    const byKey = new Map(jobs.map((j) => [j.key, j.priority]));
+    // graphile-worker runs the lowest number first: the furious customer's reply goes first.
+    expect(byKey.get(`send:${second[1]}`)).toBe(-80);
+    expect(byKey.get(`send:${second[0]}`)).toBe(0);
+    for (const id of second) expect((await deliveryOf(t, id, 'queued')).delivery_state).toBe('queued');
+    expect(x.peer.sentDms().filter((d) => d.event.text === 'segunda')).toHaveLength(0);
   });
 });
