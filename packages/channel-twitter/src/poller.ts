@@ -84,8 +84,17 @@ export class Poller {
         run: async () => {
           // A webhook X marked invalid has dropped deliveries: re-validated, and read by polling
           // from the last post stored, nothing is lost.
-          if (!(await check())) this.fillGap();
-          return undefined;
+          if (await check()) return undefined;
+          this.fillGap();
+          // Degraded until a check finds it valid again, whatever the reads do meanwhile.
+          return {
+            stored: 0,
+            failed: false,
+            problem: {
+              state: 'degraded',
+              detail: 'X marked the webhook invalid: re-validating it, and reading mentions and DMs by polling meanwhile.',
+            },
+          };
         },
       });
     }
@@ -127,7 +136,7 @@ export class Poller {
         // A message that could not be stored (the database away) is read again soon, not a whole
         // interval later; the cursor stopped before it.
         task.failures = outcome?.failed ? task.failures + 1 : 0;
-        task.problem = null;
+        task.problem = outcome?.problem ?? null;
         const wait = outcome?.failed ? Math.min(task.everyMs, 500 * 2 ** Math.min(task.failures, 8)) : task.everyMs;
         // With the endpoint's calls spent, the next read waits for X's reset instead of earning a 429.
         task.dueAt = Math.max(ctx.now().getTime() + wait, outcome?.waitUntil?.getTime() ?? 0);

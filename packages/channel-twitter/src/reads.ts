@@ -1,4 +1,4 @@
-import type { ChannelContext, SavedSearch } from '@centralita/channel-kit';
+import type { AccountStateReport, ChannelContext, SavedSearch } from '@centralita/channel-kit';
 import type { MessageReceivedEvent } from '@centralita/core';
 import type { TweetV2, TwitterApi, UserV2 } from 'twitter-api-v2';
 import { callX } from './client.ts';
@@ -44,6 +44,8 @@ export interface ReadOutcome {
   failed: boolean;
   /** X said this endpoint has no calls left until then (`x-rate-limit-remaining: 0`): the next read waits for it. */
   waitUntil?: Date;
+  /** What keeps the account degraded after this task, though it ran (a webhook X marked invalid). */
+  problem?: AccountStateReport;
 }
 
 /** What one read needs: the account's clients and context, and who the brand is. */

@@ -72,10 +72,6 @@ export async function checkWebhook(app: TwitterApi, user: TwitterApi, ctx: Chann
     await ensureWebhook(app, user, ctx, brand);
     return false;
   }
-  await ctx.reportState({
-    state: 'degraded',
-    detail: 'X marked the webhook invalid: re-validating it, and reading mentions and DMs by polling meanwhile.',
-  });
   try {
     if (!(await revalidate(app, webhook.id))) ctx.logger.warn({ webhookId: webhook.id }, 'X found the webhook still invalid');
   } catch (err) {
