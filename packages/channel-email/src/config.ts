@@ -56,6 +56,7 @@ export type EmailConfig = z.infer<typeof schema>;
 export const emailConfigSpec = {
   parse: (raw: unknown): EmailConfig => parseWithSchema(schema, raw),
   secretKeys: ['imapPassword', 'smtpPassword', 'tokenSecret'] as const,
+  jsonSchema: (): Record<string, unknown> => z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>,
   generate: () => ({ tokenSecret: randomBytes(24).toString('base64url') }),
   /** A mailbox on loopback that nothing serves: it parses, and reaches no real server. */
   example: () => ({

@@ -235,6 +235,12 @@ export interface ConfigSpec<Config> {
    * such as the server's bad-input suite. Absent: `{}` must parse.
    */
   example?(): Record<string, unknown>;
+  /**
+   * The config's JSON Schema (input side: defaults make a field optional), from which a console
+   * builds its form: each property's type, choices, default, bounds and whether it is required,
+   * in this order. Absent: every labelled field is free text.
+   */
+  jsonSchema?(): Record<string, unknown>;
 }
 
 /** The contract every channel package implements; the factory's result is registered once. */

@@ -31,6 +31,7 @@ export type {
 export { describeChannel } from './describe-channel.ts';
 export { errorBody } from './error-body.ts';
 export { ConfigError, SendError } from './errors.ts';
+export { type FieldInput, fieldInputs, PLAIN_INPUT } from './field-input.ts';
 export {
   type ListeningSource,
   NO_LISTENING,

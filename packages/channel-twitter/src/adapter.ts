@@ -1,6 +1,6 @@
 import { type ChannelAdapter, type ChannelContext, type ConnectionReport, defineCapabilities, errorBody } from '@centralita/channel-kit';
 import { callX, classify, createClients, type XClients } from './client.ts';
-import { exampleConfig, parseConfig, SECRET_KEYS, type TwitterConfig } from './config.ts';
+import { configJsonSchema, exampleConfig, parseConfig, SECRET_KEYS, type TwitterConfig } from './config.ts';
 import { testConnection } from './connection-test.ts';
 import { METERING } from './metering.ts';
 import type { Brand } from './parse/index.ts';
@@ -56,6 +56,7 @@ export function createTwitterAdapter(): ChannelAdapter<TwitterConfig> {
       secretKeys: SECRET_KEYS,
       example: exampleConfig,
       complete: lookUpBrand,
+      jsonSchema: configJsonSchema,
     },
     metering: METERING,
     measureText: measurePost,

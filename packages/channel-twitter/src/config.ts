@@ -71,6 +71,11 @@ export function parseConfig(raw: unknown): TwitterConfig {
   return config;
 }
 
+/** The settings' JSON Schema, from which a console builds the account form (`ConfigSpec.jsonSchema`). */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+}
+
 /** A configuration that parses and reaches nothing (a closed loopback port). */
 export function exampleConfig(): TwitterConfigInput {
   return {

@@ -1,5 +1,5 @@
 export { createTwitterAdapter, TWITTER_KIND } from './adapter.ts';
-export { TIERS, type Tier, type TwitterConfig, type TwitterConfigInput } from './config.ts';
+export { configJsonSchema, TIERS, type Tier, type TwitterConfig, type TwitterConfigInput } from './config.ts';
 export { METERING } from './metering.ts';
 export { measureDm, measurePost, splitThread } from './text.ts';
 export { crcResponse, SIGNATURE_HEADER } from './webhook.ts';

@@ -9,7 +9,7 @@ import {
   type WebhookResponse,
 } from '@centralita/channel-kit';
 import { normaliseWhitespace } from '@centralita/core';
-import { parseWebformConfig, type WebformConfig } from './config.ts';
+import { parseWebformConfig, type WebformConfig, webformConfigJsonSchema } from './config.ts';
 import { renderFormPage } from './form-page.ts';
 import { parseBody, submissionSchema } from './submission.ts';
 
@@ -206,7 +206,7 @@ export function createWebformAdapter(): ChannelAdapter<WebformConfig> {
         },
       },
     },
-    config: { parse: parseWebformConfig, secretKeys: [] },
+    config: { parse: parseWebformConfig, secretKeys: [], jsonSchema: webformConfigJsonSchema },
     measureText: countCodePoints,
     connect(account, ctx) {
       const config = account.config;

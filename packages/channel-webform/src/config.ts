@@ -20,6 +20,11 @@ const configSchema = z.strictObject({
 /** A web-form account's settings (it has no secrets). */
 export type WebformConfig = z.infer<typeof configSchema>;
 
+/** The settings' JSON Schema, from which a console builds the account form (`ConfigSpec.jsonSchema`). */
+export function webformConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
 /** Validates a web-form account's settings, naming every bad field. */
 export function parseWebformConfig(raw: unknown): WebformConfig {
   return parseWithSchema(configSchema, raw);
