@@ -50,13 +50,35 @@ describe('channel accounts', () => {
     const webform = res.json.items.find((k: { kind: string }) => k.kind === 'webform');
     expect(webform.capabilities).toMatchObject({ customerPortal: true, visibilities: ['private'] });
     expect(webform.visibilityLabels.private).toBe('Customer page');
-    expect(webform.fields).toContainEqual({ name: 'title', label: 'Form title', help: null, secret: false });
+    // Each field with the form input its config schema describes (docs/adapters/README.md).
+    expect(webform.fields).toContainEqual({
+      name: 'title',
+      label: 'Form title',
+      help: null,
+      secret: false,
+      input: { type: 'string', default: 'Contact us', required: false },
+    });
+    expect(webform.testable).toBe(false);
+    const x = res.json.items.find((k: { kind: string }) => k.kind === 'twitter');
+    expect(x.testable).toBe(true);
+    expect(x.fields.find((field: { name: string }) => field.name === 'tier').input).toEqual({
+      type: 'enum',
+      options: ['self_serve', 'enterprise'],
+      default: 'self_serve',
+      required: false,
+    });
+    expect(x.fields.find((field: { name: string }) => field.name === 'accessToken')).toMatchObject({
+      secret: true,
+      input: { required: true },
+    });
     // Its words in Spanish, for a console in Spanish; an adapter without any has none.
     expect(webform.locales.es).toMatchObject({ displayName: 'Formulario web', visibilities: { private: 'Página del cliente' } });
     expect(res.json.items.find((k: { kind: string }) => k.kind === 'email').locales.es.displayName).toBe('Correo electrónico');
     // An adapter that labels nothing still gets a label for each secret field and a default icon.
     const secretive = res.json.items.find((k: { kind: string }) => k.kind === 'secretive');
-    expect(secretive.fields).toEqual([{ name: 'apiKey', label: 'Api key', help: null, secret: true }]);
+    expect(secretive.fields).toEqual([
+      { name: 'apiKey', label: 'Api key', help: null, secret: true, input: { type: 'string', required: false } },
+    ]);
     expect(secretive.visibilityLabels).toEqual({ public: 'Public', private: 'Private' });
     expect(secretive.locales).toEqual({});
   });

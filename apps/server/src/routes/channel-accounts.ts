@@ -258,5 +258,7 @@ export function describeKind(a: ChannelAdapter) {
     ...describeChannel(a),
     capabilities: a.capabilities,
     secretKeys: a.config.secretKeys,
+    // Whether POST /channel-accounts/test can try this kind's settings (a console offers the button).
+    testable: typeof a.testConnection === 'function',
   };
 }
