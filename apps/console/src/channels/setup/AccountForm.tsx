@@ -46,6 +46,8 @@ export default function AccountForm({ account, onClose }: { account: ChannelAcco
   const setValue = (field: string, value: FormValue) => {
     setValues((all) => ({ ...all, [kind?.kind ?? '']: { ...current, [field]: value } }));
     setErrors(({ [field]: _, ...rest }) => rest);
+    // A report of other values would mislead: the next test tells.
+    setReport(null);
   };
   const config = () => (account ? changedConfig(fields, initial, current) : newConfig(fields, current));
   const showError = (err: unknown) => {
