@@ -79,13 +79,17 @@ export function fillPath(op: Operation, world: World, override?: { name: string;
 
 /**
  * How many rows each table of the product holds. A refused request must leave it unchanged.
- * Rate-limit counters are left out: counting a refused attempt is their job.
+ * Rate-limit counters are left out: counting a refused attempt is their job. So are the accounts'
+ * reported states: an account's connection reports how its link is (an X account with the
+ * example's unreachable API retrying in the background) whenever it tries, not because of a
+ * request.
  */
 export async function storedRows(t: Server): Promise<Record<string, number>> {
   const db = t.db.current.db.kysely;
   const tables = await sql<{ name: string }>`
     select table_name as name from information_schema.tables
-    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('rate_limits', 'kysely_migration', 'kysely_migration_lock')
+    where table_schema = 'public' and table_type = 'BASE TABLE'
+      and table_name not in ('rate_limits', 'kysely_migration', 'kysely_migration_lock', 'channel_account_states')
     order by table_name`.execute(db);
   const counts = sql.join(
     tables.rows.map((r) => sql`select ${r.name} as name, count(*)::int as n from ${sql.table(r.name)}`),
