@@ -9,6 +9,7 @@ import { useT } from '../i18n/index.tsx';
 import { EditIcon, TrashIcon } from '../ui/icons.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import './strings.ts';
+import { ConfirmDeleteModal, FormActions } from '../ui/dialogs.tsx';
 
 /** A canned response as GET /canned-responses lists it (the route selects these three columns). */
 interface Canned {
@@ -102,17 +103,14 @@ function CannedCard({ canned: c, manage, onEdit }: { canned: Canned; manage: boo
           </Group>
         )}
       </Group>
-      <Modal opened={confirming} onClose={close} title={t('supervisor.canned.deleteOf', { shortcut: c.shortcut })}>
-        <Text size="sm">{t('supervisor.canned.confirmDelete', { shortcut: c.shortcut })}</Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={close}>
-            {t('app.cancel')}
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-            {t('app.delete')}
-          </Button>
-        </Group>
-      </Modal>
+      <ConfirmDeleteModal
+        opened={confirming}
+        onClose={close}
+        title={t('supervisor.canned.deleteOf', { shortcut: c.shortcut })}
+        message={t('supervisor.canned.confirmDelete', { shortcut: c.shortcut })}
+        pending={remove.isPending}
+        onConfirm={() => remove.mutate()}
+      />
     </Card>
   );
 }
@@ -177,14 +175,7 @@ function CannedEditor({ canned, onClose }: { canned: Canned | null; onClose: () 
               {error.message}
             </Text>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('app.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t('app.save')}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} pending={save.isPending} />
         </Stack>
       </form>
     </Modal>

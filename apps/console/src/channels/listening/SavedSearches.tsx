@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Card, Code, Group, List, Modal, Stack, Text, Title } from '@mantine/core';
+import { ActionIcon, Badge, Button, Card, Code, Group, List, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
@@ -9,6 +9,7 @@ import type { SavedSearch } from '../../api/types.ts';
 import { useT } from '../../i18n/index.tsx';
 import { EditIcon, TrashIcon } from '../../ui/icons.tsx';
 import '../strings.ts';
+import { ConfirmDeleteModal } from '../../ui/dialogs.tsx';
 import { SearchEditor } from './SearchEditor.tsx';
 import { searchesQuery } from './searches.ts';
 
@@ -132,17 +133,14 @@ function SearchCard({ search: s, manage, onEdit }: { search: SavedSearch; manage
           </Text>
         )}
       </Stack>
-      <Modal opened={confirming} onClose={close} title={t('channels.searches.deleteOf', { name: s.name })}>
-        <Text size="sm">{t('channels.searches.confirmDelete', { name: s.name })}</Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={close}>
-            {t('app.cancel')}
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-            {t('app.delete')}
-          </Button>
-        </Group>
-      </Modal>
+      <ConfirmDeleteModal
+        opened={confirming}
+        onClose={close}
+        title={t('channels.searches.deleteOf', { name: s.name })}
+        message={t('channels.searches.confirmDelete', { name: s.name })}
+        pending={remove.isPending}
+        onConfirm={() => remove.mutate()}
+      />
     </Card>
   );
 }

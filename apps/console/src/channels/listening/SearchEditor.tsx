@@ -1,4 +1,4 @@
-import { Button, Group, Modal, NumberInput, SimpleGrid, Stack, Switch, TagsInput, Text, TextInput } from '@mantine/core';
+import { Group, Modal, NumberInput, SimpleGrid, Stack, Switch, TagsInput, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import { keys } from '../../api/queries.ts';
 import type { SavedSearch } from '../../api/types.ts';
 import { useT } from '../../i18n/index.tsx';
 import '../strings.ts';
+import { FormActions } from '../../ui/dialogs.tsx';
 import { EMPTY_TERMS, type SearchTerms } from './searches.ts';
 
 // Switches, not checkboxes: a Checkbox in this lazy chunk makes the bundler split the inbox's own
@@ -132,14 +133,7 @@ export function SearchEditor({ accountId, search, onClose }: { accountId: string
               {error.message}
             </Text>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('app.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t('app.save')}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} pending={save.isPending} />
         </Stack>
       </form>
     </Modal>
