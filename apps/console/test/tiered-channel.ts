@@ -8,25 +8,14 @@ import {
   type WebhookResponse,
 } from '@centralita/channel-kit';
 import { waitFor } from '@centralita/channel-kit/conformance';
+import { X_TEXT_COUNTING } from '@centralita/channel-twitter';
 import { createChannelAccount } from '@centralita/db';
 import { call, type Fixture } from '@centralita/server/test-harness';
 import { measureText, type TextCounting } from '../src/composer/counting.ts';
 import type { ConsoleTest } from './browser.ts';
 
 /** X's published weighting, as the X adapter declares it: links 23, emoji and CJK 2. */
-export const X_COUNTING: TextCounting = {
-  kind: 'weighted',
-  normalization: 'NFC',
-  urlLength: 23,
-  defaultWeight: 2,
-  emojiWeight: 2,
-  ranges: [
-    { from: 0, to: 4351, weight: 1 },
-    { from: 8192, to: 8205, weight: 1 },
-    { from: 8208, to: 8223, weight: 1 },
-    { from: 8242, to: 8247, weight: 1 },
-  ],
-};
+export const X_COUNTING: TextCounting = X_TEXT_COUNTING;
 
 export const TIERED_REASON = 'This tier may reply publicly only to posts that mention the brand, and this post does not.';
 

@@ -1,4 +1,19 @@
-import type { ChannelPresentation } from '@centralita/channel-kit';
+import type { ChannelPresentation, TextCounting } from '@centralita/channel-kit';
+
+/** twitter-text v3's published weighting: a link 23, an emoji or a CJK character 2, NFC. */
+export const X_TEXT_COUNTING: TextCounting = {
+  kind: 'weighted',
+  normalization: 'NFC',
+  urlLength: 23,
+  defaultWeight: 2,
+  emojiWeight: 2,
+  ranges: [
+    { from: 0, to: 4351, weight: 1 },
+    { from: 8192, to: 8205, weight: 1 },
+    { from: 8208, to: 8223, weight: 1 },
+    { from: 8242, to: 8247, weight: 1 },
+  ],
+};
 
 /** X's name and labels for consoles; the icon is a plain drawn X, not X's trademark. */
 export const PRESENTATION: ChannelPresentation = {
@@ -33,19 +48,7 @@ export const PRESENTATION: ChannelPresentation = {
   },
   visibilities: { public: 'Public reply', private: 'DM' },
   // twitter-text v3's weighting, for the console's live counter; measureText has the last word.
-  textCounting: {
-    kind: 'weighted',
-    normalization: 'NFC',
-    urlLength: 23,
-    defaultWeight: 2,
-    emojiWeight: 2,
-    ranges: [
-      { from: 0, to: 4351, weight: 1 },
-      { from: 8192, to: 8205, weight: 1 },
-      { from: 8208, to: 8223, weight: 1 },
-      { from: 8242, to: 8247, weight: 1 },
-    ],
-  },
+  textCounting: X_TEXT_COUNTING,
   locales: {
     es: {
       fields: {

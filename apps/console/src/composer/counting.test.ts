@@ -1,20 +1,9 @@
+import { X_TEXT_COUNTING } from '@centralita/channel-twitter';
 import { describe, expect, it } from 'vitest';
-import { findUrls, measureText, type TextCounting } from './counting.ts';
+import { findUrls, measureText } from './counting.ts';
 
 // X's published weighting (twitter-text v3), as the X adapter declares it in its presentation.
-const X: TextCounting = {
-  kind: 'weighted',
-  normalization: 'NFC',
-  urlLength: 23,
-  defaultWeight: 2,
-  emojiWeight: 2,
-  ranges: [
-    { from: 0, to: 4351, weight: 1 },
-    { from: 8192, to: 8205, weight: 1 },
-    { from: 8208, to: 8223, weight: 1 },
-    { from: 8242, to: 8247, weight: 1 },
-  ],
-};
+const X = X_TEXT_COUNTING;
 
 // Each expected figure is what twitter-text's parseTweet gives the same text.
 describe('counting a text the way X does', () => {
