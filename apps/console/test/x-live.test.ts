@@ -86,6 +86,15 @@ describe('X in the console', () => {
     await waitFor(() => peer.sentDms().find((d) => d.event.text === 'Te escribimos por DM, Pablo'), { what: 'the DM at X' });
     expect(peer.createdPosts().length).toBe(posts);
     c.expectClean(page);
+    // A Spanish console reads the channel's own translation of the reason (another person: the
+    // agent's draft remembers the DM they chose).
+    const another = peer.post({ from: 'pablo_q', text: 'y ahora tampoco', replyTo: brandPost.id });
+    const es = await c.signIn(c.f.users.supervisor.email, { lang: 'es' });
+    await openConversation(c, es, await conversationOf(c.f, another.id));
+    const motivo = es.getByTestId('reply-refused').getByTestId('refusal-reason');
+    await motivo.waitFor();
+    expect(await motivo.textContent()).toMatch(/solo puede responder en público a posts que mencionan a la marca/);
+    c.expectClean(es);
   });
 
   it('holds a reply while the budget is spent, saying so, and sends it once an admin raises the budget', async () => {

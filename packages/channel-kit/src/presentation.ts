@@ -64,6 +64,8 @@ export interface PresentationLocale {
   displayName?: string;
   fields?: Readonly<Record<string, Partial<FieldPresentation>>>;
   visibilities?: Readonly<Partial<Record<Visibility, string>>>;
+  /** The channel's sentences by their code (a refused reply's `ReplyDecision.code`). */
+  messages?: Readonly<Record<string, string>>;
 }
 
 /** The icon for an adapter that declares none: a speech bubble. */

@@ -20,8 +20,12 @@ export type ReplyAlternative =
   /** Move the conversation to another channel. */
   | { kind: 'handoff'; label: string };
 
-/** Whether one reply may be sent, and if not, a sentence saying why and what the agent can do instead. */
-export type ReplyDecision = { allowed: true } | { allowed: false; reason: string; alternatives: ReplyAlternative[] };
+/**
+ * Whether one reply may be sent, and if not, a sentence saying why and what the agent can do
+ * instead. `code` names the reason stably, so a console in another language shows the channel's
+ * own translation of it (`presentation.locales[lang].messages[code]`), else the English `reason`.
+ */
+export type ReplyDecision = { allowed: true } | { allowed: false; reason: string; code?: string; alternatives: ReplyAlternative[] };
 
 export const REPLY_ALLOWED: ReplyDecision = Object.freeze({ allowed: true });
 

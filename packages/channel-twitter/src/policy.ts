@@ -20,6 +20,7 @@ export function replyPolicy({ config, visibility, target }: ReplyQuestion<Twitte
     return {
       allowed: false,
       reason: 'The customer has no public post here to reply to: answer by DM instead.',
+      code: 'no_public_post',
       alternatives: dmAlternative(true),
     };
   }
@@ -35,6 +36,7 @@ export function replyPolicy({ config, visibility, target }: ReplyQuestion<Twitte
     allowed: false,
     reason:
       'On a self-serve X tier the API may reply publicly only to posts that @mention the brand or quote one of its posts, and this post does neither.',
+    code: 'not_summoned',
     alternatives,
   };
 }

@@ -86,6 +86,12 @@ export const PRESENTATION: ChannelPresentation = {
         caCertificate: { label: 'Certificado de confianza', help: 'PEM, solo para un proxy que inspecciona TLS.' },
       },
       visibilities: { public: 'Respuesta pública', private: 'DM' },
+      // The reply policy's reasons (policy.ts), by code.
+      messages: {
+        no_public_post: 'El cliente no tiene aquí ningún post público al que responder: contesta por DM.',
+        not_summoned:
+          'Con un nivel self-serve de X, la API solo puede responder en público a posts que mencionan a la marca con @ o citan uno de sus posts, y este no hace ninguna de las dos cosas.',
+      },
     },
   },
 };

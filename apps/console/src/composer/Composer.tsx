@@ -5,7 +5,7 @@ import { ApiError, client, data } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import type { Conversation, Me, Message, Visibility } from '../api/types.ts';
 import { focusList } from '../attention/focus.ts';
-import { type ChannelInfo, channelName, textLimitFor, visibilityLabel } from '../conversation/channel.tsx';
+import { type ChannelInfo, channelMessage, channelName, textLimitFor, visibilityLabel } from '../conversation/channel.tsx';
 import { useT } from '../i18n/index.tsx';
 import { AttachButton, MAX_FILES, UploadList, useUploads } from './Attachments.tsx';
 import { CannedCombobox, slashQuery } from './CannedCombobox.tsx';
@@ -217,7 +217,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
           <ReplyRefusal
             channel={channel}
             visibility={visibility}
-            reason={refusal.reason}
+            reason={channelMessage(channel.kind, refusal.code, lang) ?? refusal.reason}
             alternatives={refusal.alternatives}
             onVisibility={(v) => {
               setError(null);

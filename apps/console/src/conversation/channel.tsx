@@ -57,6 +57,11 @@ export function channelName(kind: ChannelKind, lang: string): string {
   return kind.locales?.[lang]?.displayName ?? kind.displayName;
 }
 
+/** One of the channel's own sentences (a refused reply's reason) in the console's language, by its code; null when it has none. */
+export function channelMessage(kind: ChannelKind | null, code: string | undefined, lang: string): string | null {
+  return (code && kind?.locales?.[lang]?.messages?.[code]) || null;
+}
+
 /** What the channel calls a visibility ("Public post"), in the console's language when it can, else the console's own word. */
 export function visibilityLabel(channel: ChannelInfo, v: Visibility, lang: string, fallback: string): string {
   const own = channel.kind?.locales?.[lang]?.visibilities?.[v] ?? channel.kind?.visibilityLabels?.[v];

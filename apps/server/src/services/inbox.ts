@@ -297,7 +297,9 @@ export class Inbox implements ChannelSink {
     if (input.kind === 'reply' && account && adapter) {
       const decision = await this.ctx.replies.decide(account, adapter, conv, visibility);
       if (!decision.allowed) {
-        throw new CentralitaError('validation_failed', decision.reason, { reply: { visibility, alternatives: decision.alternatives } });
+        throw new CentralitaError('validation_failed', decision.reason, {
+          reply: { visibility, ...(decision.code ? { code: decision.code } : {}), alternatives: decision.alternatives },
+        });
       }
     }
     // The channel's own limit, measured its own way, so no reply is cut or refused at send time.
