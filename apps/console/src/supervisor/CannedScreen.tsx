@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Card, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Card, Group, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
@@ -9,7 +9,7 @@ import { useT } from '../i18n/index.tsx';
 import { EditIcon, TrashIcon } from '../ui/icons.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import './strings.ts';
-import { ConfirmDeleteModal, FormActions } from '../ui/dialogs.tsx';
+import { ConfirmDeleteModal, FormModal } from '../ui/dialogs.tsx';
 
 /** A canned response as GET /canned-responses lists it (the route selects these three columns). */
 interface Canned {
@@ -138,46 +138,37 @@ function CannedEditor({ canned, onClose }: { canned: Canned | null; onClose: () 
     error?.details.find((d) => d.field === field)?.message ??
     (error?.code === 'conflict' && field === 'shortcut' ? error.message : undefined);
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <FormModal
       title={canned ? t('supervisor.canned.editTitle', { shortcut: canned.shortcut }) : t('supervisor.canned.newTitle')}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      pending={save.isPending}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          <TextInput
-            label={t('supervisor.canned.shortcut')}
-            description={t('supervisor.canned.shortcutHelp')}
-            leftSection="/"
-            value={shortcut}
-            onChange={(e) => setShortcut(e.currentTarget.value.toLowerCase())}
-            error={fieldError('shortcut')}
-            required
-            data-autofocus
-          />
-          <Textarea
-            label={t('supervisor.canned.text')}
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            autosize
-            minRows={4}
-            maxRows={12}
-            error={fieldError('text')}
-            required
-          />
-          {error && !fieldError('shortcut') && !fieldError('text') && (
-            <Text c="red" size="sm" role="alert">
-              {error.message}
-            </Text>
-          )}
-          <FormActions onCancel={onClose} pending={save.isPending} />
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t('supervisor.canned.shortcut')}
+        description={t('supervisor.canned.shortcutHelp')}
+        leftSection="/"
+        value={shortcut}
+        onChange={(e) => setShortcut(e.currentTarget.value.toLowerCase())}
+        error={fieldError('shortcut')}
+        required
+        data-autofocus
+      />
+      <Textarea
+        label={t('supervisor.canned.text')}
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        autosize
+        minRows={4}
+        maxRows={12}
+        error={fieldError('text')}
+        required
+      />
+      {error && !fieldError('shortcut') && !fieldError('text') && (
+        <Text c="red" size="sm" role="alert">
+          {error.message}
+        </Text>
+      )}
+    </FormModal>
   );
 }

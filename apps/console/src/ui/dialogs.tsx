@@ -1,4 +1,5 @@
-import { Button, Group, Modal, Text } from '@mantine/core';
+import { Button, Group, Modal, type ModalProps, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useT } from '../i18n/index.tsx';
 
 /** "Delete this?" with Cancel and a red Delete, for any list an editor removes things from. */
@@ -45,5 +46,38 @@ export function FormActions({ onCancel, pending }: { onCancel: () => void; pendi
         {t('app.save')}
       </Button>
     </Group>
+  );
+}
+
+/** An editor in a dialog: its fields, then Cancel and Save; Save (or Enter) submits once. */
+export function FormModal({
+  title,
+  size,
+  onClose,
+  onSubmit,
+  pending,
+  children,
+}: {
+  title: string;
+  size?: ModalProps['size'];
+  onClose: () => void;
+  onSubmit: () => void;
+  pending: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Modal opened onClose={onClose} title={title} {...(size ? { size } : {})}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSubmit();
+        }}
+      >
+        <Stack gap="sm">
+          {children}
+          <FormActions onCancel={onClose} pending={pending} />
+        </Stack>
+      </form>
+    </Modal>
   );
 }

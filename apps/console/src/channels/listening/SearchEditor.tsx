@@ -1,4 +1,4 @@
-import { Group, Modal, NumberInput, SimpleGrid, Stack, Switch, TagsInput, Text, TextInput } from '@mantine/core';
+import { Group, NumberInput, SimpleGrid, Switch, TagsInput, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,7 +7,7 @@ import { keys } from '../../api/queries.ts';
 import type { SavedSearch } from '../../api/types.ts';
 import { useT } from '../../i18n/index.tsx';
 import '../strings.ts';
-import { FormActions } from '../../ui/dialogs.tsx';
+import { FormModal } from '../../ui/dialogs.tsx';
 import { EMPTY_TERMS, type SearchTerms } from './searches.ts';
 
 // Switches, not checkboxes: a Checkbox in this lazy chunk makes the bundler split the inbox's own
@@ -58,84 +58,75 @@ export function SearchEditor({ accountId, search, onClose }: { accountId: string
   const error = save.error instanceof ApiError ? save.error : null;
   const fieldError = (field: string) => error?.details.find?.((d) => d.field === field || d.field?.startsWith(`${field}.`))?.message;
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      size="lg"
+    <FormModal
       title={search ? t('channels.searches.editTitle', { name: search.name }) : t('channels.searches.newTitle')}
+      size="lg"
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      pending={save.isPending}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          <TextInput
-            label={t('channels.searches.name')}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={fieldError('name')}
-            required
-            data-autofocus
+      <TextInput
+        label={t('channels.searches.name')}
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={fieldError('name')}
+        required
+        data-autofocus
+      />
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        {LISTS.map(({ field, split }) => (
+          <TagsInput
+            key={field}
+            label={t(`channels.searches.${field}`)}
+            description={t('channels.searches.wordsHelp')}
+            value={terms[field]}
+            onChange={(v) => set({ [field]: v })}
+            splitChars={split}
+            acceptValueOnBlur
+            error={fieldError(`terms.${field}`)}
           />
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            {LISTS.map(({ field, split }) => (
-              <TagsInput
-                key={field}
-                label={t(`channels.searches.${field}`)}
-                description={t('channels.searches.wordsHelp')}
-                value={terms[field]}
-                onChange={(v) => set({ [field]: v })}
-                splitChars={split}
-                acceptValueOnBlur
-                error={fieldError(`terms.${field}`)}
-              />
-            ))}
-            <TextInput
-              label={t('channels.searches.language')}
-              description={t('channels.searches.languageHelp')}
-              value={terms.language ?? ''}
-              onChange={(e) => set({ language: e.currentTarget.value })}
-              maxLength={3}
-              error={fieldError('terms.language')}
-            />
-          </SimpleGrid>
-          <Group gap="lg" wrap="wrap">
-            <Switch
-              label={t('channels.searches.excludeRetweets')}
-              checked={terms.excludeRetweets}
-              onChange={(e) => set({ excludeRetweets: e.currentTarget.checked })}
-            />
-            <Switch
-              label={t('channels.searches.excludeOwnPosts')}
-              checked={terms.excludeOwnPosts}
-              onChange={(e) => set({ excludeOwnPosts: e.currentTarget.checked })}
-            />
-          </Group>
-          <Group gap="lg" wrap="wrap" align="flex-end">
-            <NumberInput
-              label={t('channels.searches.interval')}
-              value={minutes}
-              onChange={setMinutes}
-              min={1}
-              max={1440}
-              allowDecimal={false}
-              w={200}
-              error={fieldError('intervalSeconds')}
-            />
-            {!search && (
-              <Switch label={t('channels.searches.startPaused')} checked={paused} onChange={(e) => setPaused(e.currentTarget.checked)} />
-            )}
-          </Group>
-          {error && !fieldError('name') && (
-            <Text c="red" size="sm" role="alert" data-testid="search-error">
-              {error.message}
-            </Text>
-          )}
-          <FormActions onCancel={onClose} pending={save.isPending} />
-        </Stack>
-      </form>
-    </Modal>
+        ))}
+        <TextInput
+          label={t('channels.searches.language')}
+          description={t('channels.searches.languageHelp')}
+          value={terms.language ?? ''}
+          onChange={(e) => set({ language: e.currentTarget.value })}
+          maxLength={3}
+          error={fieldError('terms.language')}
+        />
+      </SimpleGrid>
+      <Group gap="lg" wrap="wrap">
+        <Switch
+          label={t('channels.searches.excludeRetweets')}
+          checked={terms.excludeRetweets}
+          onChange={(e) => set({ excludeRetweets: e.currentTarget.checked })}
+        />
+        <Switch
+          label={t('channels.searches.excludeOwnPosts')}
+          checked={terms.excludeOwnPosts}
+          onChange={(e) => set({ excludeOwnPosts: e.currentTarget.checked })}
+        />
+      </Group>
+      <Group gap="lg" wrap="wrap" align="flex-end">
+        <NumberInput
+          label={t('channels.searches.interval')}
+          value={minutes}
+          onChange={setMinutes}
+          min={1}
+          max={1440}
+          allowDecimal={false}
+          w={200}
+          error={fieldError('intervalSeconds')}
+        />
+        {!search && (
+          <Switch label={t('channels.searches.startPaused')} checked={paused} onChange={(e) => setPaused(e.currentTarget.checked)} />
+        )}
+      </Group>
+      {error && !fieldError('name') && (
+        <Text c="red" size="sm" role="alert" data-testid="search-error">
+          {error.message}
+        </Text>
+      )}
+    </FormModal>
   );
 }
