@@ -64,29 +64,20 @@ export async function createSavedSearch(
   return toRecord(r);
 }
 
+/** An account's searches, oldest first. */
+function accountSearches(db: Kysely<Database>, channelAccountId: string) {
+  return db.selectFrom('saved_searches').selectAll().where('channel_account_id', '=', channelAccountId).orderBy('created_at').orderBy('id');
+}
+
 /** Every search of one account of the workspace, paused ones too, oldest first. */
 export async function listSavedSearches(db: Kysely<Database>, workspaceId: string, channelAccountId: string): Promise<SavedSearchRecord[]> {
-  const rows = await db
-    .selectFrom('saved_searches')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('channel_account_id', '=', channelAccountId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const rows = await accountSearches(db, channelAccountId).where('workspace_id', '=', workspaceId).execute();
   return rows.map(toRecord);
 }
 
 /** The searches an account's adapter should run now: those not paused, oldest first. */
 export async function listActiveSavedSearches(db: Kysely<Database>, channelAccountId: string): Promise<SavedSearchRecord[]> {
-  const rows = await db
-    .selectFrom('saved_searches')
-    .selectAll()
-    .where('channel_account_id', '=', channelAccountId)
-    .where('paused', '=', false)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const rows = await accountSearches(db, channelAccountId).where('paused', '=', false).execute();
   return rows.map(toRecord);
 }
 
