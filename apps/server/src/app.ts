@@ -125,6 +125,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     db: options.db.kysely,
     adapter: (kind) => adapters.get(kind),
     parseConfig: (account, adapter) => parseAccountConfig(box, account, adapter),
+    clock,
   });
   const inbox = new Inbox({
     replies,

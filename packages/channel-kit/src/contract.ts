@@ -4,6 +4,7 @@ import type { ChannelCapabilities } from './capabilities.ts';
 import type { ListeningSource, SavedSearchTerms, SearchDescription } from './listening.ts';
 import type { ChannelPresentation } from './presentation.ts';
 import type { ReplyDecision, ReplyQuestion, ReplyTarget } from './reply-policy.ts';
+import type { MessageTemplate, TemplateChoice } from './templates.ts';
 import type { ChannelMetering, UsageMeter } from './usage.ts';
 
 /** The subset of a logger adapters may use; secrets must never be passed to it. */
@@ -34,6 +35,14 @@ export interface AccountStore {
   compareAndSet(key: string, expected: string | null, next: string, ttlMs: number): Promise<boolean>;
   /** Counts one hit in a window that opens at the first hit, shared by every node; returns its count so far. */
   hit(key: string, windowMs: number): Promise<number>;
+  /**
+   * Bytes kept for the account (a linked-device session archive), which follow the account to
+   * whichever node runs it and survive restarts. Null when there is none.
+   */
+  getBlob(key: string): Promise<Uint8Array | null>;
+  /** Replaces the bytes under `key` (at most 64 MiB). */
+  putBlob(key: string, content: Uint8Array): Promise<void>;
+  deleteBlob(key: string): Promise<void>;
 }
 
 /** What the host did with an emitted event. */
@@ -83,6 +92,11 @@ export interface OutboundMessage {
   /** Other people kept on the reply (email CC). */
   cc?: string[];
   attachments?: OutboundAttachment[];
+  /**
+   * Send this approved template instead of free text (WhatsApp outside the 24-hour window); `text`
+   * then holds the rendered template, as the timeline shows it.
+   */
+  template?: TemplateChoice | null;
   /**
    * Sent by Centralita itself, not typed by an agent (a customer's conversation link): channels
    * mark it as such (email's Auto-Submitted) so autoresponders do not answer it.
@@ -286,6 +300,18 @@ export interface ChannelAdapter<Config = unknown> {
    * the same at send time. Absent: every reply the capabilities allow is allowed.
    */
   replyPolicy?(question: ReplyQuestion<Config>): ReplyDecision;
+  /**
+   * The account's message templates as the provider lists them now (WhatsApp's approved ones),
+   * for a reply the channel only allows as a template. The host caches the list for a few
+   * minutes. Absent: the channel has no templates.
+   */
+  listTemplates?(config: Config): Promise<MessageTemplate[]>;
+  /**
+   * The identity kinds a reply can be addressed to, most preferred first (WhatsApp: the phone,
+   * else the business-scoped user id); the host puts the contact's first match in
+   * `OutboundMessage.recipient`. Absent: the channel's own kind.
+   */
+  readonly addressKinds?: readonly string[];
   /**
    * Tries a configuration without saving it or touching any conversation, and says step by step
    * what worked and what failed, so a wrong port reads differently from a wrong password.

@@ -42,6 +42,7 @@ export {
   searchTermsProblems,
 } from './listening.ts';
 export { sendParts } from './parts.ts';
+export { PHONE_IDENTITY, phoneCountry, toE164 } from './phone.ts';
 export {
   type ChannelPresentation,
   DEFAULT_CHANNEL_ICON,
@@ -59,6 +60,15 @@ export {
   type ReplyTarget,
 } from './reply-policy.ts';
 export { hmacSha256, verifySignature } from './signature.ts';
+export {
+  MAX_TEMPLATE_PARAMETER,
+  type MessageTemplate,
+  placeholderKeys,
+  renderTemplate,
+  type TemplateChoice,
+  type TemplateParameter,
+  templateChoiceProblems,
+} from './templates.ts';
 export { countCodePoints, splitText } from './text.ts';
 export {
   BUDGET_WARNING_RATIO,
@@ -68,12 +78,16 @@ export {
   type ChannelMetering,
   formatMoney,
   fromMicros,
+  ledgerKind,
+  marketOf,
   meteringProblems,
   nextMonthStart,
   toMicros,
+  type UsageContext,
   type UsageKind,
   type UsageMeter,
   type UsageStatus,
+  unitPriceFor,
   unmeteredMeter,
   usageMonth,
 } from './usage.ts';

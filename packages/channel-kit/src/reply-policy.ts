@@ -1,4 +1,5 @@
 import type { Visibility } from '@centralita/core';
+import type { TemplateChoice } from './templates.ts';
 
 /**
  * The customer message a reply answers: the latest inbound message of the reply's visibility on
@@ -9,6 +10,8 @@ export interface ReplyTarget {
   visibility: Visibility;
   /** What the adapter kept with the message when it arrived (X: whether the post @mentioned the brand). */
   metadata: Record<string, unknown>;
+  /** When Centralita received it: WhatsApp's 24-hour window opens then. */
+  receivedAt: Date;
 }
 
 /** Another way to reach the customer when a reply is not allowed, offered to the agent by the console. */
@@ -18,7 +21,9 @@ export type ReplyAlternative =
   /** Answer in the channel's own app (X: open the post); Centralita cannot send it. */
   | { kind: 'open_external'; url: string; label: string }
   /** Move the conversation to another channel. */
-  | { kind: 'handoff'; label: string };
+  | { kind: 'handoff'; label: string }
+  /** Send one of the account's approved templates instead (WhatsApp outside the 24-hour window). */
+  | { kind: 'template'; label: string };
 
 /**
  * Whether one reply may be sent, and if not, a sentence saying why and what the agent can do
@@ -38,4 +43,8 @@ export interface ReplyQuestion<Config> {
   config: Config;
   visibility: Visibility;
   target: ReplyTarget | null;
+  /** The host's clock (tests inject one): a window is open or closed at this instant. */
+  now: Date;
+  /** The reply sends this template rather than free text (absent: free text). */
+  template?: TemplateChoice | null;
 }

@@ -12,6 +12,20 @@ export interface UsageKind {
   label: string;
   /** The provider's list price of one unit, in the metering's currency; an account may override it. */
   unitPrice: number;
+  /**
+   * List prices that differ by market (WhatsApp prices by the recipient's country), by ISO
+   * 3166-1 code; a market not named here costs `unitPrice`. An account may override one market as
+   * `kind@MARKET` in its own prices.
+   */
+  marketPrices?: Readonly<Record<string, number>>;
+}
+
+/** Where one recorded use belongs beyond its account and month. */
+export interface UsageContext {
+  /** The market it is priced in (the recipient's country, ISO 3166-1): `ES`. */
+  market?: string | null;
+  /** The conversation it was spent on, so its cost shows on the conversation. */
+  conversationId?: string | null;
 }
 
 /** What an adapter meters: its currency and its kinds by stable id (`post_read`, `dm_sent`). */
@@ -43,9 +57,38 @@ export interface UsageMeter {
    * status after it. Never rejects for budget reasons: a call the provider already answered was
    * spent whatever the budget says. Rejects for a kind the adapter did not declare.
    */
-  record(kind: string, units: number): Promise<UsageStatus>;
+  record(kind: string, units: number, context?: UsageContext): Promise<UsageStatus>;
   /** The month's status without recording anything (check before a pull). */
   status(): Promise<UsageStatus>;
+}
+
+/** A market as the ledger names it: an ISO 3166-1 alpha-2 code, upper case; anything else is none. */
+export function marketOf(market: string | null | undefined): string | null {
+  const m = market?.trim().toUpperCase();
+  return m && /^[A-Z]{2}$/.test(m) ? m : null;
+}
+
+/**
+ * What one unit costs: the account's own price for the kind in this market (`kind@ES`), else its
+ * own for the kind, else the list price for the market, else the list price.
+ */
+export function unitPriceFor(
+  kind: string,
+  market: string | null | undefined,
+  list: UsageKind | undefined,
+  own: Readonly<Record<string, number>>,
+): number {
+  const m = marketOf(market);
+  if (m && own[`${kind}@${m}`] !== undefined) return own[`${kind}@${m}`] as number;
+  if (own[kind] !== undefined) return own[kind] as number;
+  if (m && list?.marketPrices?.[m] !== undefined) return list.marketPrices[m] as number;
+  return list?.unitPrice ?? 0;
+}
+
+/** The ledger row a use is counted under: its kind, or `kind@MARKET` when it was priced by market. */
+export function ledgerKind(kind: string, market: string | null | undefined): string {
+  const m = marketOf(market);
+  return m ? `${kind}@${m}` : kind;
 }
 
 /** The share of the budget from which the month is in `warning`. */

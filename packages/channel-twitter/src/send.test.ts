@@ -57,7 +57,12 @@ function customer(peer: XPeer, username: string, acceptsDms = true): XUser {
 
 /** The reply target the host hands over: the customer's post, with what the adapter kept about it when it arrived. */
 function targetOf(post: XPost, summonsBrand: boolean): ReplyTarget {
-  return { externalId: post.id, visibility: 'public', metadata: { summonsBrand, url: `https://x.com/i/status/${post.id}` } };
+  return {
+    externalId: post.id,
+    visibility: 'public',
+    metadata: { summonsBrand, url: `https://x.com/i/status/${post.id}` },
+    receivedAt: new Date(),
+  };
 }
 
 function publicReply(text: string, target: ReplyTarget | null, extra: Partial<OutboundMessage> = {}): OutboundMessage {

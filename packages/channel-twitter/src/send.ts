@@ -43,7 +43,7 @@ export async function sendReply(deps: SendDeps, message: OutboundMessage): Promi
 
 async function sendPost(deps: SendDeps, message: OutboundMessage): Promise<SendResult> {
   const target = message.target ?? null;
-  const decision = replyPolicy({ config: deps.config, visibility: 'public', target });
+  const decision = replyPolicy({ config: deps.config, visibility: 'public', target, now: deps.ctx.now() });
   if (!decision.allowed || !target) {
     throw new SendError('reply_not_allowed', decision.allowed ? 'There is no post to reply to.' : decision.reason, { retryable: false });
   }

@@ -13,6 +13,20 @@ export interface InboundSender {
   country?: string;
   timezone?: string;
   signals?: ContactSignals;
+  /**
+   * More identities the channel proved belong to this same sender, beside (kind, externalId): a
+   * WhatsApp sender's phone in E.164 beside its business-scoped user id. A message from any of
+   * them finds the contact; the ones the contact lacks are added to it. An identity that already
+   * belongs to another contact stays there (merging is a person's decision).
+   */
+  otherIdentities?: SenderIdentity[];
+}
+
+/** One identity of a sender: its kind (`phone`, `whatsapp_bsuid`) and its id on that kind. */
+export interface SenderIdentity {
+  kind: string;
+  externalId: string;
+  verified: boolean;
 }
 
 /**

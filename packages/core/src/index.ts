@@ -14,6 +14,7 @@ export type {
   InboundEvent,
   InboundSender,
   MessageReceivedEvent,
+  SenderIdentity,
   ThreadHints,
 } from './inbound.ts';
 export {

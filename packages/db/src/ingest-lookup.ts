@@ -1,6 +1,14 @@
 import { normaliseExternalId } from '@centralita/core';
 import { sql, type Transaction } from 'kysely';
-import { type IngestItem, identityKey, type KnownConversation, type Lookups, type ReplyTarget } from './ingest-plan.ts';
+import {
+  type IngestItem,
+  identityKey,
+  type KnownConversation,
+  knownContact,
+  type Lookups,
+  type ReplyTarget,
+  senderIdentities,
+} from './ingest-plan.ts';
 import type { Database } from './schema.ts';
 import { replyTokenKey } from './thread-lookup.ts';
 
@@ -22,6 +30,7 @@ export async function lockBatch(trx: Transaction<Database>, target: LookupTarget
   for (const { event } of items) {
     keys.add(`msg:${target.channelAccountId}:${event.externalMessageId}`);
     keys.add(`who:${target.workspaceId}:${event.sender.kind}:${normaliseExternalId(event.sender.kind, event.sender.externalId)}`);
+    for (const i of senderIdentities(event.sender)) keys.add(`who:${target.workspaceId}:${i.kind}:${i.externalId}`);
   }
   await sql`SELECT count(pg_advisory_xact_lock(h)) FROM (
       SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${[...keys]}::text[]) AS k ORDER BY 1
@@ -67,11 +76,11 @@ export async function readLookups(
     .execute();
   const stored = new Map(storedRows.map((r) => [r.external_id as string, { id: r.id, conversationId: r.conversation_id }]));
 
-  const verified = items.filter((i) => i.event.sender.verified);
+  const proven = items.flatMap((i) => senderIdentities(i.event.sender));
   const identities = new Map<string, { contactId: string }>();
-  if (verified.length > 0) {
-    const kinds = verified.map((i) => i.event.sender.kind);
-    const ids = verified.map((i) => normaliseExternalId(i.event.sender.kind, i.event.sender.externalId));
+  if (proven.length > 0) {
+    const kinds = proven.map((i) => i.kind);
+    const ids = proven.map((i) => i.externalId);
     const rows = await sql<{ kind: string; external_id: string; contact_id: string }>`
       SELECT i.kind, i.external_id, i.contact_id FROM identities i
       JOIN unnest(${kinds}::text[], ${ids}::text[]) AS s(kind, external_id) USING (kind, external_id)
@@ -132,7 +141,7 @@ export async function readLookups(
     ...new Set(
       items
         .filter((i) => i.event.sender.verified && pred(i))
-        .map((i) => identities.get(identityKey(i.event.sender.kind, i.event.sender.externalId))?.contactId)
+        .map((i) => knownContact(i.event.sender, identities)?.contactId)
         .filter((c): c is string => c !== undefined),
     ),
   ];

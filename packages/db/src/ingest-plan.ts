@@ -62,6 +62,37 @@ export function identityKey(kind: string, externalId: string): string {
   return `${kind}\u0000${normaliseExternalId(kind, externalId)}`;
 }
 
+/**
+ * Every identity a sender proved, its own first: the channel's id, then the verified others it
+ * carries (a WhatsApp sender's phone beside its business-scoped id). An unverified sender proves
+ * nothing, so it has none to look up.
+ */
+export function senderIdentities(sender: MessageReceivedEvent['sender']): { kind: string; externalId: string }[] {
+  if (!sender.verified) return [];
+  const all = [sender, ...(sender.otherIdentities ?? []).filter((o) => o.verified && o.externalId.trim().length > 0)];
+  const seen = new Set<string>();
+  const out: { kind: string; externalId: string }[] = [];
+  for (const i of all) {
+    const key = identityKey(i.kind, i.externalId);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ kind: i.kind, externalId: normaliseExternalId(i.kind, i.externalId) });
+  }
+  return out;
+}
+
+/** The contact a sender's identities lead to: its own identity's, else the first of its others'. */
+export function knownContact(
+  sender: MessageReceivedEvent['sender'],
+  identities: ReadonlyMap<string, { contactId: string }>,
+): { contactId: string } | undefined {
+  for (const i of senderIdentities(sender)) {
+    const known = identities.get(identityKey(i.kind, i.externalId));
+    if (known) return known;
+  }
+  return undefined;
+}
+
 export interface ContactWrite {
   id: string;
   name: string | null;
@@ -175,8 +206,7 @@ export function planBatch(
       return;
     }
     const s = event.sender;
-    const key = identityKey(s.kind, s.externalId);
-    const known = s.verified ? identities.get(key) : undefined;
+    const known = knownContact(s, identities);
     const portal = item.conversationId ? conversations.get(item.conversationId) : undefined;
 
     // The contact: the portal conversation's own, a verified identity's, or a new one.
@@ -194,6 +224,13 @@ export function planBatch(
         timezone: pick(u.timezone, s.timezone),
         signals: { ...u.signals, ...(s.signals ?? {}) },
       });
+      // An identity the contact gained (the phone a WhatsApp message brought for the first time).
+      for (const i of senderIdentities(s)) {
+        const key = identityKey(i.kind, i.externalId);
+        if (identities.has(key)) continue;
+        plan.newIdentities.push({ contactId, kind: i.kind, externalId: i.externalId, verified: true, displayName: s.displayName ?? null });
+        identities.set(key, { contactId });
+      }
     } else {
       contactId = randomUUID();
       plan.newContacts.push({
@@ -211,7 +248,13 @@ export function planBatch(
         verified: s.verified,
         displayName: s.displayName ?? null,
       });
-      if (s.verified) identities.set(key, { contactId });
+      if (s.verified) identities.set(identityKey(s.kind, s.externalId), { contactId });
+      for (const i of senderIdentities(s).slice(1)) {
+        const key = identityKey(i.kind, i.externalId);
+        if (identities.has(key)) continue;
+        plan.newIdentities.push({ contactId, kind: i.kind, externalId: i.externalId, verified: true, displayName: s.displayName ?? null });
+        identities.set(key, { contactId });
+      }
     }
 
     const candidate = findCandidate(item, contactId, s.verified || portal !== undefined, {

@@ -40,6 +40,8 @@ export async function writeBatch(trx: Transaction<Database>, target: WriteTarget
         })),
       )
       .execute();
+  }
+  if (plan.newIdentities.length > 0) {
     await trx
       .insertInto('identities')
       .values(

@@ -14,6 +14,7 @@ import * as m0010 from './migrations/0010-console-state.ts';
 import * as m0011 from './migrations/0011-pending-uploads.ts';
 import * as m0012 from './migrations/0012-usage-ledger.ts';
 import * as m0013 from './migrations/0013-saved-searches.ts';
+import * as m0014 from './migrations/0014-whatsapp.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-pending-uploads': m0011,
   '0012-usage-ledger': m0012,
   '0013-saved-searches': m0013,
+  '0014-whatsapp': m0014,
 };
 
 const provider: MigrationProvider = {

@@ -50,3 +50,23 @@ export interface ChannelAccountEventsTable {
   once_key: string | null;
   created_at: Generated<Date>;
 }
+
+/** What one conversation cost by kind (0014), beside the account's month in `channel_usage`. */
+export interface ConversationUsageTable {
+  workspace_id: string;
+  conversation_id: string;
+  channel_account_id: string;
+  kind: string;
+  currency: string;
+  units: Decimal;
+  cost: Decimal;
+}
+
+/** Bytes an adapter keeps per account (0014): a linked-device session archive. */
+export interface ChannelBlobsTable {
+  workspace_id: string;
+  channel_account_id: string;
+  key: string;
+  content: Buffer;
+  updated_at: Generated<Date>;
+}

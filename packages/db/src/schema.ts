@@ -8,7 +8,14 @@ import type {
   ConversationReadsTable,
 } from './schema-console.ts';
 import type { SavedSearchesTable } from './schema-listening.ts';
-import type { ChannelAccountBudgetsTable, ChannelAccountEventsTable, ChannelUsageMonthsTable, ChannelUsageTable } from './schema-usage.ts';
+import type {
+  ChannelAccountBudgetsTable,
+  ChannelAccountEventsTable,
+  ChannelBlobsTable,
+  ChannelUsageMonthsTable,
+  ChannelUsageTable,
+  ConversationUsageTable,
+} from './schema-usage.ts';
 
 /** Kysely's view of our tables. Every table carries `workspace_id` (workspaces is keyed by it). */
 
@@ -375,4 +382,6 @@ export interface Database {
   channel_account_budgets: ChannelAccountBudgetsTable;
   channel_account_events: ChannelAccountEventsTable;
   saved_searches: SavedSearchesTable;
+  channel_blobs: ChannelBlobsTable;
+  conversation_usage: ConversationUsageTable;
 }

@@ -1,4 +1,4 @@
-import { type ChannelAdapter, type ReplyDecision, type ReplyTarget, textLimitFor } from '@centralita/channel-kit';
+import { type ChannelAdapter, type ReplyDecision, type ReplyTarget, type TemplateChoice, textLimitFor } from '@centralita/channel-kit';
 import type { Conversation, Visibility } from '@centralita/core';
 import { type ChannelAccountRecord, type Database, findChannelAccount } from '@centralita/db';
 import type { Kysely } from 'kysely';
@@ -15,7 +15,7 @@ export async function latestInbound(
 ): Promise<ReplyTarget | null> {
   let q = db
     .selectFrom('messages')
-    .select(['external_id', 'visibility', 'metadata'])
+    .select(['external_id', 'visibility', 'metadata', 'created_at'])
     .where('conversation_id', '=', conversationId)
     .where('channel_account_id', '=', channelAccountId)
     .where('direction', '=', 'inbound')
@@ -24,7 +24,12 @@ export async function latestInbound(
   if (visibility) q = q.where('visibility', '=', visibility);
   const row = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
   if (!row?.external_id) return null;
-  return { externalId: row.external_id, visibility: row.visibility, metadata: (row.metadata ?? {}) as Record<string, unknown> };
+  return {
+    externalId: row.external_id,
+    visibility: row.visibility,
+    metadata: (row.metadata ?? {}) as Record<string, unknown>,
+    receivedAt: row.created_at,
+  };
 }
 
 /** One visibility a reply could take on the conversation's account, with its limit and whether it is allowed. */
@@ -55,6 +60,7 @@ export class ReplyPlanner {
       adapter(kind: string): ChannelAdapter | undefined;
       /** The account's parsed configuration, secrets decrypted (the host's own parse). */
       parseConfig(account: ChannelAccountRecord, adapter: ChannelAdapter): unknown;
+      clock(): Date;
     },
   ) {}
 
@@ -79,10 +85,16 @@ export class ReplyPlanner {
   }
 
   /** The adapter's answer for one reply; allowed when the adapter has no policy. */
-  async decide(account: ChannelAccountRecord, adapter: ChannelAdapter, conv: Conversation, visibility: Visibility): Promise<ReplyDecision> {
+  async decide(
+    account: ChannelAccountRecord,
+    adapter: ChannelAdapter,
+    conv: Conversation,
+    visibility: Visibility,
+    template: TemplateChoice | null = null,
+  ): Promise<ReplyDecision> {
     if (!adapter.replyPolicy) return { allowed: true };
     const target = await latestInbound(this.deps.db, conv.id, account.id, visibility);
     const config = this.deps.parseConfig(account, adapter);
-    return adapter.replyPolicy({ config, visibility, target });
+    return adapter.replyPolicy({ config, visibility, target, now: this.deps.clock(), template });
   }
 }

@@ -162,9 +162,11 @@ export function createMemoryStore(
     cursors: Map<string, string>;
     state: Map<string, { value: string; expires: number }>;
     hits: Map<string, { start: number; count: number }>;
+    blobs: Map<string, Uint8Array>;
   },
 ): MemoryStore {
   const cursors = new Map(from?.cursors);
+  const blobs = new Map(from?.blobs);
   const state = new Map(from?.state);
   const hits = new Map(from?.hits);
   // As in PostgreSQL: an entry is live until its expiry instant, and expired ones read as absent.
@@ -173,7 +175,7 @@ export function createMemoryStore(
     return entry && entry.expires > now() ? entry.value : null;
   };
   return {
-    snapshot: () => createMemoryStore(now, { cursors, state, hits }),
+    snapshot: () => createMemoryStore(now, { cursors, state, hits, blobs }),
     async getCursor(key) {
       return cursors.get(key) ?? null;
     },
@@ -204,6 +206,16 @@ export function createMemoryStore(
       const next = live ? { start: h.start, count: h.count + 1 } : { start: now(), count: 1 };
       hits.set(key, next);
       return next.count;
+    },
+    async getBlob(key) {
+      const b = blobs.get(key);
+      return b ? new Uint8Array(b) : null;
+    },
+    async putBlob(key, content) {
+      blobs.set(key, new Uint8Array(content));
+    },
+    async deleteBlob(key) {
+      blobs.delete(key);
     },
   };
 }

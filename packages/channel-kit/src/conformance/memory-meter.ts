@@ -1,4 +1,14 @@
-import { budgetState, type ChannelMetering, fromMicros, toMicros, type UsageMeter, type UsageStatus, usageMonth } from '../usage.ts';
+import {
+  budgetState,
+  type ChannelMetering,
+  fromMicros,
+  marketOf,
+  toMicros,
+  type UsageMeter,
+  type UsageStatus,
+  unitPriceFor,
+  usageMonth,
+} from '../usage.ts';
 
 /** One `record` call as the memory meter kept it, with the price it was counted at. */
 export interface UsageRecord {
@@ -7,6 +17,8 @@ export interface UsageRecord {
   units: number;
   unitPrice: number;
   cost: number;
+  market: string | null;
+  conversationId: string | null;
 }
 
 /** A usage meter in memory whose budget and prices a test sets, to drive an adapter into each budget state. */
@@ -15,7 +27,7 @@ export interface MemoryMeter extends UsageMeter {
   readonly records: readonly UsageRecord[];
   /** The monthly budget from now on; null for none. */
   setBudget(amount: number | null): void;
-  /** The price of one unit of `kind` from now on (an account's override of the list price). */
+  /** The price of one unit of `kind` (or `kind@MARKET`) from now on (an account's override of the list price). */
   setUnitPrice(kind: string, price: number): void;
 }
 
@@ -28,7 +40,7 @@ export interface MemoryMeter extends UsageMeter {
  */
 export function createMemoryMeter(options: { now: () => Date; metering?: ChannelMetering; budget?: number | null }): MemoryMeter {
   const records: UsageRecord[] = [];
-  const prices = new Map<string, number>(Object.entries(options.metering?.kinds ?? {}).map(([k, v]) => [k, v.unitPrice]));
+  const own: Record<string, number> = {};
   let budget = options.budget ?? null;
   const currency = options.metering?.currency ?? '';
   const status = (): UsageStatus => {
@@ -43,15 +55,24 @@ export function createMemoryMeter(options: { now: () => Date; metering?: Channel
       budget = amount;
     },
     setUnitPrice(kind, price) {
-      prices.set(kind, price);
+      own[kind] = price;
     },
-    async record(kind, units) {
+    async record(kind, units, context) {
       if (!Number.isSafeInteger(units) || units < 0) throw new RangeError(`Usage is counted in whole units; got ${units} ${kind}.`);
       if (options.metering && !(kind in options.metering.kinds)) {
         throw new Error(`The adapter recorded usage of "${kind}", which its metering does not declare.`);
       }
-      const unitPrice = prices.get(kind) ?? 0;
-      records.push({ month: usageMonth(options.now()), kind, units, unitPrice, cost: fromMicros(toMicros(unitPrice) * units) });
+      const market = marketOf(context?.market);
+      const unitPrice = unitPriceFor(kind, market, options.metering?.kinds[kind], own);
+      records.push({
+        month: usageMonth(options.now()),
+        kind,
+        units,
+        unitPrice,
+        cost: fromMicros(toMicros(unitPrice) * units),
+        market,
+        conversationId: context?.conversationId ?? null,
+      });
       return status();
     },
     async status() {

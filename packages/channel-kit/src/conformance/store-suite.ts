@@ -75,5 +75,19 @@ export function runAccountStoreSuite(name: string, make: (now: () => number) => 
       expect(await store.compareAndSet(k, 'first', 'second', 1_000)).toBe(true);
       expect(await store.putIfAbsent(k, 'third', 1_000)).toBe('second');
     });
+
+    it('keeps bytes exactly, replaces them, and forgets them once deleted', async () => {
+      const store = await make(now);
+      const k = key('blob');
+      expect(await store.getBlob(k)).toBeNull();
+      const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 256);
+      await store.putBlob(k, bytes);
+      expect(Buffer.from((await store.getBlob(k)) ?? []).equals(Buffer.from(bytes))).toBe(true);
+      await store.putBlob(k, new Uint8Array([0, 255, 1]));
+      expect([...((await store.getBlob(k)) ?? [])]).toEqual([0, 255, 1]);
+      await store.deleteBlob(k);
+      expect(await store.getBlob(k)).toBeNull();
+      await store.deleteBlob(k);
+    });
   });
 }

@@ -83,6 +83,7 @@ export async function peerAccount(peer: XPeer, options: { mode: 'polling' | 'web
         externalId: post.id,
         visibility: 'public',
         metadata: { summonsBrand: true, url: `https://x.com/${author.username}/status/${post.id}` },
+        receivedAt: new Date(),
       };
     },
     ...(receiver

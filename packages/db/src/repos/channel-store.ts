@@ -14,6 +14,9 @@ export interface AccountStore {
   /** Sets `key` to `next` only if its live value is `expected` (null: none); true when set. */
   compareAndSet(key: string, expected: string | null, next: string, ttlMs: number): Promise<boolean>;
   hit(key: string, windowMs: number): Promise<number>;
+  getBlob(key: string): Promise<Uint8Array | null>;
+  putBlob(key: string, content: Uint8Array): Promise<void>;
+  deleteBlob(key: string): Promise<void>;
 }
 
 /** One `putIfAbsent` of one account, for `putIfAbsentMany`. */
@@ -120,6 +123,26 @@ export function accountStore(db: Kysely<Database>, workspaceId: string, channelA
         .where('expires_at', '>', now())
         .executeTakeFirst();
       return row?.value ?? null;
+    },
+    async getBlob(key) {
+      const row = await db
+        .selectFrom('channel_blobs')
+        .select('content')
+        .where('channel_account_id', '=', channelAccountId)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      return row ? new Uint8Array(row.content) : null;
+    },
+    async putBlob(key, content) {
+      const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+      await db
+        .insertInto('channel_blobs')
+        .values({ workspace_id: workspaceId, channel_account_id: channelAccountId, key, content: bytes })
+        .onConflict((oc) => oc.columns(['channel_account_id', 'key']).doUpdateSet({ content: bytes, updated_at: now() }))
+        .execute();
+    },
+    async deleteBlob(key) {
+      await db.deleteFrom('channel_blobs').where('channel_account_id', '=', channelAccountId).where('key', '=', key).execute();
     },
     async delete(key) {
       await db.deleteFrom('channel_state').where('channel_account_id', '=', channelAccountId).where('key', '=', key).execute();

@@ -104,6 +104,11 @@ export interface NewAgentMessage {
   allowSplit?: boolean;
   /** The author's pending uploads (`POST /attachments`) the message carries; the caller checked the channel takes files. */
   attachmentIds?: readonly string[];
+  /**
+   * The approved template a reply sends instead of free text (WhatsApp outside its window), with
+   * its category for pricing; `text` is then the rendered template.
+   */
+  template?: { name: string; language: string; parameters: Record<string, string>; category: string } | null;
   now: Date;
 }
 
@@ -166,7 +171,7 @@ export async function insertAgentMessage(
         text: m.text,
         delivery_state: isReply ? 'queued' : 'received',
         idempotency_key: m.idempotencyKey ?? null,
-        metadata: JSON.stringify(m.allowSplit ? { allowSplit: true } : {}),
+        metadata: JSON.stringify({ ...(m.allowSplit ? { allowSplit: true } : {}), ...(m.template ? { template: m.template } : {}) }),
         created_at: m.now,
       })
       .returningAll()
