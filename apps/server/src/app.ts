@@ -32,6 +32,7 @@ import { CONSOLE_DIST, consolePage, serveConsole } from './routes/home.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
 import { registerSavedSearchRoutes } from './routes/saved-searches.ts';
 import { registerTeamRoutes } from './routes/teams.ts';
+import { registerTemplateRoutes } from './routes/templates.ts';
 import { registerUploadRoutes } from './routes/uploads.ts';
 import { registerUsageRoutes } from './routes/usage.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -39,6 +40,7 @@ import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { Inbox } from './services/inbox.ts';
 import { ReplyPlanner } from './services/reply-options.ts';
 import { RoutingService } from './services/routing.ts';
+import { TemplateCatalog } from './services/templates.ts';
 import { UsageService } from './services/usage.ts';
 
 export const VERSION = '0.1.0';
@@ -127,8 +129,14 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     parseConfig: (account, adapter) => parseAccountConfig(box, account, adapter),
     clock,
   });
+  const templates = new TemplateCatalog({
+    adapter: (kind) => adapters.get(kind),
+    parseConfig: (account, adapter) => parseAccountConfig(box, account, adapter),
+    clock,
+  });
   const inbox = new Inbox({
     replies,
+    templates,
     db: options.db,
     logger: options.logger,
     clock,
@@ -162,6 +170,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     commits,
     routing,
     usage,
+    templates,
     ...hooks,
     settings,
   };
@@ -206,6 +215,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerUserRoutes(registry, ctx);
   registerChannelRoutes(registry, ctx);
   registerUsageRoutes(registry, ctx);
+  registerTemplateRoutes(registry, ctx);
   // Before the conversation routes: /conversations/counts must not be read as a conversation id.
   registerConsoleRoutes(registry, ctx);
   registerBulkRoutes(registry, ctx, inbox);

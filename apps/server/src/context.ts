@@ -5,6 +5,7 @@ import type { AppLogger } from './logger.ts';
 import type { CommitStream } from './pipeline/commits.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import type { RoutingService } from './services/routing.ts';
+import type { TemplateCatalog } from './services/templates.ts';
 import type { UsageService } from './services/usage.ts';
 
 /** Everything a request handler, job or socket may use; built once by `createCentralita`. */
@@ -25,6 +26,8 @@ export interface AppContext {
   readonly routing: RoutingService;
   /** The usage ledger of metered channel accounts: prices, budgets, notices and held replies. */
   readonly usage: UsageService;
+  /** The accounts' approved message templates (WhatsApp), cached a few minutes. */
+  readonly templates: TemplateCatalog;
   /** Test-only pause points; production code never sets them. */
   readonly hooks?: {
     /** Runs inside an inbound batch's transaction, just before its commit, with the batch's texts. */

@@ -86,7 +86,7 @@ function sendMessageTask(ctx: AppContext): Task {
           return;
         }
       }
-      const outbound = await buildOutbound(ctx, conv, message, live.adapter.kind);
+      const outbound = await buildOutbound(ctx, conv, message, live.adapter);
       const result = await live.connection.send(outbound);
       await fileReplyTokens(
         ctx.db.kysely,

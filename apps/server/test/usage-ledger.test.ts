@@ -128,7 +128,18 @@ describe('the usage ledger', () => {
     const account = await relayAccount('Checked');
     const bad = await api('PUT', `/channel-accounts/${account.id}/budget`, { monthlyBudget: 10, unitPrices: { posts_read: 0.1 } });
     expect(bad.status).toBe(422);
-    expect(bad.json.error.message).toBe('Relay (test) accounts meter message_read, message_sent; there is no usage kind "posts_read".');
+    expect(bad.json.error.message).toBe(
+      'Relay (test) accounts meter message_read, message_sent (a price for one market is kind@CC, such as message_read@ES); there is no usage kind "posts_read".',
+    );
+    // A price for one market is a declared kind and a country code.
+    const market = await api('PUT', `/channel-accounts/${account.id}/budget`, {
+      monthlyBudget: 10,
+      unitPrices: { 'message_sent@ES': 0.2 },
+    });
+    expect([market.status, market.json.budget?.unitPrices?.['message_sent@ES']]).toEqual([200, 0.2]);
+    expect(
+      (await api('PUT', `/channel-accounts/${account.id}/budget`, { monthlyBudget: 10, unitPrices: { 'message_sent@spain': 0.2 } })).status,
+    ).toBe(422);
     expect((await api('PUT', `/channel-accounts/${account.id}/budget`, { monthlyBudget: -1 })).status).toBe(422);
 
     const other = await createFixture(t);

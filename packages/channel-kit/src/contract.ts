@@ -72,6 +72,11 @@ export interface OutboundMessage {
    * from. Null when there is none.
    */
   target?: ReplyTarget | null;
+  /**
+   * The customer's message the agent quoted, by its external id: channels that show quotes
+   * (WhatsApp) put the reply under it. Null or absent: no quote.
+   */
+  quotedExternalId?: string | null;
   /** The agent allowed splitting a text that is over the channel's limit. */
   allowSplit: boolean;
   /**

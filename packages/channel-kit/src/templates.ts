@@ -33,6 +33,8 @@ export interface TemplateChoice {
   name: string;
   language: string;
   parameters: Record<string, string>;
+  /** The template's category as listed when the reply was queued (the host fills it in): what it is priced as. */
+  category?: string;
 }
 
 /** The longest a parameter value may be (WhatsApp refuses longer body parameters). */

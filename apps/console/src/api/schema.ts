@@ -1040,6 +1040,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channel-accounts/{id}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's message templates as its provider lists them (WhatsApp's, from the Graph API), cached for five minutes unless `refresh`: name, language, category, review status, the header, body and footer texts with their placeholders, and the parameters an agent fills (`body.1` for {{1}}). Only approved ones can be sent. 404 for a channel without templates.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    refresh?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channel-accounts/{id}/usage": {
         parameters: {
             query?: never;
@@ -1780,6 +1830,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the conversation cost on metered channels (WhatsApp messages by category and market, X posts): each line with its units and cost as recorded, and the total per currency. Empty for a conversation that cost nothing.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/customer-link": {
         parameters: {
             query?: never;
@@ -2105,7 +2203,17 @@ export interface paths {
                          * @enum {string}
                          */
                         kind?: "reply" | "note";
-                        text: string;
+                        /** @description An approved template to send instead of free text (WhatsApp outside its 24-hour window), from GET /channel-accounts/:id/templates, with a value per parameter key; the stored text is the filled template */
+                        template?: {
+                            language: string;
+                            name: string;
+                            /** @default {} */
+                            parameters?: {
+                                [key: string]: string;
+                            };
+                        };
+                        /** @default  */
+                        text?: string;
                         /** @enum {string} */
                         visibility?: "public" | "private";
                     };

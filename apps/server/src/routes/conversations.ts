@@ -197,17 +197,33 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
     status: 201,
     summary:
       'Posts a reply (queued and sent through the channel) or an internal note. Send an Idempotency-Key header against double clicks.',
-    body: z.object({
-      kind: z.enum(['reply', 'note']).default('reply'),
-      text: z.string().trim().min(1, 'text is required').max(20_000),
-      visibility: z.enum(['public', 'private']).optional(),
-      allowSplit: z.boolean().default(false),
-      attachmentIds: z
-        .array(z.uuid())
-        .max(10, 'attachmentIds: at most 10 files per message')
-        .default([])
-        .describe('Files from POST /attachments, your own and not sent yet; a reply only where the channel takes attachments'),
-    }),
+    body: z
+      .object({
+        kind: z.enum(['reply', 'note']).default('reply'),
+        text: z.string().trim().max(20_000).default(''),
+        visibility: z.enum(['public', 'private']).optional(),
+        allowSplit: z.boolean().default(false),
+        attachmentIds: z
+          .array(z.uuid())
+          .max(10, 'attachmentIds: at most 10 files per message')
+          .default([])
+          .describe('Files from POST /attachments, your own and not sent yet; a reply only where the channel takes attachments'),
+        quoteMessageId: z
+          .uuid()
+          .optional()
+          .describe('A customer message of this conversation the reply quotes (WhatsApp shows the reply under it)'),
+        template: z
+          .strictObject({
+            name: z.string().min(1).max(512),
+            language: z.string().min(2).max(20),
+            parameters: z.record(z.string().max(100), z.string().max(2_000)).default({}),
+          })
+          .optional()
+          .describe(
+            'An approved template to send instead of free text (WhatsApp outside its 24-hour window), from GET /channel-accounts/:id/templates, with a value per parameter key; the stored text is the filled template',
+          ),
+      })
+      .refine((b) => b.template !== undefined || b.text.length > 0, { message: 'text is required', path: ['text'] }),
     async handler({ req, res, principal, params, body }) {
       await visibleConversation(ctx, principal, params.id as string);
       const key = req.header('idempotency-key');

@@ -1,10 +1,11 @@
 import { type ChannelAdapter, usageMonth } from '@centralita/channel-kit';
 import { CentralitaError } from '@centralita/core';
-import { type ChannelAccountRecord, findChannelAccount } from '@centralita/db';
+import { type ChannelAccountRecord, conversationCost, findChannelAccount } from '@centralita/db';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
-import { actorOf } from './access.ts';
+import { labelOf } from '../services/usage.ts';
+import { actorOf, visibleConversation } from './access.ts';
 
 const MONTH = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
 /** Amounts are kept to a millionth; anything past 10^12 is a typing mistake, not a budget. */
@@ -32,6 +33,20 @@ async function accountOf(
 
 /** What a metered account used and spent, month by month, and its monthly budget. */
 export function registerUsageRoutes(api: ApiRegistry, ctx: AppContext): void {
+  api.add({
+    method: 'get',
+    path: '/conversations/:id/cost',
+    tag: 'conversations',
+    role: 'agent',
+    summary:
+      'What the conversation cost on metered channels (WhatsApp messages by category and market, X posts): each line with its units and ' +
+      'cost as recorded, and the total per currency. Empty for a conversation that cost nothing.',
+    handler: async ({ principal, params }) => {
+      await visibleConversation(ctx, principal, params.id as string);
+      return costOf(ctx, principal.workspaceId, params.id as string);
+    },
+  });
+
   api.add({
     method: 'get',
     path: '/channel-accounts/:id/usage',
@@ -71,6 +86,26 @@ export function registerUsageRoutes(api: ApiRegistry, ctx: AppContext): void {
       };
     },
   });
+}
+
+/** What one conversation cost on metered channels, line by line, with totals per currency. */
+async function costOf(ctx: AppContext, workspaceId: string, conversationId: string) {
+  const lines = await conversationCost(ctx.db.kysely, workspaceId, conversationId);
+  const kinds = new Map<string, string>();
+  for (const id of new Set(lines.map((l) => l.channelAccountId))) {
+    const account = await findChannelAccount(ctx.db.kysely, id);
+    if (account) kinds.set(id, account.kind);
+  }
+  const totals = new Map<string, number>();
+  for (const l of lines) totals.set(l.currency, (totals.get(l.currency) ?? 0) + Math.round(l.cost * 1_000_000));
+  return {
+    conversationId,
+    lines: lines.map((l) => {
+      const metering = ctx.channels.adapter(kinds.get(l.channelAccountId) ?? '')?.metering;
+      return { ...l, label: metering ? labelOf(metering, l.kind) : l.kind };
+    }),
+    totals: [...totals].map(([currency, micros]) => ({ currency, cost: micros / 1_000_000 })),
+  };
 }
 
 /** The usage answer: the asked month at the top, with its history and notices. */

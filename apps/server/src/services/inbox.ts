@@ -1,4 +1,4 @@
-import { type ChannelAdapter, type EmitResult, textLimitFor } from '@centralita/channel-kit';
+import { type ChannelAdapter, type EmitResult, renderTemplate, type TemplateChoice, textLimitFor } from '@centralita/channel-kit';
 import {
   type Actor,
   CentralitaError,
@@ -22,6 +22,7 @@ import {
   getConversation,
   type IngestItem,
   ingestMany,
+  type NewAgentMessage,
   recordDelivery,
   type StoredMessage,
   startOutboundConversation,
@@ -34,6 +35,7 @@ import { type Change, type CommitStream, conversationChanged } from '../pipeline
 import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
 import { latestInbound, type ReplyPlanner } from './reply-options.ts';
+import type { TemplateCatalog } from './templates.ts';
 
 /** One thing a channel account delivered, with what the host should do beyond storing it. */
 export interface ReceiveItem {
@@ -52,6 +54,8 @@ export interface InboxDeps extends Pick<AppContext, 'db' | 'logger' | 'clock' | 
   portal: Realtime['portal'];
   /** What a reply may be on a conversation (its default visibility, the adapter's reply policy). */
   replies: ReplyPlanner;
+  /** The accounts' approved templates, for replies that send one. */
+  templates: TemplateCatalog;
 }
 
 interface PendingMessage {
@@ -274,6 +278,10 @@ export class Inbox implements ChannelSink {
       idempotencyKey?: string;
       allowSplit?: boolean;
       attachmentIds?: readonly string[];
+      /** An approved template to send instead of free text; `text` is then ignored. */
+      template?: TemplateChoice | undefined;
+      /** The customer's message (Centralita id) the reply quotes, on channels that show quotes. */
+      quoteMessageId?: string | undefined;
     },
     author: Actor,
   ): Promise<{ message: StoredMessage; created: boolean }> {
@@ -294,8 +302,33 @@ export class Inbox implements ChannelSink {
         `${adapter?.displayName} replies can be ${caps.visibilities.join(' or ')}, not ${visibility}.`,
       );
     }
+    // A template reply's text is the template as the customer reads it, with the agent's values.
+    let text = input.text;
+    let template: NewAgentMessage['template'] = null;
+    if (input.template) {
+      if (input.kind !== 'reply') throw new CentralitaError('validation_failed', 'template: a note cannot send a template.');
+      if (!account) throw new CentralitaError('not_found', "This conversation's channel account no longer exists.");
+      const chosen = await this.ctx.templates.resolve(account, input.template);
+      text = renderTemplate(chosen, input.template.parameters);
+      template = { ...input.template, category: chosen.category };
+    }
+    let quotedExternalId: string | null = null;
+    if (input.quoteMessageId) {
+      const quoted = await this.ctx.db.kysely
+        .selectFrom('messages')
+        .select(['external_id', 'direction'])
+        .where('workspace_id', '=', workspaceId)
+        .where('conversation_id', '=', conv.id)
+        .where('id', '=', input.quoteMessageId)
+        .executeTakeFirst();
+      if (input.kind !== 'reply' || !quoted || quoted.direction !== 'inbound' || !quoted.external_id) {
+        const message = 'quoteMessageId: a reply can quote only a customer message of this conversation.';
+        throw new CentralitaError('validation_failed', message, [{ field: 'quoteMessageId', message }]);
+      }
+      quotedExternalId = quoted.external_id;
+    }
     if (input.kind === 'reply' && account && adapter) {
-      const decision = await this.ctx.replies.decide(account, adapter, conv, visibility);
+      const decision = await this.ctx.replies.decide(account, adapter, conv, visibility, input.template ?? null);
       if (!decision.allowed) {
         throw new CentralitaError('validation_failed', decision.reason, {
           reply: { visibility, ...(decision.code ? { code: decision.code } : {}), alternatives: decision.alternatives },
@@ -305,7 +338,7 @@ export class Inbox implements ChannelSink {
     // The channel's own limit, measured its own way, so no reply is cut or refused at send time.
     const limit = caps ? textLimitFor(caps, visibility) : null;
     if (input.kind === 'reply' && adapter && limit !== null) {
-      const length = adapter.measureText(input.text);
+      const length = adapter.measureText(text);
       const splits = caps?.splitLongText === true && input.allowSplit === true;
       if (length > limit && !splits) {
         throw new CentralitaError(
@@ -329,10 +362,12 @@ export class Inbox implements ChannelSink {
       attachmentIds: files,
       kind: input.kind,
       visibility,
-      text: input.text,
+      text,
       author,
       now: this.ctx.clock(),
       allowSplit: input.allowSplit === true,
+      template,
+      quotedExternalId,
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     });
     if (result.created) {

@@ -1,12 +1,13 @@
-import type { OutboundAttachment, OutboundMessage } from '@centralita/channel-kit';
+import type { ChannelAdapter, OutboundAttachment, OutboundMessage, TemplateChoice } from '@centralita/channel-kit';
 import type { Conversation } from '@centralita/core';
-import { contactAddress, listAttachments, recordSentPart, type StoredMessage, sentParts } from '@centralita/db';
+import { contactAddressOfKinds, listAttachments, recordSentPart, type StoredMessage, sentParts } from '@centralita/db';
 import type { AppContext } from '../context.ts';
 import { latestInbound } from './reply-options.ts';
 
 /**
  * Everything a channel needs to deliver one reply, read from the conversation: who receives it
- * (the address the customer asked replies to go to, else their identity on this channel), the
+ * (the address the customer asked replies to go to, else their first identity of the kinds the
+ * channel addresses, in its order: WhatsApp's phone, else its business-scoped id), the
  * earlier external ids on this account (email References; the newest last), the agent's name,
  * the people kept in copy, and the files.
  */
@@ -14,11 +15,12 @@ export async function buildOutbound(
   ctx: AppContext,
   conv: Conversation,
   message: StoredMessage,
-  channelKind: string,
+  adapter: Pick<ChannelAdapter, 'kind' | 'addressKinds'>,
 ): Promise<OutboundMessage> {
+  const kinds = adapter.addressKinds?.length ? adapter.addressKinds : [adapter.kind];
   const db = ctx.db.kysely;
   const [address, history, latestOfAny, author, files, alreadySent, target] = await Promise.all([
-    contactAddress(db, conv.contactId, channelKind),
+    contactAddressOfKinds(db, conv.contactId, kinds),
     db
       .selectFrom('messages')
       .select('external_id')
@@ -47,8 +49,7 @@ export async function buildOutbound(
   ]);
   const meta = (latestOfAny?.metadata ?? {}) as { replyTo?: string[]; cc?: string[] };
   const replyTo = meta.replyTo?.[0];
-  const to = replyTo ?? address;
-  const recipient = to ? { kind: channelKind, externalId: to } : null;
+  const recipient = replyTo ? { kind: adapter.kind, externalId: replyTo } : address;
   const keepCc = message.metadata.keepCc !== false;
   const attachments: OutboundAttachment[] = [];
   for (const f of files) {
@@ -72,5 +73,7 @@ export async function buildOutbound(
     author: author ? { name: author.name } : null,
     cc: keepCc ? (meta.cc ?? []) : [],
     attachments,
+    template: (message.metadata.template as TemplateChoice | undefined) ?? null,
+    quotedExternalId: typeof message.metadata.quotedExternalId === 'string' ? message.metadata.quotedExternalId : null,
   };
 }

@@ -1,4 +1,11 @@
-import { type ChannelAdapter, type ReplyDecision, type ReplyTarget, type TemplateChoice, textLimitFor } from '@centralita/channel-kit';
+import {
+  accountCapabilities,
+  type ChannelAdapter,
+  type ReplyDecision,
+  type ReplyTarget,
+  type TemplateChoice,
+  textLimitFor,
+} from '@centralita/channel-kit';
 import type { Conversation, Visibility } from '@centralita/core';
 import { type ChannelAccountRecord, type Database, findChannelAccount } from '@centralita/db';
 import type { Kysely } from 'kysely';
@@ -46,6 +53,13 @@ export interface ReplyOptions {
   /** The visibility of the customer's latest message when the channel allows it, else the channel's first. */
   defaultVisibility: Visibility;
   options: ReplyOption[];
+  /**
+   * When free-form replies stop being allowed, on channels with a reply window (WhatsApp: 24 hours
+   * after the customer's latest message); null without a window or before the customer wrote.
+   */
+  windowClosesAt: Date | null;
+  /** Whether the account has message templates an agent can send instead (`GET /channel-accounts/:id/templates`). */
+  templates: boolean;
 }
 
 /**
@@ -81,7 +95,10 @@ export class ReplyPlanner {
         decision: await this.decide(account, adapter, conv, visibility),
       })),
     );
-    return { channelAccountId: account.id, defaultVisibility, options };
+    const own = accountCapabilities(adapter, this.deps.parseConfig(account, adapter));
+    const windowClosesAt =
+      own.replyWindowHours !== null && latest ? new Date(latest.receivedAt.getTime() + own.replyWindowHours * 3_600_000) : null;
+    return { channelAccountId: account.id, defaultVisibility, options, windowClosesAt, templates: adapter.listTemplates !== undefined };
   }
 
   /** The adapter's answer for one reply; allowed when the adapter has no policy. */

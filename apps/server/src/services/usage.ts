@@ -4,9 +4,11 @@ import {
   type ChannelAdapter,
   type ChannelMetering,
   formatMoney,
+  ledgerKind,
   toMicros,
   type UsageMeter,
   type UsageStatus,
+  unitPriceFor,
   unmeteredMeter,
   usageMonth,
 } from '@centralita/channel-kit';
@@ -89,7 +91,7 @@ export class UsageService {
     const metering = adapter.metering;
     if (!metering) return unmeteredMeter(this.deps.clock);
     return {
-      record: async (kind, units) => {
+      record: async (kind, units, context) => {
         if (!(kind in metering.kinds)) {
           throw new Error(`The ${adapter.kind} adapter recorded usage of "${kind}", which its metering does not declare.`);
         }
@@ -102,7 +104,15 @@ export class UsageService {
             : await recordUsage(
                 this.deps.db.kysely,
                 { workspaceId: account.workspaceId, channelAccountId: account.id },
-                { month, kind, units, unitPrice: priceOf(metering, settings, kind), currency: metering.currency },
+                {
+                  month,
+                  // A market-priced use has its own line (`template_utility@ES`), so the month shows each price it was counted at.
+                  kind: ledgerKind(kind, context?.market),
+                  units,
+                  unitPrice: unitPriceFor(kind, context?.market, metering.kinds[kind], settings?.unitPrices ?? {}),
+                  currency: metering.currency,
+                  conversationId: context?.conversationId ?? null,
+                },
               );
         const status = statusOf(month, spent, settings, metering);
         await this.#announce(account, status);
@@ -155,7 +165,7 @@ export class UsageService {
       usageLines(this.deps.db.kysely, where, months),
       listAccountEvents(this.deps.db.kysely, where, { types: USAGE_EVENTS, limit: 50 }),
     ]);
-    const unitPrices = Object.fromEntries(Object.keys(metering.kinds).map((k) => [k, priceOf(metering, settings, k)]));
+    const unitPrices = Object.fromEntries(priceKeys(metering, settings).map((k) => [k, priceOf(metering, settings, k)]));
     const reports = months.map((month) => {
       const mine = lines.filter((l) => l.month === month);
       // Every declared kind, in the adapter's order; a kind no longer declared still shows its cost.
@@ -163,9 +173,9 @@ export class UsageService {
         const line = mine.find((l) => l.kind === kind);
         return {
           kind,
-          label: metering.kinds[kind]?.label ?? kind,
+          label: labelOf(metering, kind),
           units: line?.units ?? 0,
-          unitPrice: unitPrices[kind] ?? 0,
+          unitPrice: unitPrices[kind] ?? priceOf(metering, settings, kind),
           cost: line?.cost ?? 0,
         };
       });
@@ -187,12 +197,12 @@ export class UsageService {
     actor: Actor,
   ): Promise<{ usage: UsageStatus; unitPrices: Record<string, number>; released: number }> {
     const metering = requireMetering(adapter);
-    const unknown = Object.keys(input.unitPrices ?? {}).filter((k) => !(k in metering.kinds));
+    const unknown = Object.keys(input.unitPrices ?? {}).filter((k) => !isPriceKey(metering, k));
     if (unknown.length > 0) {
       const declared = Object.keys(metering.kinds).join(', ');
       throw new CentralitaError(
         'validation_failed',
-        `${adapter.displayName} accounts meter ${declared}; there is no usage kind ${unknown.map((k) => `"${k}"`).join(', ')}.`,
+        `${adapter.displayName} accounts meter ${declared} (a price for one market is kind@CC, such as ${Object.keys(metering.kinds)[0]}@ES); there is no usage kind ${unknown.map((k) => `"${k}"`).join(', ')}.`,
         unknown.map((k) => ({ path: `unitPrices.${k}`, message: `not a usage kind of ${adapter.displayName} (${declared})` })),
       );
     }
@@ -206,7 +216,7 @@ export class UsageService {
       this.deps.clock(),
     );
     const usage = (await this.status(account, adapter)) as UsageStatus;
-    const unitPrices = Object.fromEntries(Object.keys(metering.kinds).map((k) => [k, priceOf(metering, saved, k)]));
+    const unitPrices = Object.fromEntries(priceKeys(metering, saved).map((k) => [k, priceOf(metering, saved, k)]));
     const changed = await appendAccountEvent(db, {
       ...where,
       type: 'channel_account.budget_changed',
@@ -273,8 +283,33 @@ export class UsageService {
 }
 
 /** The account's price for one unit of `kind`: its own where set, else the adapter's list price. */
-function priceOf(metering: ChannelMetering, settings: BudgetSettings | null, kind: string): number {
-  return settings?.unitPrices[kind] ?? metering.kinds[kind]?.unitPrice ?? 0;
+/** The account's price for one unit of a ledger line: `kind`, or `kind@MARKET` for a market-priced one. */
+function priceOf(metering: ChannelMetering, settings: BudgetSettings | null, line: string): number {
+  const [kind, market] = line.split('@') as [string, string | undefined];
+  return unitPriceFor(kind, market, metering.kinds[kind], settings?.unitPrices ?? {});
+}
+
+/** The prices an account shows: every declared kind, then its own prices for single markets. */
+function priceKeys(metering: ChannelMetering, settings: BudgetSettings | null): string[] {
+  return [
+    ...Object.keys(metering.kinds),
+    ...Object.keys(settings?.unitPrices ?? {})
+      .filter((k) => k.includes('@'))
+      .sort(),
+  ];
+}
+
+/** What an administrator reads for a ledger line: its kind's label, with the market when it has one. */
+export function labelOf(metering: ChannelMetering, line: string): string {
+  const [kind, market] = line.split('@') as [string, string | undefined];
+  const label = metering.kinds[kind]?.label ?? kind;
+  return market ? `${label} (${market})` : label;
+}
+
+/** Whether a price key names a declared kind, alone or in a market (`template_utility@ES`). */
+function isPriceKey(metering: ChannelMetering, key: string): boolean {
+  const [kind, market, ...rest] = key.split('@');
+  return rest.length === 0 && kind !== undefined && kind in metering.kinds && (market === undefined || /^[A-Z]{2}$/.test(market));
 }
 
 function statusOf(month: string, spent: number, settings: BudgetSettings | null, metering: ChannelMetering): UsageStatus {

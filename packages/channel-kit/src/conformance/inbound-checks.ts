@@ -20,10 +20,12 @@ export function inboundChecks<Config>(mode: ModeKit<Config>): void {
     expect(event.sender.externalId.length).toBeGreaterThan(0);
     expect(event.sender.verified).toBe(caps.verifiedSenders);
     expect(caps.visibilities).toContain(event.visibility);
-    // Replies go to the contact's identity of the adapter's kind: a sender of another kind would
-    // get none, unless the adapter documents why (options.senderKind).
-    expect(event.sender.kind, options.senderKind?.because ?? 'the sender’s kind is the adapter’s kind').toBe(
-      options.senderKind?.kind ?? adapter.kind,
+    // Replies go to the contact's identity of a kind the adapter addresses (`addressKinds`, else
+    // its own kind): a sender of another kind would get none, unless the adapter documents why
+    // (options.senderKind).
+    const addressed = options.senderKind ? [options.senderKind.kind] : adapter.addressKinds?.length ? adapter.addressKinds : [adapter.kind];
+    expect(addressed, options.senderKind?.because ?? 'the sender’s kind is one the adapter addresses replies to').toContain(
+      event.sender.kind,
     );
   });
 

@@ -73,7 +73,7 @@ export interface ConformanceOptions<Config> {
   hostileRuns?: number;
   /**
    * The kind the adapter's senders have, when it is not the adapter's own: the send job addresses
-   * a reply to the contact's identity of the adapter's kind, so an exception must say why it still
+   * a reply to the contact's identity of a kind in the adapter's `addressKinds` (else its own kind), so an exception must say why it still
    * works (the web form reports `email` senders and answers on the customer page).
    */
   senderKind?: { kind: string; because: string };

@@ -16,3 +16,28 @@ export async function contactAddress(db: Kysely<Database>, contactId: string, ki
     .executeTakeFirst();
   return row?.external_id ?? null;
 }
+
+/**
+ * Where a contact is reached among several identity kinds, the first kind it has in `kinds`'
+ * order (within a kind as `contactAddress`), with the kind; null when it has none of them.
+ */
+export async function contactAddressOfKinds(
+  db: Kysely<Database>,
+  contactId: string,
+  kinds: readonly string[],
+): Promise<{ kind: string; externalId: string } | null> {
+  if (kinds.length === 0) return null;
+  const rows = await db
+    .selectFrom('identities')
+    .select(['kind', 'external_id', 'verified', 'created_at'])
+    .where('contact_id', '=', contactId)
+    .where('kind', 'in', [...kinds])
+    .orderBy('verified', 'desc')
+    .orderBy('created_at', 'desc')
+    .execute();
+  for (const kind of kinds) {
+    const row = rows.find((r) => r.kind === kind);
+    if (row) return { kind, externalId: row.external_id };
+  }
+  return null;
+}

@@ -109,6 +109,8 @@ export interface NewAgentMessage {
    * its category for pricing; `text` is then the rendered template.
    */
   template?: { name: string; language: string; parameters: Record<string, string>; category: string } | null;
+  /** The external id of the customer's message the reply quotes. */
+  quotedExternalId?: string | null;
   now: Date;
 }
 
@@ -171,7 +173,11 @@ export async function insertAgentMessage(
         text: m.text,
         delivery_state: isReply ? 'queued' : 'received',
         idempotency_key: m.idempotencyKey ?? null,
-        metadata: JSON.stringify({ ...(m.allowSplit ? { allowSplit: true } : {}), ...(m.template ? { template: m.template } : {}) }),
+        metadata: JSON.stringify({
+          ...(m.allowSplit ? { allowSplit: true } : {}),
+          ...(m.template ? { template: m.template } : {}),
+          ...(m.quotedExternalId ? { quotedExternalId: m.quotedExternalId } : {}),
+        }),
         created_at: m.now,
       })
       .returningAll()

@@ -15,6 +15,8 @@ export interface UsageEntry {
   units: number;
   unitPrice: number;
   currency: string;
+  /** The conversation it was spent on, whose own total it is added to as well. */
+  conversationId?: string | null;
 }
 
 /**
@@ -33,6 +35,14 @@ export async function recordUsage(db: Kysely<Database>, where: UsageAccount, ent
         ${entry.units}::numeric * ${price}::numeric)
       ON CONFLICT (channel_account_id, month, kind) DO UPDATE
         SET units = channel_usage.units + EXCLUDED.units, cost = channel_usage.cost + EXCLUDED.cost
+    ), conversation_row AS (
+      -- A conversation of another workspace (or none) adds nothing here.
+      INSERT INTO conversation_usage (workspace_id, conversation_id, channel_account_id, kind, currency, units, cost)
+      SELECT ${where.workspaceId}, c.id, ${where.channelAccountId}, ${entry.kind}, ${entry.currency}, ${entry.units},
+        ${entry.units}::numeric * ${price}::numeric
+      FROM conversations c WHERE c.id = ${entry.conversationId ?? null}::uuid AND c.workspace_id = ${where.workspaceId}
+      ON CONFLICT (conversation_id, channel_account_id, kind) DO UPDATE
+        SET units = conversation_usage.units + EXCLUDED.units, cost = conversation_usage.cost + EXCLUDED.cost
     )
     INSERT INTO channel_usage_months (workspace_id, channel_account_id, month, currency, spent)
     VALUES (${where.workspaceId}, ${where.channelAccountId}, ${entry.month}, ${entry.currency},
@@ -219,4 +229,31 @@ function toAccountEvent(r: {
     data: r.data,
     createdAt: r.created_at,
   };
+}
+
+/** What a conversation cost, by account and kind, in the order the kinds were first spent. */
+export interface ConversationCostLine {
+  channelAccountId: string;
+  kind: string;
+  currency: string;
+  units: number;
+  cost: number;
+}
+
+export async function conversationCost(db: Kysely<Database>, workspaceId: string, conversationId: string): Promise<ConversationCostLine[]> {
+  const rows = await db
+    .selectFrom('conversation_usage')
+    .select(['channel_account_id', 'kind', 'currency', 'units', 'cost'])
+    .where('workspace_id', '=', workspaceId)
+    .where('conversation_id', '=', conversationId)
+    .orderBy('channel_account_id')
+    .orderBy('kind')
+    .execute();
+  return rows.map((r) => ({
+    channelAccountId: r.channel_account_id,
+    kind: r.kind,
+    currency: r.currency,
+    units: Number(r.units),
+    cost: Number(r.cost),
+  }));
 }
