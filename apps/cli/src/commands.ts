@@ -111,6 +111,11 @@ export async function startCommand(env: Env, opts: { demo: boolean }): Promise<v
     process.removeAllListeners(signal);
     process.on(signal, () => void shutdown(signal));
   }
+  // A library's promise nobody awaits (whatsapp-web.js's page listeners, a browser closing under
+  // it) must not take down a node serving every other account: it is logged and the node goes on.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ error: reason instanceof Error ? reason.message : String(reason) }, 'a promise failed with nobody waiting for it');
+  });
   try {
     await migrate(rt.db);
     node = createCentralita({

@@ -39,7 +39,8 @@ export function useServer(
       db: database.current.db,
       logger: createLogger('debug', sink),
       secretKey: randomBytes(32),
-      adapters: [...installedAdapters(), ...(options.adapters ?? [])],
+      // A test's adapter of an installed kind (WhatsApp with a fake WhatsApp Web client) replaces it.
+      adapters: [...installedAdapters().filter((a) => !options.adapters?.some((b) => b.kind === a.kind)), ...(options.adapters ?? [])],
       worker: options.worker ?? true,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.pullLockRetryMs ? { pullLockRetryMs: options.pullLockRetryMs } : {}),
