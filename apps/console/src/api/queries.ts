@@ -19,6 +19,7 @@ export const keys = {
   conversation: (id: string) => ['conversation', id] as const,
   messages: (id: string) => ['conversation', id, 'messages'] as const,
   replyOptions: (id: string) => ['conversation', id, 'reply-options'] as const,
+  cost: (id: string) => ['conversation', id, 'cost'] as const,
   contact: (id: string) => ['contact', id] as const,
   queues: ['routing', 'queues'] as const,
   rules: ['routing', 'rules'] as const,
@@ -27,6 +28,7 @@ export const keys = {
   cannedResponses: ['canned-responses'] as const,
   usage: (accountId: string, month: string) => ['channel-accounts', accountId, 'usage', month] as const,
   searches: (accountId: string) => ['channel-accounts', accountId, 'searches'] as const,
+  templates: (accountId: string) => ['channel-accounts', accountId, 'templates'] as const,
 };
 
 export const meQuery = queryOptions({

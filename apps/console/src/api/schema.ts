@@ -2203,6 +2203,11 @@ export interface paths {
                          * @enum {string}
                          */
                         kind?: "reply" | "note";
+                        /**
+                         * Format: uuid
+                         * @description A customer message of this conversation the reply quotes (WhatsApp shows the reply under it)
+                         */
+                        quoteMessageId?: string;
                         /** @description An approved template to send instead of free text (WhatsApp outside its 24-hour window), from GET /channel-accounts/:id/templates, with a value per parameter key; the stored text is the filled template */
                         template?: {
                             language: string;

@@ -1,3 +1,4 @@
+import type { MessageTemplate } from '@centralita/channel-kit/templates';
 import type * as Server from '@centralita/server/api-types';
 import type { Wire } from './wire.ts';
 
@@ -26,6 +27,21 @@ export type BudgetState = Server.BudgetState;
 export type UsageReport = Wire<Server.UsageReport>;
 export type SavedSearch = Wire<Server.SavedSearch>;
 export type ConversationOrigin = Server.ConversationOrigin;
+
+// WhatsApp's 24-hour window: the templates an account may send outside it, and what a conversation cost.
+export type { MessageTemplate, TemplateParameter } from '@centralita/channel-kit/templates';
+/** GET /channel-accounts/:id/templates. */
+export interface TemplateList {
+  channelAccountId: string;
+  fetchedAt: string;
+  templates: MessageTemplate[];
+}
+/** GET /conversations/:id/cost: what the conversation cost on metered channels, line by line, and per currency. */
+export interface ConversationCost {
+  conversationId: string;
+  lines: { channelAccountId: string; kind: string; label: string; currency: string; units: number; cost: number }[];
+  totals: { currency: string; cost: number }[];
+}
 
 export interface Page<T> {
   items: T[];

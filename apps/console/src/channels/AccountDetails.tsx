@@ -1,8 +1,9 @@
 import type { AccountState as State } from '@centralita/channel-kit';
-import { ActionIcon, Badge, Code, CopyButton, Group, Image, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Code, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import type { ChannelAccount } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
 import { CheckIcon, CopyIcon } from '../ui/icons.tsx';
+import { LinkCode, linkData } from './LinkCode.tsx';
 import { iconSource, type LocalKind } from './names.ts';
 import './strings.ts';
 
@@ -32,7 +33,7 @@ export function AccountState({ account }: { account: ChannelAccount }) {
   const { t, lang } = useT();
   // The host stores only states the kit defines (stateReportProblems), so the union holds.
   const s = account.state ? { ...account.state, state: account.state.state as State } : null;
-  const image = s?.state === 'linking' && typeof s.data?.image === 'string' && s.data.image.startsWith('data:image/') ? s.data.image : null;
+  const link = s?.state === 'linking' ? linkData(s.data) : null;
   return (
     <Stack gap={4}>
       <Group gap="xs">
@@ -55,14 +56,7 @@ export function AccountState({ account }: { account: ChannelAccount }) {
           </Text>
         </Text>
       )}
-      {image && (
-        <figure style={{ margin: 0 }}>
-          <Image src={image} alt={t('channels.scanToLink')} w={200} h={200} />
-          <Text component="figcaption" size="xs">
-            {t('channels.scanToLink')}
-          </Text>
-        </figure>
-      )}
+      {link && <LinkCode link={link} kind={account.kind} />}
     </Stack>
   );
 }

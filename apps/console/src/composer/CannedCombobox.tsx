@@ -1,7 +1,7 @@
 import { Combobox, Text, useCombobox } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { useEffect } from 'react';
+import type { ReactNode, RefObject } from 'react';
+import { useEffect, useState } from 'react';
 import { cannedQuery } from '../conversation/queries.ts';
 import { useT } from '../i18n/index.tsx';
 
@@ -10,6 +10,30 @@ export function slashQuery(text: string, caret: number): { start: number; q: str
   const m = /(^|\s)\/([\p{L}\p{N}_-]{0,40})$/u.exec(text.slice(0, caret));
   if (!m) return null;
   return { start: caret - (m[2]?.length ?? 0) - 1, q: m[2] ?? '' };
+}
+
+/**
+ * The "/word" being typed in a text box, and what replaces it with the canned response picked:
+ * the text around it is kept and the caret lands after the insert.
+ */
+export function useSlash(text: string, setText: (next: string) => void, box: RefObject<HTMLTextAreaElement | null>) {
+  const [slash, setSlash] = useState<{ start: number; q: string } | null>(null);
+  return {
+    query: slash?.q ?? null,
+    typed: (value: string, caret: number) => setSlash(slashQuery(value, caret)),
+    dismiss: () => setSlash(null),
+    insert: (canned: string) => {
+      if (!slash) return;
+      const caret = slash.start + 1 + slash.q.length;
+      setText(text.slice(0, slash.start) + canned + text.slice(caret));
+      setSlash(null);
+      requestAnimationFrame(() => {
+        const at = slash.start + canned.length;
+        box.current?.setSelectionRange(at, at);
+        box.current?.focus();
+      });
+    },
+  };
 }
 
 interface Props {

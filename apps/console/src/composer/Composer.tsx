@@ -1,20 +1,26 @@
-import { Alert, Button, Checkbox, Group, Kbd, Paper, SegmentedControl, Select, Stack, Text, Textarea } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, client, data } from '../api/client.ts';
-import { keys } from '../api/queries.ts';
-import type { Conversation, Me, Message, Visibility } from '../api/types.ts';
+import { Alert, Checkbox, Loader, Paper, Stack, Text, Textarea } from '@mantine/core';
+import { type KeyboardEvent, lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../api/client.ts';
+import type { Conversation, Me, Visibility } from '../api/types.ts';
 import { focusList } from '../attention/focus.ts';
-import { type ChannelInfo, channelMessage, channelName, textLimitFor, visibilityLabel } from '../conversation/channel.tsx';
+import { type ChannelInfo, channelMessage, channelName, textLimitFor } from '../conversation/channel.tsx';
 import { useT } from '../i18n/index.tsx';
 import { AttachButton, MAX_FILES, UploadList, useUploads } from './Attachments.tsx';
-import { CannedCombobox, slashQuery } from './CannedCombobox.tsx';
+import { CannedCombobox, useSlash } from './CannedCombobox.tsx';
 import { ChannelRules } from './ChannelRules.tsx';
 import { ColleagueWarning } from './ColleagueWarning.tsx';
 import { measureText } from './counting.ts';
-import { draftSettled, useDraft } from './draft.ts';
+import { useDraft } from './draft.ts';
+import { type ComposerMode, ModeBar } from './ModeBar.tsx';
 import { ReplyRefusal } from './ReplyRefusal.tsx';
-import { refusedAlternatives, useReplyOptions } from './replies.ts';
+import { ReplyWindow } from './ReplyWindow.tsx';
+import { refusedAlternatives, useReplyOptions, WINDOW_CODES } from './replies.ts';
+import { SendRow } from './SendRow.tsx';
+import { type MessageBody, usePostMessage } from './send.ts';
+import { useReplyWindow } from './window.ts';
+
+// Only channels with templates (WhatsApp) load the picker, and only when it is shown.
+const TemplateReply = lazy(() => import('./templates/TemplateReply.tsx'));
 
 interface Props {
   conversation: Conversation;
@@ -29,16 +35,19 @@ interface Props {
  * over the limit is held unless the channel can split it and the agent asks to), inserts canned
  * responses from a "/" suggestion list, adds the signature on request and keeps a draft on the
  * server. A reply the channel refuses now (X's tier) shows why and what to do instead, with Send
- * off; it starts as the customer last wrote (a DM answered as a DM). Where the channel takes attachments, files go up as they are picked and are sent with
- * the message; the draft keeps only the text. Ctrl/Cmd+Enter sends; Escape goes back to the list.
+ * off; it starts as the customer last wrote (a DM answered as a DM). Where the channel has a reply
+ * window (WhatsApp), Send says how long it stays open, and once it has closed (or when the agent
+ * asks) the reply is one of the account's templates. Where the channel takes attachments, files go
+ * up as they are picked and are sent with the message; the draft keeps only the text.
+ * Ctrl/Cmd+Enter sends; Escape goes back to the list.
  */
 export function Composer({ conversation, channel, me, colleague }: Props) {
   const { t, lang } = useT();
-  const queryClient = useQueryClient();
   const caps = channel.capabilities;
   const visibilities = caps?.visibilities ?? ['private'];
   const { draft, ready, save, sent } = useDraft(conversation.id);
-  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const postMessage = usePostMessage(conversation.id);
+  const [mode, setMode] = useState<ComposerMode>('reply');
   const [text, setText] = useState('');
   const replies = useReplyOptions(conversation.id);
   // Null until the agent (or their draft) picks one: until then the way the customer last wrote
@@ -49,10 +58,11 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
   const [split, setSplit] = useState(false);
   const signatureText = me.user?.signature ?? null;
   const [signature, setSignature] = useState(Boolean(signatureText));
-  const [slash, setSlash] = useState<{ start: number; q: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  // A reply waiting for the agent to confirm answering a colleague's conversation, and who waits for its outcome.
+  const [confirming, setConfirming] = useState<{ body: MessageBody; done(sent: boolean): void } | null>(null);
+  const [templateChosen, setTemplateChosen] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const canAttach = caps?.attachments === true;
   const uploadLimit = me.limits.uploadMaxBytes;
@@ -71,7 +81,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
     }
   }, [ready, draft, text]);
 
-  const change = (next: Partial<{ text: string; mode: 'reply' | 'note'; visibility: Visibility; split: boolean }>) => {
+  const change = (next: Partial<{ text: string; mode: ComposerMode; visibility: Visibility; split: boolean }>) => {
     const d = {
       text: next.text ?? text,
       kind: next.mode ?? mode,
@@ -85,6 +95,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
     save(d);
   };
 
+  const slash = useSlash(text, (next) => change({ text: next }), box);
   const reply = mode === 'reply';
   const full = reply && signature && signatureText ? `${text.trimEnd()}\n\n${signatureText}` : text;
   const limit = reply && caps ? textLimitFor(caps, visibility) : null;
@@ -93,61 +104,62 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
   const over = limit !== null && length > limit;
   const canSplit = over && caps?.splitLongText === true;
   const attachmentIds = canAttach ? files.ids : [];
-  // What the channel refuses now (X's tier), with what to do instead: Send stays off.
+  // What the channel refuses now (X's tier, WhatsApp's closed window), with what to do instead: Send stays off.
   const decision = reply ? replies.option(visibility)?.decision : undefined;
   const refusal = decision && !decision.allowed ? decision : null;
+  const replyWindow = useReplyWindow(caps?.replyWindowHours, replies.data, replies.refresh);
+  const shut = replyWindow.kind === 'closed';
+  const hasTemplates = replies.data?.templates === true;
+  const onlyTemplates = hasTemplates && (shut || WINDOW_CODES.includes(refusal?.code ?? ''));
+  const templating = reply && hasTemplates && (onlyTemplates || templateChosen);
   const blocked =
     text.trim().length === 0 ||
     (over && !(canSplit && split)) ||
     (canAttach && files.uploading) ||
     refusal !== null ||
-    (reply && replies.pending);
+    (reply && (replies.pending || onlyTemplates));
 
-  const post = async () => {
+  const post = async (body: MessageBody): Promise<boolean> => {
     setBusy(true);
     setError(null);
     try {
-      await draftSettled(conversation.id);
-      const res = await data<{ message: Message }>(
-        client.POST('/api/v1/conversations/{id}/messages', {
-          params: { path: { id: conversation.id } },
-          body: {
-            kind: mode,
-            text: full,
-            ...(reply ? { visibility, allowSplit: canSplit && split } : {}),
-            ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
-          },
-        }),
-      );
+      await postMessage(body);
+      if (body.template) return true;
       sent();
-      queryClient.setQueryData<{ items: Message[] }>(keys.messages(conversation.id), (old) =>
-        old && !old.items.some((m) => m.id === res.message.id) ? { ...old, items: [...old.items, res.message] } : old,
-      );
       setText('');
       setSplit(false);
       files.clear();
       box.current?.focus();
+      return true;
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
       // Refused by the channel since the options were read: read them again to offer the alternatives.
       if (refusedAlternatives(err)) void replies.refresh();
+      return false;
     } finally {
       setBusy(false);
     }
   };
 
+  // Replying in a colleague's conversation is a step the agent takes on purpose; a note is not a reply.
+  const submit = (body: MessageBody): Promise<boolean> =>
+    body.kind === 'reply' && colleague ? new Promise((done) => setConfirming({ body, done })) : post(body);
+
   const send = () => {
     if (blocked || busy) return;
-    // Replying in a colleague's conversation is a step the agent takes on purpose; a note is not a reply.
-    if (reply && colleague) setConfirming(true);
-    else void post();
+    void submit({
+      kind: mode,
+      text: full,
+      ...(reply ? { visibility, allowSplit: canSplit && split } : {}),
+      ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+    });
   };
 
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       send();
-    } else if (e.key === 'Escape' && slash === null) {
+    } else if (e.key === 'Escape' && slash.query === null) {
       e.preventDefault();
       box.current?.blur();
       focusList();
@@ -156,127 +168,109 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
 
   const onText = (value: string, caret: number) => {
     change({ text: value });
-    setSlash(slashQuery(value, caret));
-  };
-
-  const insertCanned = (canned: string) => {
-    if (!slash) return;
-    const caret = slash.start + 1 + slash.q.length;
-    const next = text.slice(0, slash.start) + canned + text.slice(caret);
-    change({ text: next });
-    setSlash(null);
-    requestAnimationFrame(() => {
-      const at = slash.start + canned.length;
-      box.current?.setSelectionRange(at, at);
-      box.current?.focus();
-    });
+    slash.typed(value, caret);
   };
 
   const modeLabel = reply ? t('conversation.composer.replyLabel') : t('conversation.composer.noteLabel');
+  const windowLine = reply ? <ReplyWindow state={replyWindow} /> : null;
   return (
-    <Paper
-      component="form"
-      withBorder
-      p="sm"
-      radius="md"
-      className="composer"
-      data-mode={mode}
-      bg={reply ? undefined : 'var(--mantine-color-yellow-light)'}
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
+    <Paper withBorder p="sm" radius="md" className="composer" data-mode={mode} bg={reply ? undefined : 'var(--mantine-color-yellow-light)'}>
       <Stack gap="xs">
-        <Group gap="xs" wrap="wrap">
-          <SegmentedControl
-            size="xs"
-            value={mode}
-            onChange={(v) => change({ mode: v as 'reply' | 'note' })}
-            data={[
-              { value: 'reply', label: t('conversation.composer.reply') },
-              { value: 'note', label: t('conversation.composer.note') },
-            ]}
-            aria-label={t('conversation.composer.mode')}
-          />
-          {reply && visibilities.length > 1 && (
-            <Select
-              size="xs"
-              w={180}
-              aria-label={t('conversation.composer.visibility')}
-              value={visibility}
-              allowDeselect={false}
-              onChange={(v) => v && change({ visibility: v as Visibility })}
-              data={visibilities.map((v) => ({ value: v, label: visibilityLabel(channel, v, lang, t(`visibility.${v}`)) }))}
-              comboboxProps={{ withinPortal: true }}
-            />
-          )}
-        </Group>
+        <ModeBar
+          channel={channel}
+          mode={mode}
+          onMode={(m) => change({ mode: m })}
+          visibility={visibility}
+          onVisibility={(v) => change({ visibility: v })}
+          template={hasTemplates && !onlyTemplates ? { on: templateChosen, toggle: () => setTemplateChosen((on) => !on) } : null}
+        />
         {reply && <ChannelRules channel={channel} visibility={visibility} />}
         {refusal && (
           <ReplyRefusal
             channel={channel}
             visibility={visibility}
             reason={channelMessage(channel.kind, refusal.code, lang) ?? refusal.reason}
+            code={refusal.code}
             alternatives={refusal.alternatives}
             onVisibility={(v) => {
               setError(null);
               change({ visibility: v });
             }}
+            onTemplate={() => document.getElementById(TEMPLATE_SEARCH_ID)?.focus()}
           />
         )}
-        <CannedCombobox query={slash?.q ?? null} onPick={insertCanned} onDismiss={() => setSlash(null)}>
-          <Textarea
-            ref={box}
-            aria-label={modeLabel}
-            placeholder={reply ? t('conversation.composer.placeholder') : t('conversation.composer.notePlaceholder')}
-            value={text}
-            onChange={(e) => onText(e.currentTarget.value, e.currentTarget.selectionStart ?? e.currentTarget.value.length)}
-            onKeyDown={onKey}
-            autosize
-            minRows={3}
-            maxRows={12}
-            error={over ? t('conversation.composer.tooLong', { limit }) : undefined}
-            aria-describedby="composer-counter"
-            data-testid="composer"
-          />
-        </CannedCombobox>
-        {canAttach && <UploadList uploads={files.uploads} onRemove={files.remove} />}
-        <Group gap="sm" wrap="wrap" justify="space-between">
-          <Group gap="sm" wrap="wrap">
-            <Text size="xs" id="composer-counter" c={over ? 'red' : 'dimmed'} data-testid="counter" aria-live="polite">
-              {limit !== null
-                ? t('conversation.composer.counter', { length: length.toLocaleString(lang), limit: limit.toLocaleString(lang) })
-                : t('conversation.composer.characters', { count: length })}
-            </Text>
-            {canAttach && <AttachButton onPick={files.add} disabled={files.uploads.length >= MAX_FILES} limit={uploadLimit} />}
-            {canSplit && (
-              <Checkbox
-                size="xs"
-                label={t('conversation.composer.split', { count: Math.ceil(length / (limit || 1)) })}
-                checked={split}
-                onChange={(e) => change({ split: e.currentTarget.checked })}
-                data-testid="split"
-              />
-            )}
-            {reply && signatureText && (
-              <Checkbox
-                size="xs"
-                label={t('conversation.composer.signature')}
-                checked={signature}
-                onChange={(e) => setSignature(e.currentTarget.checked)}
-              />
-            )}
-          </Group>
-          <Group gap="xs">
-            <Text size="xs" c="dimmed" visibleFrom="sm">
-              <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">Enter</Kbd>
-            </Text>
-            <Button type="submit" size="xs" disabled={blocked} loading={busy} data-testid="send" color={reply ? undefined : 'yellow'}>
-              {reply ? t('conversation.composer.send') : t('conversation.composer.addNote')}
-            </Button>
-          </Group>
-        </Group>
+        {templating ? (
+          <Suspense fallback={<Loader size="xs" aria-label={t('app.loading')} />}>
+            <TemplateReply
+              accountId={conversation.channelAccountId}
+              contactId={conversation.contactId}
+              language={conversation.language}
+              searchId={TEMPLATE_SEARCH_ID}
+              replyWindow={windowLine}
+              busy={busy}
+              autoFocus={templateChosen}
+              onSend={(template) => submit({ kind: 'reply', text: '', visibility, template })}
+            />
+          </Suspense>
+        ) : (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              send();
+            }}
+          >
+            <Stack gap="xs">
+              <CannedCombobox query={slash.query} onPick={slash.insert} onDismiss={slash.dismiss}>
+                <Textarea
+                  ref={box}
+                  aria-label={modeLabel}
+                  placeholder={reply ? t('conversation.composer.placeholder') : t('conversation.composer.notePlaceholder')}
+                  value={text}
+                  onChange={(e) => onText(e.currentTarget.value, e.currentTarget.selectionStart ?? e.currentTarget.value.length)}
+                  onKeyDown={onKey}
+                  autosize
+                  minRows={3}
+                  maxRows={12}
+                  error={over ? t('conversation.composer.tooLong', { limit }) : undefined}
+                  aria-describedby="composer-counter"
+                  data-testid="composer"
+                />
+              </CannedCombobox>
+              {canAttach && <UploadList uploads={files.uploads} onRemove={files.remove} />}
+              <SendRow
+                replyWindow={windowLine}
+                label={reply ? t('conversation.composer.send') : t('conversation.composer.addNote')}
+                disabled={blocked}
+                busy={busy}
+                color={reply ? undefined : 'yellow'}
+              >
+                <Text size="xs" id="composer-counter" c={over ? 'red' : 'dimmed'} data-testid="counter" aria-live="polite">
+                  {limit !== null
+                    ? t('conversation.composer.counter', { length: length.toLocaleString(lang), limit: limit.toLocaleString(lang) })
+                    : t('conversation.composer.characters', { count: length })}
+                </Text>
+                {canAttach && <AttachButton onPick={files.add} disabled={files.uploads.length >= MAX_FILES} limit={uploadLimit} />}
+                {canSplit && (
+                  <Checkbox
+                    size="xs"
+                    label={t('conversation.composer.split', { count: Math.ceil(length / (limit || 1)) })}
+                    checked={split}
+                    onChange={(e) => change({ split: e.currentTarget.checked })}
+                    data-testid="split"
+                  />
+                )}
+                {reply && signatureText && (
+                  <Checkbox
+                    size="xs"
+                    label={t('conversation.composer.signature')}
+                    checked={signature}
+                    onChange={(e) => setSignature(e.currentTarget.checked)}
+                  />
+                )}
+              </SendRow>
+            </Stack>
+          </form>
+        )}
         {error && error !== refusal?.reason && (
           <Alert color="red" variant="light" p="xs" role="alert" data-testid="composer-error">
             {error}
@@ -285,14 +279,19 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
       </Stack>
       <ColleagueWarning
         name={colleague}
-        opened={confirming}
-        onCancel={() => setConfirming(false)}
+        opened={confirming !== null}
+        onCancel={() => {
+          confirming?.done(false);
+          setConfirming(null);
+        }}
         onConfirm={() => {
-          setConfirming(false);
-          void post();
+          setConfirming(null);
+          if (confirming) void post(confirming.body).then(confirming.done);
         }}
         channel={channel.kind ? channelName(channel.kind, lang) : null}
       />
     </Paper>
   );
 }
+
+const TEMPLATE_SEARCH_ID = 'composer-template-search';

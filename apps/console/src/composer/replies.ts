@@ -53,3 +53,6 @@ export function refusedAlternatives(err: unknown): ReplyAlternative[] | null {
   const reply = (err.details as unknown as { reply?: { alternatives?: ReplyAlternative[] } } | null)?.reply;
   return Array.isArray(reply?.alternatives) ? reply.alternatives : null;
 }
+
+/** The codes of a free-form reply refused because the reply window is shut (WhatsApp): only a template goes. */
+export const WINDOW_CODES: readonly string[] = ['window_closed', 'no_window'];

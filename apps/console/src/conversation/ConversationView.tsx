@@ -11,6 +11,7 @@ import { Composer } from '../composer/Composer.tsx';
 import { ContactPanel } from '../contact/ContactPanel.tsx';
 import { useT } from '../i18n/index.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
+import { CostBadge } from './Cost.tsx';
 import { useChannels } from './channel.tsx';
 import { MessageList } from './MessageList.tsx';
 import { usePresence } from './presence.ts';
@@ -76,11 +77,14 @@ function Loaded({ conversation: c, me }: { conversation: Conversation; me: Me })
           ) : (
             <span />
           )}
-          {!wide && (
-            <Button size="compact-xs" variant="subtle" onClick={open}>
-              {t('conversation.details')}
-            </Button>
-          )}
+          <Group gap="xs">
+            <CostBadge conversationId={c.id} />
+            {!wide && (
+              <Button size="compact-xs" variant="subtle" onClick={open}>
+                {t('conversation.details')}
+              </Button>
+            )}
+          </Group>
         </Group>
         <div className="conversation-timeline">
           <MessageList conversationId={c.id} contactName={contactName} />

@@ -18,6 +18,11 @@ export const en = {
   secretUnset: 'Not set',
   secret: 'Secret',
   scanToLink: 'Scan this code to link the account',
+  link: {
+    whatsapp: 'Scan this code with WhatsApp on the phone: Linked devices → Link a device',
+    validUntil: 'This code is valid until {{when}}; a new one replaces it by itself.',
+    expired: 'This code has expired; a new one is on its way.',
+  },
   copy: 'Copy',
   copied: 'Copied',
   yes: 'Yes',
@@ -99,6 +104,10 @@ export const en = {
     startPaused: 'Save it paused',
   },
   setup: {
+    warning: {
+      whatsappWeb:
+        'This mode automates WhatsApp Web on a linked phone. WhatsApp does not allow it for businesses and can block the number. Use the Cloud API for a business number.',
+    },
     add: 'Add account',
     addTitle: 'New channel account',
     edit: 'Edit settings',
@@ -183,6 +192,11 @@ export const es: Strings<typeof en> = {
   secretUnset: 'Sin configurar',
   secret: 'Secreto',
   scanToLink: 'Escanea este código para vincular la cuenta',
+  link: {
+    whatsapp: 'Escanea este código con WhatsApp en el teléfono: Dispositivos vinculados → Vincular un dispositivo',
+    validUntil: 'Este código vale hasta las {{when}}; otro lo sustituye solo.',
+    expired: 'Este código ha caducado; llega otro enseguida.',
+  },
   copy: 'Copiar',
   copied: 'Copiado',
   yes: 'Sí',
@@ -264,6 +278,10 @@ export const es: Strings<typeof en> = {
     startPaused: 'Guardarla en pausa',
   },
   setup: {
+    warning: {
+      whatsappWeb:
+        'Este modo automatiza WhatsApp Web en un teléfono vinculado. WhatsApp no lo permite a empresas y puede bloquear el número. Usa la Cloud API para un número de empresa.',
+    },
     add: 'Añadir cuenta',
     addTitle: 'Nueva cuenta de canal',
     edit: 'Editar ajustes',

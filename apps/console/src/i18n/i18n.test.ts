@@ -5,6 +5,7 @@ import * as conversation from './conversation.ts';
 import { resources } from './index.tsx';
 import * as rules from './rules.ts';
 import * as supervisor from './supervisor.ts';
+import * as templates from './templates.ts';
 
 function leaves(tree: object, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
@@ -18,7 +19,7 @@ function leaves(tree: object, prefix = ''): Map<string, string> {
 
 describe('translations', () => {
   // With the words of the screens that bring their own (addScreenStrings).
-  const lazy = { conversation, contact, supervisor, rules, channels };
+  const lazy = { conversation, contact, supervisor, rules, channels, templates };
   const all = (lang: 'en' | 'es') => ({
     ...resources[lang].translation,
     ...Object.fromEntries(Object.entries(lazy).map(([k, v]) => [k, v[lang]])),

@@ -8,6 +8,7 @@ import * as inbox from './inbox.ts';
 import * as palette from './palette.ts';
 import type * as rules from './rules.ts';
 import type * as supervisor from './supervisor.ts';
+import type * as templates from './templates.ts';
 
 export type Lang = 'es' | 'en';
 export const LANGS: readonly Lang[] = ['es', 'en'];
@@ -41,6 +42,7 @@ export type LazyStrings = {
   supervisor: typeof supervisor.en;
   rules: typeof rules.en;
   channels: typeof channels.en;
+  templates: typeof templates.en;
 };
 
 type AllStrings = (typeof resources)['en']['translation'] & LazyStrings;

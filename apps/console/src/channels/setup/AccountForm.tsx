@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Card, Group, List, Select, Stack, Text, TextInput
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { ApiError, client, data } from '../../api/client.ts';
 import { channelKindsQuery, keys } from '../../api/queries.ts';
 import type { ChannelAccount } from '../../api/types.ts';
@@ -11,6 +11,7 @@ import { localKind } from '../names.ts';
 import '../strings.ts';
 import { FieldControl } from './FieldControl.tsx';
 import { changedConfig, errorsByField, type FormValue, type FormValues, initialValues, newConfig } from './form-values.ts';
+import { fieldWarning } from './warnings.ts';
 
 interface Report {
   ok: boolean;
@@ -138,16 +139,25 @@ export default function AccountForm({ account, onClose }: { account: ChannelAcco
             error={errors.name}
             withAsterisk
           />
-          {fields.map((f) => (
-            <FieldControl
-              key={`${kind?.kind}:${f.name}`}
-              field={f}
-              value={current[f.name] ?? ''}
-              onChange={(v) => setValue(f.name, v)}
-              error={errors[f.name]}
-              secretSet={account?.secrets[f.name] === 'set'}
-            />
-          ))}
+          {fields.map((f) => {
+            const warning = fieldWarning(kind?.kind, f.name, current[f.name]);
+            return (
+              <Fragment key={`${kind?.kind}:${f.name}`}>
+                <FieldControl
+                  field={f}
+                  value={current[f.name] ?? ''}
+                  onChange={(v) => setValue(f.name, v)}
+                  error={errors[f.name]}
+                  secretSet={account?.secrets[f.name] === 'set'}
+                />
+                {warning && (
+                  <Alert color="orange" variant="light" p="xs" data-testid="field-warning" data-warning={warning}>
+                    {t(`channels.setup.warning.${warning}`)}
+                  </Alert>
+                )}
+              </Fragment>
+            );
+          })}
           {errors[''] && (
             <Alert color="red" p="xs" role="alert">
               {errors['']}
