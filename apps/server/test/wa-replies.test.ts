@@ -46,6 +46,20 @@ describe('WhatsApp Cloud API out', () => {
     expect([onPeer?.addressedBy, onPeer?.body.to, onPeer?.body.text]).toEqual(['phone', '34611222333', { body: 'Hola Ana, sale mañana' }]);
   });
 
+  it('quotes the customer message the agent picked, and refuses to quote anything else', async () => {
+    const question = wa.peer.inbound.text({ from: ana, text: '¿Y la factura?' });
+    await wa.peer.deliver(webhook, wa.peer.delivery([question]));
+    const wamid = (question.message as { id: string }).id;
+    const stored = await storedMessage(t, wamid);
+    const res = await reply(conversationId, { text: 'Te la mando ahora', quoteMessageId: stored.id });
+    expect(res.status, res.text).toBe(201);
+    const sent = await deliveryOf(t, res.json.message.id, 'sent');
+    expect(wa.peer.sent.find((s) => s.messageId === sent.external_id)?.body.context).toEqual({ message_id: wamid });
+    const own = await reply(conversationId, { text: 'Otra', quoteMessageId: res.json.message.id });
+    expect(own.status).toBe(422);
+    expect(own.json.error.message).toMatch(/quoteMessageId: a reply can quote only a customer message/);
+  });
+
   it('applies Meta’s statuses to the reply, failures with their reason', async () => {
     const res = await reply(conversationId, { text: 'Te aviso con el seguimiento' });
     const sent = await deliveryOf(t, res.json.message.id, 'sent');
@@ -100,7 +114,7 @@ describe('WhatsApp Cloud API out', () => {
     const cost = await call(t.url, 'GET', `/api/v1/conversations/${conversationId}/cost`, { cookie: wa.cookie });
     expect(cost.status, cost.text).toBe(200);
     const lines = cost.json.lines as { kind: string; label: string; units: number; cost: number }[];
-    expect(lines.find((l) => l.kind === 'service@ES')).toMatchObject({ label: 'Service replies (ES)', units: 4 });
+    expect(lines.find((l) => l.kind === 'service@ES')).toMatchObject({ label: 'Service replies (ES)', units: 5 });
     expect(lines.some((l) => l.kind.startsWith('template_') && l.kind.endsWith('@ES'))).toBe(true);
     expect(cost.json.totals[0].currency).toBe('USD');
     const usage = await waitFor(

@@ -41,6 +41,8 @@ export interface ChannelCapabilities {
    * is true.
    */
   listening: boolean;
+  /** A reply can quote one of the customer's messages, shown above it (WhatsApp): `OutboundMessage.quotedExternalId`. */
+  quotes: boolean;
 }
 
 /** The defaults every adapter starts from. */
@@ -58,6 +60,7 @@ export const DEFAULT_CAPABILITIES: ChannelCapabilities = Object.freeze({
   customerPortal: false,
   verifiedSenders: false,
   listening: false,
+  quotes: false,
 });
 
 /** Fills in the defaults for every capability an adapter does not mention. */

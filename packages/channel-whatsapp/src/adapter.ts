@@ -26,6 +26,7 @@ const capabilities = defineCapabilities({
   deliveryReceipts: true,
   verifiedSenders: true,
   splitLongText: true,
+  quotes: true,
 });
 
 export interface WhatsAppAdapterOptions {

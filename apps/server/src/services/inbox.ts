@@ -321,6 +321,10 @@ export class Inbox implements ChannelSink {
         .where('conversation_id', '=', conv.id)
         .where('id', '=', input.quoteMessageId)
         .executeTakeFirst();
+      if (input.kind === 'reply' && caps && !caps.quotes) {
+        const message = `quoteMessageId: ${adapter?.displayName ?? 'This channel'} replies cannot quote a message.`;
+        throw new CentralitaError('validation_failed', message, [{ field: 'quoteMessageId', message }]);
+      }
       if (input.kind !== 'reply' || !quoted || quoted.direction !== 'inbound' || !quoted.external_id) {
         const message = 'quoteMessageId: a reply can quote only a customer message of this conversation.';
         throw new CentralitaError('validation_failed', message, [{ field: 'quoteMessageId', message }]);
