@@ -50,7 +50,9 @@ export async function testConnection(config: WhatsAppConfig): Promise<Connection
     try {
       const templates = await graph.listTemplates(config.businessAccountId);
       const approved = templates.filter((t) => t.status === 'approved').length;
-      checks.push({ name: 'templates', ok: true, detail: `${approved} approved template(s) of ${templates.length}.` });
+      const unsupported = templates.filter((t) => t.status === 'unsupported').length;
+      const more = unsupported > 0 ? ` (${unsupported} more need a media header or button parameters Centralita cannot send yet)` : '';
+      checks.push({ name: 'templates', ok: true, detail: `${approved} approved template(s) of ${templates.length}${more}.` });
     } catch (err) {
       checks.push({ name: 'templates', ok: false, detail: err instanceof GraphError ? explain(err) : String(err) });
     }

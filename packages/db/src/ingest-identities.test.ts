@@ -89,6 +89,15 @@ describe('senders with several identities', () => {
     expect(await identitiesOf(contacts[0] as string)).toEqual(['phone:+34600400400', 'whatsapp_bsuid:ES.4004']);
   });
 
+  it('takes a recycled number’s new user for a new person, not the number’s previous owner', async () => {
+    const before = await ingest(message('whatsapp_bsuid', 'ES.6006', [phone('+34600600600')]));
+    // Months later the carrier gives the number to someone else: a new user id, the same phone.
+    const stranger = await ingest(message('whatsapp_bsuid', 'ES.7007', [phone('+34600600600')]));
+    expect(stranger.contactId).not.toBe(before.contactId);
+    expect(await identitiesOf(before.contactId)).toEqual(['phone:+34600600600', 'whatsapp_bsuid:ES.6006']);
+    expect(await identitiesOf(stranger.contactId)).toEqual(['whatsapp_bsuid:ES.7007']);
+  });
+
   it('ignores other identities of an unverified sender', async () => {
     const known = await ingest(message('phone', '+34600500500'));
     const claim = message('webform_session', 'anyone', [phone('+34600500500')]);

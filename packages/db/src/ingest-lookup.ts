@@ -87,6 +87,18 @@ export async function readLookups(
       WHERE i.workspace_id = ${ws} AND i.verified`.execute(trx);
     for (const r of rows.rows) identities.set(identityKey(r.kind, r.external_id), { contactId: r.contact_id });
   }
+  const contactKinds = new Map<string, Set<string>>();
+  const found = [...new Set([...identities.values()].map((i) => i.contactId))];
+  if (found.length > 0 && items.some((i) => (i.event.sender.otherIdentities?.length ?? 0) > 0)) {
+    const rows = await sql<{ contact_id: string; kind: string }>`
+      SELECT DISTINCT contact_id, kind FROM identities
+      WHERE workspace_id = ${ws} AND verified AND contact_id = ANY(${found}::uuid[])`.execute(trx);
+    for (const r of rows.rows) {
+      const kinds = contactKinds.get(r.contact_id) ?? new Set<string>();
+      kinds.add(r.kind);
+      contactKinds.set(r.contact_id, kinds);
+    }
+  }
 
   const replyIds = [...new Set(items.flatMap((i) => (i.event.thread.inReplyTo ?? []).filter((id) => id.length > 0)))];
   const replyTargets = new Map<string, ReplyTarget>();
@@ -141,7 +153,7 @@ export async function readLookups(
     ...new Set(
       items
         .filter((i) => i.event.sender.verified && pred(i))
-        .map((i) => knownContact(i.event.sender, identities)?.contactId)
+        .map((i) => knownContact(i.event.sender, identities, contactKinds)?.contactId)
         .filter((c): c is string => c !== undefined),
     ),
   ];
@@ -190,5 +202,5 @@ export async function readLookups(
       .execute();
     for (const r of rows) conversations.set(r.id, toKnown(r));
   }
-  return { stored, identities, conversations, replyTargets, threadKeys };
+  return { stored, identities, contactKinds, conversations, replyTargets, threadKeys };
 }

@@ -41,6 +41,8 @@ export interface Lookups {
   stored: Map<string, { id: string; conversationId: string }>;
   /** Verified identities, by `identityKey`. */
   identities: Map<string, { contactId: string }>;
+  /** The kinds of verified identity each of those identities' contacts has. */
+  contactKinds: Map<string, Set<string>>;
   /** Every conversation a rule could pick, locked, with its current status. */
   conversations: Map<string, KnownConversation>;
   /**
@@ -81,14 +83,24 @@ export function senderIdentities(sender: MessageReceivedEvent['sender']): { kind
   return out;
 }
 
-/** The contact a sender's identities lead to: its own identity's, else the first of its others'. */
+/**
+ * The contact a sender's identities lead to: its own identity's, else the first of its others'
+ * whose contact has no identity of the sender's own kind. A contact that already has another id
+ * of that kind is someone else: a recycled phone number arriving with a new WhatsApp user id is a
+ * new person, not the number's previous owner.
+ */
 export function knownContact(
   sender: MessageReceivedEvent['sender'],
   identities: ReadonlyMap<string, { contactId: string }>,
+  contactKinds: ReadonlyMap<string, ReadonlySet<string>>,
 ): { contactId: string } | undefined {
-  for (const i of senderIdentities(sender)) {
+  const [own, ...others] = senderIdentities(sender);
+  if (!own) return undefined;
+  const mine = identities.get(identityKey(own.kind, own.externalId));
+  if (mine) return mine;
+  for (const i of others) {
     const known = identities.get(identityKey(i.kind, i.externalId));
-    if (known) return known;
+    if (known && !contactKinds.get(known.contactId)?.has(own.kind)) return known;
   }
   return undefined;
 }
@@ -190,6 +202,12 @@ export function planBatch(
   };
   const conversations = new Map(lookups.conversations);
   const identities = new Map(lookups.identities);
+  const contactKinds = new Map([...lookups.contactKinds].map(([id, kinds]) => [id, new Set(kinds)]));
+  const addKind = (contactId: string, kind: string) => {
+    const kinds = contactKinds.get(contactId) ?? new Set<string>();
+    kinds.add(kind);
+    contactKinds.set(contactId, kinds);
+  };
   const threadKeys = new Map(lookups.threadKeys);
   const seen = new Map(lookups.stored);
   const replyTargets = new Map(lookups.replyTargets);
@@ -206,7 +224,7 @@ export function planBatch(
       return;
     }
     const s = event.sender;
-    const known = knownContact(s, identities);
+    const known = knownContact(s, identities, contactKinds);
     const portal = item.conversationId ? conversations.get(item.conversationId) : undefined;
 
     // The contact: the portal conversation's own, a verified identity's, or a new one.
@@ -230,6 +248,7 @@ export function planBatch(
         if (identities.has(key)) continue;
         plan.newIdentities.push({ contactId, kind: i.kind, externalId: i.externalId, verified: true, displayName: s.displayName ?? null });
         identities.set(key, { contactId });
+        addKind(contactId, i.kind);
       }
     } else {
       contactId = randomUUID();
@@ -248,12 +267,16 @@ export function planBatch(
         verified: s.verified,
         displayName: s.displayName ?? null,
       });
-      if (s.verified) identities.set(identityKey(s.kind, s.externalId), { contactId });
+      if (s.verified) {
+        identities.set(identityKey(s.kind, s.externalId), { contactId });
+        addKind(contactId, s.kind);
+      }
       for (const i of senderIdentities(s).slice(1)) {
         const key = identityKey(i.kind, i.externalId);
         if (identities.has(key)) continue;
         plan.newIdentities.push({ contactId, kind: i.kind, externalId: i.externalId, verified: true, displayName: s.displayName ?? null });
         identities.set(key, { contactId });
+        addKind(contactId, i.kind);
       }
     }
 

@@ -1,4 +1,4 @@
-import { type ChannelAdapter, type EmitResult, renderTemplate, type TemplateChoice, textLimitFor } from '@centralita/channel-kit';
+import { type ChannelAdapter, type EmitResult, type TemplateChoice, textLimitFor } from '@centralita/channel-kit';
 import {
   type Actor,
   CentralitaError,
@@ -22,7 +22,6 @@ import {
   getConversation,
   type IngestItem,
   ingestMany,
-  type NewAgentMessage,
   recordDelivery,
   type StoredMessage,
   startOutboundConversation,
@@ -34,6 +33,7 @@ import { hashToken, newToken } from '../crypto.ts';
 import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
+import { chosenTemplate, quotedMessage } from './reply-input.ts';
 import { latestInbound, type ReplyPlanner } from './reply-options.ts';
 import type { TemplateCatalog } from './templates.ts';
 
@@ -302,35 +302,6 @@ export class Inbox implements ChannelSink {
         `${adapter?.displayName} replies can be ${caps.visibilities.join(' or ')}, not ${visibility}.`,
       );
     }
-    // A template reply's text is the template as the customer reads it, with the agent's values.
-    let text = input.text;
-    let template: NewAgentMessage['template'] = null;
-    if (input.template) {
-      if (input.kind !== 'reply') throw new CentralitaError('validation_failed', 'template: a note cannot send a template.');
-      if (!account) throw new CentralitaError('not_found', "This conversation's channel account no longer exists.");
-      const chosen = await this.ctx.templates.resolve(account, input.template);
-      text = renderTemplate(chosen, input.template.parameters);
-      template = { ...input.template, category: chosen.category };
-    }
-    let quotedExternalId: string | null = null;
-    if (input.quoteMessageId) {
-      const quoted = await this.ctx.db.kysely
-        .selectFrom('messages')
-        .select(['external_id', 'direction'])
-        .where('workspace_id', '=', workspaceId)
-        .where('conversation_id', '=', conv.id)
-        .where('id', '=', input.quoteMessageId)
-        .executeTakeFirst();
-      if (input.kind === 'reply' && caps && !caps.quotes) {
-        const message = `quoteMessageId: ${adapter?.displayName ?? 'This channel'} replies cannot quote a message.`;
-        throw new CentralitaError('validation_failed', message, [{ field: 'quoteMessageId', message }]);
-      }
-      if (input.kind !== 'reply' || !quoted || quoted.direction !== 'inbound' || !quoted.external_id) {
-        const message = 'quoteMessageId: a reply can quote only a customer message of this conversation.';
-        throw new CentralitaError('validation_failed', message, [{ field: 'quoteMessageId', message }]);
-      }
-      quotedExternalId = quoted.external_id;
-    }
     if (input.kind === 'reply' && account && adapter) {
       const decision = await this.ctx.replies.decide(account, adapter, conv, visibility, input.template ?? null);
       if (!decision.allowed) {
@@ -339,6 +310,16 @@ export class Inbox implements ChannelSink {
         });
       }
     }
+    const quotedExternalId = input.quoteMessageId
+      ? await quotedMessage(this.ctx.db.kysely, { workspaceId, conversation: conv, kind: input.kind, adapter }, input.quoteMessageId)
+      : null;
+    // A template reply's text is the template as the customer reads it, with the agent's values;
+    // checked after the channel's policy, which may refuse templates altogether (WhatsApp Web).
+    const chosen = input.template
+      ? await chosenTemplate(this.ctx.templates, { kind: input.kind, account, adapter, attachmentIds: input.attachmentIds }, input.template)
+      : null;
+    const text = chosen?.text ?? input.text;
+    const template = chosen?.template ?? null;
     // The channel's own limit, measured its own way, so no reply is cut or refused at send time.
     const limit = caps ? textLimitFor(caps, visibility) : null;
     if (input.kind === 'reply' && adapter && limit !== null) {

@@ -97,7 +97,7 @@ export class ReplyPlanner {
     );
     const own = accountCapabilities(adapter, this.deps.parseConfig(account, adapter));
     const windowClosesAt =
-      own.replyWindowHours !== null && latest ? new Date(latest.receivedAt.getTime() + own.replyWindowHours * 3_600_000) : null;
+      own.replyWindowHours !== null && latest ? new Date(windowOpenedAt(latest).getTime() + own.replyWindowHours * 3_600_000) : null;
     return { channelAccountId: account.id, defaultVisibility, options, windowClosesAt, templates: adapter.listTemplates !== undefined };
   }
 
@@ -114,4 +114,14 @@ export class ReplyPlanner {
     const config = this.deps.parseConfig(account, adapter);
     return adapter.replyPolicy({ config, visibility, target, now: this.deps.clock(), template });
   }
+}
+
+/**
+ * When a reply window opened: when the customer sent the message, as the channel said
+ * (`metadata.sentAt`), if that is earlier than when it arrived (a webhook delivered late), else
+ * when it arrived. The channel's reply policy applies the same rule.
+ */
+function windowOpenedAt(target: ReplyTarget): Date {
+  const sent = typeof target.metadata.sentAt === 'string' ? new Date(target.metadata.sentAt) : null;
+  return sent && !Number.isNaN(sent.getTime()) && sent < target.receivedAt ? sent : target.receivedAt;
 }

@@ -65,8 +65,9 @@ function exampleFor(c: GraphTemplateComponent | undefined, part: 'header' | 'bod
 
 /**
  * The channel-kit view of a Graph template: lower-case category and status, the header only when
- * it is text (an image header is chosen at approval time here, so there is nothing to fill), and
- * a parameter per placeholder of the header and the body.
+ * it is text, and a parameter per placeholder of the header and the body. A template that needs
+ * what Centralita cannot give yet (a media header's file, a button's URL parameter, a carousel)
+ * is listed with status `unsupported`, not `approved`: Meta would refuse it at send time.
  */
 export function toMessageTemplate(t: GraphTemplate): MessageTemplate {
   const headerComponent = component(t, 'HEADER');
@@ -84,14 +85,25 @@ export function toMessageTemplate(t: GraphTemplate): MessageTemplate {
       parameters.push(example === undefined ? { key, label: label(part, name) } : { key, label: label(part, name), example });
     }
   }
+  const status = t.status.toLowerCase();
   return {
     name: t.name,
     language: t.language,
     category: t.category.toLowerCase(),
-    status: t.status.toLowerCase(),
+    status: status === 'approved' && needsMoreThanText(t) ? 'unsupported' : status,
     header,
     body,
     footer: component(t, 'FOOTER')?.text ?? null,
     parameters,
   };
+}
+
+/** Whether sending it needs a parameter other than text in the header or body. */
+function needsMoreThanText(t: GraphTemplate): boolean {
+  return (t.components ?? []).some((c) => {
+    const type = c.type.toUpperCase();
+    if (type === 'HEADER') return (c.format ?? 'TEXT').toUpperCase() !== 'TEXT';
+    if (type === 'BUTTONS') return JSON.stringify(c).includes('{{');
+    return type === 'CAROUSEL' || type === 'LIMITED_TIME_OFFER';
+  });
 }

@@ -108,13 +108,14 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   }
 
   async function downloadMedia(mediaUrl: string, maxBytes: number, opts: { sha256?: string | null } = {}): Promise<DownloadedMedia> {
-    const target = new URL(mediaUrl);
+    const target = mediaTarget(mediaUrl, base);
     const what = `GET media download from ${target.host}`;
     // One signal for the whole download: a peer that trickles bytes is a timeout too.
     const signal = AbortSignal.timeout(downloadTimeoutMs);
     let res: Response;
     try {
-      res = await doFetch(target, { headers: auth, signal });
+      // No redirects: the token would follow them to wherever they point.
+      res = await doFetch(target, { headers: auth, signal, redirect: 'error' });
     } catch (err) {
       throw errorFromFailure(what, err, downloadTimeoutMs);
     }
@@ -219,4 +220,29 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       await call('POST', url([wabaId, 'subscribed_apps']), { json });
     },
   };
+}
+
+/** Where Meta serves media from: its CDN hosts, over HTTPS. */
+const MEDIA_HOSTS = /(^|\.)(fbsbx\.com|whatsapp\.net|facebook\.com|fbcdn\.net)$/;
+
+/**
+ * The media URL a Graph answer gave, only if the access token may go there: HTTPS on Meta's own
+ * hosts, or the Graph API's own origin (a proxy, a test peer). Anything else (plain HTTP, an
+ * internal address, a stranger's host in a tampered answer) is refused before the token leaves.
+ */
+export function mediaTarget(mediaUrl: string, baseUrl: string): URL {
+  let target: URL;
+  try {
+    target = new URL(mediaUrl);
+  } catch {
+    throw new GraphError({ kind: 'invalid', httpStatus: null, message: 'The Graph API gave a media URL that is not a URL' });
+  }
+  const own = new URL(baseUrl);
+  if (target.origin === own.origin) return target;
+  if (target.protocol === 'https:' && MEDIA_HOSTS.test(target.hostname)) return target;
+  throw new GraphError({
+    kind: 'invalid',
+    httpStatus: null,
+    message: `The Graph API gave a media URL on ${target.protocol}//${target.host}, which is not Meta's: the token is not sent there`,
+  });
 }

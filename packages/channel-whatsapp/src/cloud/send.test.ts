@@ -108,6 +108,24 @@ function reply(text: string, target: ReplyTarget | null, extra: Partial<Outbound
   };
 }
 
+/**
+ * Sends as the outbox does: a held reply is tried again once its wait is over (the test's clock
+ * moved on), from the parts already sent; returns the last result and how many holds it met.
+ */
+async function throughOutbox(s: Setup, message: OutboundMessage): Promise<{ externalIds: string[]; holds: number }> {
+  const sent: string[] = [];
+  for (let holds = 0; holds < 20; holds++) {
+    try {
+      const result = await s.connection.send({ ...message, sentParts: [...sent], onPartSent: async (_i, id) => void sent.push(id) });
+      return { externalIds: result.externalIds, holds };
+    } catch (err) {
+      if (!(err instanceof SendError) || !err.hold) throw err;
+      s.advance(err.retryAfterMs ?? SPACING);
+    }
+  }
+  throw new Error('the reply was held 20 times');
+}
+
 async function refusal(promise: Promise<unknown>): Promise<SendError> {
   const err = await promise.then(
     () => null,
@@ -181,11 +199,14 @@ describe('content', () => {
 
   it('sends the text on its own before a voice note, which has no caption', async () => {
     const s = await setUp();
-    const result = await s.connection.send(
+    const result = await throughOutbox(
+      s,
       reply('Te lo explico en un audio', targetFrom(s, lucia), {
         attachments: [{ filename: 'explicacion.ogg', contentType: 'audio/ogg', content: ogg }],
       }),
     );
+    // Two messages to one person: the audio waited its spacing in the outbox.
+    expect(result.holds).toBe(1);
     expect(s.peer.sent.map((m) => m.type)).toEqual(['text', 'audio']);
     expect(bodies(s.peer)[1]?.audio).not.toHaveProperty('caption');
     expect(result.externalIds).toEqual(s.peer.sent.map((m) => m.messageId));
@@ -267,7 +288,8 @@ describe('Meta’s errors', () => {
   it('waits and tries again after the rate limits', async () => {
     const s = await setUp();
     const pair = await failedWith(s, { code: 131056 });
-    expect(pair).toMatchObject({ code: 'pair_rate', retryable: true, retryAfterMs: SPACING, hold: null });
+    // A wait, not a failure: it uses none of the reply's attempts.
+    expect(pair).toMatchObject({ code: 'pair_rate', retryable: true, retryAfterMs: SPACING, hold: expect.stringMatching(/^Waiting /) });
     for (const [code, name] of [
       [130429, 'throughput'],
       [131048, 'spam_rate'],
@@ -326,18 +348,21 @@ describe('Meta’s errors', () => {
       attachments: [{ filename: 'explicacion.ogg', contentType: 'audio/ogg', content: ogg }],
     });
     const reported: [number, string][] = [];
-    const err = await refusal(
+    const held = await refusal(
       s.connection.send({
         ...message,
         onPartSent: async (i, id) => {
           reported.push([i, id]);
-          // Meta stumbles on the next message: the audio.
-          s.peer.failNext({ httpStatus: 503 });
         },
       }),
     );
-    expect(err.retryable).toBe(true);
+    expect(held.hold).toMatch(/^Waiting /);
     expect(reported).toEqual([[0, s.peer.sent[0]?.messageId]]);
+    s.advance(SPACING);
+    // Meta stumbles on the next message: the audio.
+    s.peer.failNext({ httpStatus: 503 });
+    const err = await refusal(s.connection.send({ ...message, sentParts: [reported[0]?.[1] as string] }));
+    expect([err.retryable, err.hold]).toEqual([true, null]);
 
     s.advance(5_000);
     const retried = await s.connection.send({ ...message, sentParts: [reported[0]?.[1] as string] });
@@ -405,7 +430,8 @@ describe('usage', () => {
     const s = await setUp();
     const conversationId = randomUUID();
     const ogg = Uint8Array.from({ length: 200 }, (_, i) => i % 256);
-    await s.connection.send(
+    await throughOutbox(
+      s,
       reply('Audio', targetFrom(s, lucia), {
         conversationId,
         attachments: [{ filename: 'a.ogg', contentType: 'audio/ogg', content: ogg }],

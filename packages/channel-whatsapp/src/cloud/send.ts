@@ -66,18 +66,21 @@ export async function sendCloud(deps: CloudSendDeps, message: OutboundMessage): 
   const to = recipientOf(message, facts);
   // Refused before the pair's slot is claimed: a reply that never goes out must not delay the next.
   const text = checkedText(message);
-  await spaceForPair(deps, from, to);
-  const contents = await contentsOf(deps, from, message, text);
+  const parts = partsOf(deps, from, message, text);
   const kind = usageKindOf(message.template);
   const market = marketOf(to);
   try {
     const ids = await sendParts(
       message,
-      contents.map((_, i) => String(i)),
+      parts.map((_, i) => String(i)),
       async (_part, index) => {
+        // Every part is a message to the person: each waits for its slot, so a reply of a text
+        // and three files goes out one spacing apart, resuming after the parts already sent.
+        await spaceForPair(deps, from, to);
+        const content = await (parts[index] as () => Promise<MessageContent>)();
         const sent = await deps.graph.sendMessage(
           from,
-          messageBody(to, contents[index] as MessageContent, {
+          messageBody(to, content, {
             recipientField: config.bsuidField,
             // The quote goes on the first part only: the rest follow it.
             ...(index === 0 && message.quotedExternalId ? { replyTo: message.quotedExternalId } : {}),
@@ -109,8 +112,8 @@ function recipientOf(message: OutboundMessage, facts: MessageFacts): Recipient {
 
 /** The market a message is priced in: the phone's country, else the BSUID's country prefix. */
 function marketOf(to: Recipient): string | null {
-  if (to.phone) return phoneCountry(to.phone.startsWith('+') ? to.phone : `+${to.phone}`);
-  return to.bsuid ? bsuidCountry(to.bsuid) : null;
+  const byPhone = to.phone ? phoneCountry(to.phone.startsWith('+') ? to.phone : `+${to.phone}`) : null;
+  return byPhone ?? (to.bsuid ? bsuidCountry(to.bsuid) : null);
 }
 
 /**
@@ -136,7 +139,6 @@ async function spaceForPair(deps: CloudSendDeps, from: string, to: Recipient): P
   });
 }
 
-/** The messages one reply becomes: a template; or files (the text as the first caption when it fits) and the text. */
 /** The reply's text, trimmed; a free-form text over WhatsApp's limit is refused (a template's text is only its rendering). */
 function checkedText(message: OutboundMessage): string {
   const text = message.text.trim();
@@ -150,21 +152,26 @@ function checkedText(message: OutboundMessage): string {
   return text;
 }
 
-async function contentsOf(deps: CloudSendDeps, from: string, message: OutboundMessage, text: string): Promise<MessageContent[]> {
-  if (message.template) return [templateContent(message.template)];
+/**
+ * The messages one reply becomes, in order, each made when it is sent: a template; or the files
+ * (the text as the first one's caption when WhatsApp shows one and it fits) with the text before
+ * them otherwise. The same reply always splits the same way, so a retry resumes at the right
+ * part, and a file is uploaded only when its part goes out.
+ */
+function partsOf(deps: CloudSendDeps, from: string, message: OutboundMessage, text: string): (() => Promise<MessageContent>)[] {
+  const template = message.template;
+  if (template) return [async () => templateContent(template)];
   const files = message.attachments ?? [];
-  if (files.length === 0) return [textContent(text)];
-  const out: MessageContent[] = [];
-  let captioned = false;
-  for (const [i, file] of files.entries()) {
-    const kind = mediaKindOf(file);
+  if (files.length === 0) return [async () => textContent(text)];
+  const first = files[0] as OutboundAttachment;
+  const firstKind = mediaKindOf(first);
+  const captioned = text.length > 0 && countCodePoints(text) <= CAPTION_LIMIT && firstKind !== 'audio' && firstKind !== 'sticker';
+  const out: (() => Promise<MessageContent>)[] = files.map((file, i) => async () => {
     const id = await upload(deps, from, file);
-    const caption =
-      i === 0 && text.length > 0 && countCodePoints(text) <= CAPTION_LIMIT && kind !== 'audio' && kind !== 'sticker' ? text : undefined;
-    if (caption) captioned = true;
-    out.push(mediaContent(kind, { id }, { ...(caption ? { caption } : {}), filename: file.filename }));
-  }
-  if (text.length > 0 && !captioned) out.unshift(textContent(text));
+    const caption = i === 0 && captioned ? text : undefined;
+    return mediaContent(mediaKindOf(file), { id }, { ...(caption ? { caption } : {}), filename: file.filename });
+  });
+  if (text.length > 0 && !captioned) out.unshift(async () => textContent(text));
   return out;
 }
 
@@ -197,12 +204,16 @@ async function asSendError(deps: CloudSendDeps, err: unknown): Promise<SendError
   const retry = (ms: number) => ({ retryable: true, retryAfterMs: err.retryAfterMs ?? ms, cause: err });
   switch (err.kind) {
     case 'rate_limited':
-      if (code === 131056)
-        return new SendError(
-          'pair_rate',
-          `WhatsApp's limit of messages to one person (131056): ${said}`,
-          retry(deps.config.pairSpacingMs || 6_000),
-        );
+      if (code === 131056) {
+        // Waiting, not failing: the spacing is the whole remedy, so it uses none of the attempts.
+        const wait = err.retryAfterMs ?? (deps.config.pairSpacingMs || 6_000);
+        return new SendError('pair_rate', `WhatsApp's limit of messages to one person (131056): ${said}`, {
+          retryable: true,
+          retryAfterMs: wait,
+          hold: `Waiting ${seconds(wait)} s: WhatsApp takes about one message every ${seconds(deps.config.pairSpacingMs || 6_000)} s to one person`,
+          cause: err,
+        });
+      }
       if (code === 130429) return new SendError('throughput', `The business number's message rate (130429): ${said}`, retry(2_000));
       if (code === 131048)
         return new SendError('spam_rate', `WhatsApp limited messages from this number as spam (131048): ${said}`, retry(60_000));

@@ -311,3 +311,35 @@ describe('media', () => {
     expect(message?.metadata?.mediaNotStored).toBe('a.pdf: it could not be downloaded from WhatsApp');
   });
 });
+
+describe('what is not this account’s', () => {
+  it('stores nothing a delivery brings for another business account', async () => {
+    const s = await setUp();
+    const payload = s.peer.delivery([
+      s.peer.inbound.text({ from: lucia, text: 'Para nosotros' }),
+      s.peer.inbound.text({ from: marta, text: 'Para otra empresa' }),
+    ]);
+    // The same app serves another business account: Meta posts its changes to the same URL.
+    const [ours, theirs] = payload.entry.length > 1 ? payload.entry : [payload.entry[0], structuredClone(payload.entry[0])];
+    if (!ours || !theirs) throw new Error('the peer built no entry');
+    theirs.id = '999999999999999';
+    theirs.changes = theirs.changes.slice(-1);
+    ours.changes = ours.changes.slice(0, 1);
+    payload.entry = [ours, theirs];
+    expect((await post(s, payload)).status).toBe(200);
+    expect(messages(s.ctx).map((m) => m.text)).toEqual(['Para nosotros']);
+  });
+
+  it('asks Meta to deliver again when the host could not store part of it', async () => {
+    const s = await setUp();
+    const emitMany = s.ctx.emitMany.bind(s.ctx);
+    // The database went away mid-batch: the host answers each item with its own error.
+    s.ctx.emitMany = async (events) => events.map(() => new Error('Connection terminated unexpectedly'));
+    const payload = s.peer.delivery([s.peer.inbound.text({ from: lucia, text: 'Hola' })]);
+    const answer = await post(s, payload);
+    expect(answer.status).toBe(503);
+    s.ctx.emitMany = emitMany;
+    expect((await post(s, payload)).status).toBe(200);
+    expect(messages(s.ctx)).toHaveLength(1);
+  });
+});

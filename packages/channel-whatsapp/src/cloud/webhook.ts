@@ -17,6 +17,8 @@ import { type MediaRef, type ParsedItem, parseDelivery } from './parse/index.ts'
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 /** Media downloads of one delivery at a time: enough to hide latency, few enough for a small node. */
 const MEDIA_CONCURRENCY = 4;
+/** The most file bytes one delivery keeps in memory; files past it are listed, not stored. */
+const MAX_DELIVERY_MEDIA_BYTES = 100 * 1024 * 1024;
 
 /**
  * Answers Meta: the verification handshake (GET with `hub.challenge`), and deliveries (POST) only
@@ -49,6 +51,13 @@ export async function handleCloudWebhook(
   }
   const read = readJsonBody(req.rawBody);
   if (!read.ok) return { status: read.status, body: errorBody(read.code, read.message, read.details) };
+  const foreign = strangersOf(config, read.value);
+  if (foreign.length > 0) {
+    ctx.logger.warn(
+      { entries: foreign.slice(0, 5) },
+      'a WhatsApp delivery named another business account or number; that part is not stored',
+    );
+  }
   const parsed = parseDelivery(read.value, { now: ctx.now() });
   if (parsed.items.length === 0 && parsed.problems.length > 0) {
     return { status: 400, body: errorBody('bad_request', `The delivery holds nothing to store: ${parsed.problems.slice(0, 5).join(' ')}`) };
@@ -65,14 +74,24 @@ export async function handleCloudWebhook(
   if (events.length === 0) return { status: 200, body: { ok: true, stored: 0 } };
   try {
     const results = await ctx.emitMany(events);
-    const refused = results.filter((r) => r instanceof Error) as Error[];
-    if (refused.length > 0) {
+    const failed = results.filter((r) => r instanceof Error) as Error[];
+    // The host refuses a malformed item for good ("Refused message: ..."); any other failure (the
+    // database gone mid-batch) may pass on another try, so Meta must deliver again: 503.
+    const lost = failed.filter((e) => !e.message.startsWith('Refused message'));
+    if (failed.length > 0) {
       ctx.logger.warn(
-        { refused: refused.length, first: refused[0]?.message.slice(0, 200) },
-        'the host refused items of a WhatsApp delivery',
+        { refused: failed.length - lost.length, failed: lost.length, first: failed[0]?.message.slice(0, 200) },
+        'items of a WhatsApp delivery were not stored',
       );
     }
-    return { status: 200, body: { ok: true, stored: results.length - refused.length, refused: refused.length } };
+    if (lost.length > 0) {
+      return {
+        status: 503,
+        headers: { 'retry-after': '5' },
+        body: errorBody('unavailable', 'Part of the delivery could not be stored; deliver it again.'),
+      };
+    }
+    return { status: 200, body: { ok: true, stored: results.length - failed.length, refused: failed.length } };
   } catch (err) {
     ctx.logger.warn(
       { error: err instanceof Error ? err.message : String(err) },
@@ -84,6 +103,36 @@ export async function handleCloudWebhook(
       body: errorBody('unavailable', 'Could not store the delivery; deliver it again.'),
     };
   }
+}
+
+/**
+ * Drops, in place, the entries and changes of `body` that are not this account's: another
+ * business account (`entry[].id`) when the account names its own, else another number than the
+ * account's. One Meta app can serve many business accounts; what reaches this URL for another is
+ * not this workspace's to store or answer. Returns what it dropped, for the log.
+ */
+function strangersOf(config: WhatsAppConfig, body: unknown): string[] {
+  const dropped: string[] = [];
+  const entries = (body as { entry?: unknown })?.entry;
+  if (!Array.isArray(entries)) return dropped;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i] as { id?: unknown; changes?: unknown } | null;
+    if (config.businessAccountId && typeof entry?.id === 'string' && entry.id !== config.businessAccountId) {
+      dropped.push(`business account ${entry.id}`);
+      entries.splice(i, 1);
+      continue;
+    }
+    if (config.businessAccountId || !Array.isArray(entry?.changes)) continue;
+    const changes = entry.changes as { value?: { metadata?: { phone_number_id?: unknown } } }[];
+    for (let j = changes.length - 1; j >= 0; j--) {
+      const number = changes[j]?.value?.metadata?.phone_number_id;
+      if (typeof number === 'string' && number !== config.phoneNumberId) {
+        dropped.push(`number ${number}`);
+        changes.splice(j, 1);
+      }
+    }
+  }
+  return dropped;
 }
 
 /** Meta's handshake: echo `hub.challenge` when `hub.verify_token` is the account's. */
@@ -115,11 +164,17 @@ async function withMedia(config: WhatsAppConfig, graph: GraphClient, ctx: Channe
   const events: (InboundEvent | null)[] = items.map((i) => (i.kind === 'notice' ? null : stamped(i.event)));
   const pending = items.flatMap((item, index) => (item.kind === 'message' && item.media ? [{ index, media: item.media }] : []));
   let next = 0;
+  // Files are held in memory until the batch is stored: a delivery of many large files keeps
+  // about MAX_DELIVERY_MEDIA_BYTES, and lists the rest without their bytes.
+  let room = MAX_DELIVERY_MEDIA_BYTES;
   const worker = async () => {
     while (next < pending.length) {
       const job = pending[next++] as { index: number; media: MediaRef };
       const event = events[job.index] as MessageReceivedEvent;
-      events[job.index] = { ...event, ...(await download(config, graph, ctx, event, job.media)) };
+      const limit = Math.min(config.maxMediaBytes, room);
+      const got = await download(config, graph, ctx, event, job.media, limit);
+      room -= got.attachments?.[0]?.size ?? 0;
+      events[job.index] = { ...event, ...got };
     }
   };
   await Promise.all(Array.from({ length: Math.min(MEDIA_CONCURRENCY, pending.length) }, worker));
@@ -138,10 +193,12 @@ async function download(
   ctx: ChannelContext,
   event: MessageReceivedEvent,
   media: MediaRef,
+  limit: number,
 ): Promise<Pick<MessageReceivedEvent, 'attachments' | 'metadata'>> {
   const filename = media.filename ?? defaultName(media);
   try {
-    const got = await graph.fetchMedia(media.id, config.maxMediaBytes);
+    if (limit < 1) throw new MediaError('media_too_large', 'media_too_large: the delivery’s files already fill what one delivery keeps', 0);
+    const got = await graph.fetchMedia(media.id, limit);
     const attachment: InboundAttachment = {
       filename,
       contentType: got.info.mimeType || media.mimeType,
@@ -152,7 +209,9 @@ async function download(
   } catch (err) {
     const reason =
       err instanceof MediaError && err.code === 'media_too_large'
-        ? `larger than this account keeps (${sizeLabel(config.maxMediaBytes)})`
+        ? limit < config.maxMediaBytes
+          ? `the delivery's files passed the ${sizeLabel(MAX_DELIVERY_MEDIA_BYTES)} one delivery keeps`
+          : `larger than this account keeps (${sizeLabel(config.maxMediaBytes)})`
         : 'it could not be downloaded from WhatsApp';
     ctx.logger.warn(
       { mediaId: media.id, error: err instanceof Error ? err.message.slice(0, 200) : String(err) },

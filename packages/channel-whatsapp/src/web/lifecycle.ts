@@ -149,6 +149,9 @@ export class WebLifecycle {
     this.client = client;
     this.detach = this.listen(client, attempt);
     const stored = await this.deps.sessions.sessionExists({ session: this.deps.session }).catch(() => false);
+    // A stop (the lock gone to another node) while the database answered: launching now would
+    // start a Chromium nobody listens to, fighting the new owner over the session.
+    if (attempt !== this.attempt) return;
     const seconds = formatDelay(this.deps.config.readyTimeoutMs);
     // A stored session should come back by itself; without one, a QR code should show.
     this.arm(

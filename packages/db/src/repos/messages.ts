@@ -384,7 +384,8 @@ async function messageIdByExternalId(
   db: Kysely<Database>,
   where: { workspaceId: string; channelAccountId: string; externalId: string },
 ): Promise<string | null> {
-  // The whole message's id, or a later part's: one round trip for either.
+  // The whole message's id, or a later part's, or a part a send in progress already delivered
+  // (the channel's receipt can come before the send job records the ids): one round trip.
   const row = await db
     .selectFrom('messages')
     .select('id')
@@ -398,6 +399,15 @@ async function messageIdByExternalId(
         .where('channel_account_id', '=', where.channelAccountId)
         .where('external_id', '=', where.externalId)
         .where('workspace_id', '=', where.workspaceId),
+    )
+    .unionAll(
+      db
+        .selectFrom('send_progress as p')
+        .innerJoin('messages as m', 'm.id', 'p.message_id')
+        .select('p.message_id as id')
+        .where('m.channel_account_id', '=', where.channelAccountId)
+        .where('p.workspace_id', '=', where.workspaceId)
+        .where(sql<boolean>`${where.externalId} = ANY(p.parts)`),
     )
     .limit(1)
     .executeTakeFirst();

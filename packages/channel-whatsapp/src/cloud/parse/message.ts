@@ -125,6 +125,9 @@ export function readMessage(raw: unknown, at: string, change: ChangeContext): { 
     visibility: 'private',
     thread: { contactThread: true, ...(inReplyTo.length > 0 ? { inReplyTo } : {}) },
     metadata,
+    // WhatsApp wrote it, not the customer (a changed number): kept in the thread, but it opens no
+    // 24-hour window and is never the message a reply answers or addresses.
+    ...(type === 'system' ? { automated: 'auto_reply' as const } : {}),
   };
   const item: ParsedMessage = {
     kind: 'message',

@@ -146,7 +146,7 @@ describe('system and unsupported messages', () => {
     };
     const item = onlyMessage(body);
     expect(item.event.text).toBe('User Ana Ruiz changed from 34600123456 to 34699887766');
-    expect(item.event.automated).toBeUndefined();
+    expect(item.event.automated).toBe('auto_reply');
     expect(item.event.sender).toMatchObject({
       kind: 'whatsapp_bsuid',
       externalId: ana.bsuid,
