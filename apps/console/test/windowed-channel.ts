@@ -63,8 +63,8 @@ export const windowedTemplates: MessageTemplate[] = [
   },
 ];
 
-/** What the test-only windowed channel "delivered": each reply's text and the template it sent, if any. */
-export const windowedSent: { text: string; template: string | null; conversationId: string }[] = [];
+/** What the test-only windowed channel "delivered": each reply's text, the template it sent and the message it quoted, if any. */
+export const windowedSent: { text: string; template: string | null; conversationId: string; quotedExternalId: string | null }[] = [];
 
 /** A customer's message on the windowed channel, as its webhook takes it. */
 export interface WindowedMessage {
@@ -73,6 +73,8 @@ export interface WindowedMessage {
   text: string;
   /** The sender's language, kept on the contact: its templates are listed first. */
   locale?: string;
+  /** The sender's name, as their profile gives it. */
+  name?: string;
 }
 
 /**
@@ -80,7 +82,8 @@ export interface WindowedMessage {
  * reply window after the customer's latest message (a free-form reply later, or before the
  * customer wrote, is refused with the template alternative), message templates, and a metered
  * ledger that records each reply on its conversation (a template by its category, a free-form
- * reply as a service message), so the console's window, template picker and cost can be checked
+ * reply as a service message), and quotes (a reply may quote a customer message, as WhatsApp shows
+ * it above the reply), so the console's window, template picker, cost and quoting can be checked
  * end to end.
  */
 export function createWindowedChannel(): ChannelAdapter<Record<string, never>> {
@@ -109,6 +112,7 @@ export function createWindowedChannel(): ChannelAdapter<Record<string, never>> {
       threading: 'contact',
       replyWindowHours: WINDOW_HOURS,
       verifiedSenders: true,
+      quotes: true,
     }),
     config: { parse: () => ({}), secretKeys: [] },
     metering: {
@@ -136,7 +140,12 @@ export function createWindowedChannel(): ChannelAdapter<Record<string, never>> {
         async stop() {},
         handleWebhook: (req) => received(ctx, req),
         async send(message) {
-          windowedSent.push({ text: message.text, template: message.template?.name ?? null, conversationId: message.conversationId });
+          windowedSent.push({
+            text: message.text,
+            template: message.template?.name ?? null,
+            conversationId: message.conversationId,
+            quotedExternalId: message.quotedExternalId ?? null,
+          });
           const kind = message.template ? `template_${message.template.category ?? 'utility'}` : 'service';
           await ctx.usage.record(kind, 1, { conversationId: message.conversationId });
           return { externalIds: [message.messageId], state: 'sent' };
@@ -152,7 +161,13 @@ async function received(ctx: ChannelContext, req: WebhookRequest): Promise<Webho
     type: 'message.received',
     externalMessageId: m.id,
     occurredAt: new Date(),
-    sender: { kind: 'windowed', externalId: m.from, verified: true, ...(m.locale ? { locale: m.locale } : {}) },
+    sender: {
+      kind: 'windowed',
+      externalId: m.from,
+      verified: true,
+      ...(m.locale ? { locale: m.locale } : {}),
+      ...(m.name ? { displayName: m.name } : {}),
+    },
     text: m.text,
     visibility: 'private',
     thread: { contactThread: true },

@@ -24,6 +24,8 @@ export function useShortcuts(map: ShortcutMap): void {
       }
       // A modal, menu or palette has the keys (and its own Escape) while it is open.
       if (inDialog(e.target)) return;
+      // Enter on a button presses it (a message's Quote action), rather than opening the list's conversation.
+      if (e.key === 'Enter' && onButton(e.target)) return;
       // Named keys in lower case (enter, escape, arrowdown); characters as typed (j, ?, /).
       const action = ref.current[e.key.length === 1 ? e.key : e.key.toLowerCase()];
       if (action) {
@@ -34,6 +36,10 @@ export function useShortcuts(map: ShortcutMap): void {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+}
+
+function onButton(el: EventTarget | null): boolean {
+  return el instanceof Element && el.closest('button,[role=button]') !== null;
 }
 
 function inDialog(el: EventTarget | null): boolean {

@@ -4,6 +4,7 @@ import { ApiError } from '../api/client.ts';
 import type { Conversation, Me, Visibility } from '../api/types.ts';
 import { focusList } from '../attention/focus.ts';
 import { type ChannelInfo, channelMessage, channelName, textLimitFor } from '../conversation/channel.tsx';
+import { type Quote, QuotedMessage } from '../conversation/QuotedMessage.tsx';
 import { useT } from '../i18n/index.tsx';
 import { AttachButton, MAX_FILES, UploadList, useUploads } from './Attachments.tsx';
 import { CannedCombobox, useSlash } from './CannedCombobox.tsx';
@@ -28,6 +29,9 @@ interface Props {
   me: Me;
   /** The colleague holding the conversation, when it is not the signed-in agent. */
   colleague: string | null;
+  /** The customer message the next reply quotes (channels with `quotes`), chosen in the timeline. */
+  quote: Quote | null;
+  onDropQuote(): void;
 }
 
 /**
@@ -38,10 +42,12 @@ interface Props {
  * off; it starts as the customer last wrote (a DM answered as a DM). Where the channel has a reply
  * window (WhatsApp), Send says how long it stays open, and once it has closed (or when the agent
  * asks) the reply is one of the account's templates. Where the channel takes attachments, files go
- * up as they are picked and are sent with the message; the draft keeps only the text.
+ * up as they are picked and are sent with the message; the draft keeps only the text. Where the
+ * channel quotes (WhatsApp), a message quoted from the timeline shows above the text until the reply
+ * carrying it is sent or the agent drops it.
  * Ctrl/Cmd+Enter sends; Escape goes back to the list.
  */
-export function Composer({ conversation, channel, me, colleague }: Props) {
+export function Composer({ conversation, channel, me, colleague, quote, onDropQuote }: Props) {
   const { t, lang } = useT();
   const caps = channel.capabilities;
   const visibilities = caps?.visibilities ?? ['private'];
@@ -95,6 +101,15 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
     save(d);
   };
 
+  // Quoting is for a reply: choosing a message to quote turns a note back into one, ready to type.
+  const quotedId = quote?.message.id ?? null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a newly chosen quote moves the focus, not each keystroke
+  useEffect(() => {
+    if (!quotedId) return;
+    if (mode !== 'reply') change({ mode: 'reply' });
+    box.current?.focus();
+  }, [quotedId]);
+
   const slash = useSlash(text, (next) => change({ text: next }), box);
   const reply = mode === 'reply';
   const full = reply && signature && signatureText ? `${text.trimEnd()}\n\n${signatureText}` : text;
@@ -124,6 +139,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
     setError(null);
     try {
       await postMessage(body);
+      if (body.quoteMessageId) onDropQuote();
       if (body.template) return true;
       sent();
       setText('');
@@ -152,6 +168,7 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
       text: full,
       ...(reply ? { visibility, allowSplit: canSplit && split } : {}),
       ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+      ...(reply && quote ? { quoteMessageId: quote.message.id } : {}),
     });
   };
 
@@ -199,6 +216,16 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
             onTemplate={() => document.getElementById(TEMPLATE_SEARCH_ID)?.focus()}
           />
         )}
+        {reply && quote && (
+          <QuotedMessage
+            quote={quote}
+            onDrop={() => {
+              onDropQuote();
+              box.current?.focus();
+            }}
+            testId="composer-quote"
+          />
+        )}
         {templating ? (
           <Suspense fallback={<Loader size="xs" aria-label={t('app.loading')} />}>
             <TemplateReply
@@ -209,7 +236,9 @@ export function Composer({ conversation, channel, me, colleague }: Props) {
               replyWindow={windowLine}
               busy={busy}
               autoFocus={templateChosen}
-              onSend={(template) => submit({ kind: 'reply', text: '', visibility, template })}
+              onSend={(template) =>
+                submit({ kind: 'reply', text: '', visibility, template, ...(quote ? { quoteMessageId: quote.message.id } : {}) })
+              }
             />
           </Suspense>
         ) : (

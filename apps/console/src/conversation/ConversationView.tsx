@@ -3,10 +3,10 @@ import './conversation.css';
 import { Alert, Button, Center, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { client } from '../api/client.ts';
 import { agentsQuery, meQuery } from '../api/queries.ts';
-import type { Conversation, Me } from '../api/types.ts';
+import type { Conversation, Me, Message } from '../api/types.ts';
 import { Composer } from '../composer/Composer.tsx';
 import { ContactPanel } from '../contact/ContactPanel.tsx';
 import { useT } from '../i18n/index.tsx';
@@ -15,6 +15,7 @@ import { CostBadge } from './Cost.tsx';
 import { useChannels } from './channel.tsx';
 import { MessageList } from './MessageList.tsx';
 import { usePresence } from './presence.ts';
+import type { Quote } from './QuotedMessage.tsx';
 import { contactQuery, conversationQuery, messagesQuery } from './queries.ts';
 import { RoutingExplanation } from './RoutingExplanation.tsx';
 
@@ -53,6 +54,13 @@ function Loaded({ conversation: c, me }: { conversation: Conversation; me: Me })
   const contactName =
     contact?.name ?? contact?.identities[0]?.displayName ?? contact?.identities[0]?.externalId ?? t('conversation.customer');
   const title = c.subject?.trim() || contactName;
+  const [quote, setQuote] = useQuote(c.id);
+  // A customer message that came on the conversation's own account, where the channel quotes (WhatsApp).
+  const canQuote = channel.capabilities?.quotes === true;
+  const quoteOf = (m: Message) =>
+    canQuote && m.direction === 'inbound' && m.externalId !== null && m.channelAccountId === c.channelAccountId
+      ? () => setQuote({ message: m, author: contactName })
+      : undefined;
   const holder = c.assigneeId && c.assigneeId !== me.user?.id ? (agents.find((a) => a.id === c.assigneeId)?.name ?? null) : null;
   const aside = (
     <Stack gap="md" p="sm">
@@ -87,10 +95,18 @@ function Loaded({ conversation: c, me }: { conversation: Conversation; me: Me })
           </Group>
         </Group>
         <div className="conversation-timeline">
-          <MessageList conversationId={c.id} contactName={contactName} />
+          <MessageList conversationId={c.id} contactName={contactName} quoteOf={quoteOf} />
         </div>
         <div className="composer-wrap">
-          <Composer key={c.id} conversation={c} channel={channel} me={me} colleague={holder} />
+          <Composer
+            key={c.id}
+            conversation={c}
+            channel={channel}
+            me={me}
+            colleague={holder}
+            quote={quote}
+            onDropQuote={() => setQuote(null)}
+          />
         </div>
       </section>
       {wide ? (
@@ -104,6 +120,14 @@ function Loaded({ conversation: c, me }: { conversation: Conversation; me: Me })
       )}
     </div>
   );
+}
+
+/** The message the next reply quotes: none again whenever another conversation opens. */
+function useQuote(conversationId: string): [Quote | null, (q: Quote | null) => void] {
+  const [held, setHeld] = useState<{ conversationId: string; quote: Quote } | null>(null);
+  if (held && held.conversationId !== conversationId) setHeld(null);
+  const quote = held?.conversationId === conversationId ? held.quote : null;
+  return [quote, (q) => setHeld(q ? { conversationId, quote: q } : null)];
 }
 
 /** Opening a conversation reads it, and so does a message arriving while it is open. */

@@ -3,6 +3,7 @@ import type { Agent, Message } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
 import { type ChannelInfo, ChannelName, channelName, hasBothVisibilities, visibilityLabel } from './channel.tsx';
 import { EmailBody } from './EmailBody.tsx';
+import { QuotedMessage } from './QuotedMessage.tsx';
 
 interface Props {
   message: Message;
@@ -10,6 +11,10 @@ interface Props {
   contactName: string;
   agents: Agent[];
   onRetry: (m: Message) => void;
+  /** Quotes this message in the next reply; absent where it cannot be quoted. */
+  onQuote?: (() => void) | undefined;
+  /** The customer message this reply quoted. */
+  quoted?: Message | undefined;
 }
 
 const DELIVERY_COLOR = { queued: 'gray', sent: 'blue', delivered: 'teal', read: 'green', failed: 'red' } as const;
@@ -19,7 +24,7 @@ const DELIVERY_COLOR = { queued: 'gray', sent: 'blue', delivered: 'teal', read: 
  * delivery state (it goes nowhere); the visibility is named only on channels that have both,
  * since on a private-only channel (the web form) "Private" on every message says nothing.
  */
-export function MessageItem({ message: m, channel, contactName, agents, onRetry }: Props) {
+export function MessageItem({ message: m, channel, contactName, agents, onRetry, onQuote, quoted }: Props) {
   const { t, lang } = useT();
   const note = m.direction === 'note';
   const inbound = m.direction === 'inbound';
@@ -64,6 +69,19 @@ export function MessageItem({ message: m, channel, contactName, agents, onRetry 
             )}
           </Group>
           <Group gap="xs">
+            {onQuote && (
+              // Shown on hover or focus (always on touch screens), so every message is not loud with it.
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                className="message-quote"
+                onClick={onQuote}
+                aria-label={t('conversation.quote.action', { name: sender })}
+                data-testid="quote-action"
+              >
+                {t('conversation.quote.button')}
+              </Button>
+            )}
             {delivery && (
               <Badge variant="light" size="sm" color={held ? 'orange' : DELIVERY_COLOR[delivery]} data-testid="delivery">
                 {held ? t('conversation.message.held') : t(`conversation.message.delivery.${delivery}`)}
@@ -74,6 +92,7 @@ export function MessageItem({ message: m, channel, contactName, agents, onRetry 
             </Text>
           </Group>
         </Group>
+        {quoted && <QuotedMessage quote={{ message: quoted, author: contactName }} testId="message-quoted" />}
         {m.html ? (
           <EmailBody html={m.html} />
         ) : (

@@ -1,6 +1,6 @@
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { client, data } from '../api/client.ts';
 import { agentsQuery, keys } from '../api/queries.ts';
 import type { Message } from '../api/types.ts';
@@ -12,8 +12,20 @@ import { messagesQuery } from './queries.ts';
 /** How many of the latest messages show at first, and how many more each "earlier" click adds. */
 const WINDOW = 50;
 
-/** The conversation's timeline across channels, latest at the bottom, following new messages. */
-export function MessageList({ conversationId, contactName }: { conversationId: string; contactName: string }) {
+/**
+ * The conversation's timeline across channels, latest at the bottom, following new messages.
+ * `quoteOf` gives the Quote action of a message the next reply may quote (none where the channel
+ * cannot quote); a reply that quoted one shows it above its text.
+ */
+export function MessageList({
+  conversationId,
+  contactName,
+  quoteOf,
+}: {
+  conversationId: string;
+  contactName: string;
+  quoteOf?: (m: Message) => (() => void) | undefined;
+}) {
   const { t } = useT();
   const queryClient = useQueryClient();
   const messages = useQuery(messagesQuery(conversationId));
@@ -23,6 +35,11 @@ export function MessageList({ conversationId, contactName }: { conversationId: s
   const end = useRef<HTMLDivElement>(null);
   const items = messages.data?.items ?? [];
   const count = items.length;
+  // A reply names the message it quoted by the channel's id for it (`metadata.quotedExternalId`).
+  const byExternalId = useMemo(
+    () => new Map(items.filter((m) => m.direction === 'inbound' && m.externalId).map((m) => [m.externalId as string, m])),
+    [items],
+  );
 
   // A new message (theirs or ours) brings the view down to it, as chat tools do.
   useEffect(() => {
@@ -73,10 +90,18 @@ export function MessageList({ conversationId, contactName }: { conversationId: s
             contactName={contactName}
             agents={agents}
             onRetry={(x) => retry.mutate(x)}
+            onQuote={quoteOf?.(m)}
+            quoted={quotedIn(m, byExternalId)}
           />
         ))}
       </Stack>
       <div ref={end} />
     </Stack>
   );
+}
+
+/** The customer message a reply quoted, when it is among the loaded messages. */
+function quotedIn(m: Message, byExternalId: Map<string, Message>): Message | undefined {
+  const id = m.direction === 'outbound' ? m.metadata?.quotedExternalId : undefined;
+  return typeof id === 'string' ? byExternalId.get(id) : undefined;
 }

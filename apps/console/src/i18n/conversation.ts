@@ -71,6 +71,13 @@ export const en = {
     emailFrame: 'Email message',
     showImages: 'Show remote images',
   },
+  quote: {
+    button: 'Quote',
+    action: 'Quote this message from {{name}}',
+    quoted: 'Quoted message from {{name}}',
+    drop: 'Remove the quote',
+    empty: 'A message without text',
+  },
   routing: {
     title: 'Why it is here',
     none: 'Routing has not decided anything about this conversation yet.',
@@ -253,6 +260,13 @@ export const es: Strings<typeof en> = {
     attachments: 'Adjuntos',
     emailFrame: 'Mensaje de correo',
     showImages: 'Mostrar imágenes remotas',
+  },
+  quote: {
+    button: 'Citar',
+    action: 'Citar este mensaje de {{name}}',
+    quoted: 'Mensaje citado de {{name}}',
+    drop: 'Quitar la cita',
+    empty: 'Un mensaje sin texto',
   },
   routing: {
     title: 'Por qué está aquí',
