@@ -18,6 +18,7 @@ export type {
   ThreadHints,
 } from './inbound.ts';
 export {
+  capStoredText,
   findInputProblem,
   type InputProblem,
   MAX_INPUT_DEPTH,

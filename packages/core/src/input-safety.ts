@@ -31,6 +31,19 @@ export function replaceUnsafeText(text: string): string {
   return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, '\uFFFD') : text;
 }
 
+/**
+ * A channel's text cut to `max` UTF-16 units (an ellipsis marks the cut) without splitting a
+ * surrogate pair, with unsafe characters replaced: what a parser stores of a text of any size.
+ */
+export function capStoredText(text: string, max: number): string {
+  let cut = text;
+  if (cut.length > max) {
+    const last = cut.charCodeAt(max - 1);
+    cut = `${cut.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)}…`;
+  }
+  return replaceUnsafeText(cut);
+}
+
 function hex(code: number): string {
   return code.toString(16).toUpperCase().padStart(4, '0');
 }

@@ -1,4 +1,4 @@
-import { replaceUnsafeText } from '@centralita/core';
+import { capStoredText } from '@centralita/core';
 
 /**
  * The longest text an event carries. X's long posts stop at 25,000 characters and DMs at 10,000;
@@ -17,12 +17,7 @@ const MAX_LINKS = 100;
 
 /** Cuts a text to `max` UTF-16 units without splitting a surrogate pair, then makes it storable. */
 export function capText(text: string, max = MAX_TEXT_LENGTH): string {
-  let cut = text;
-  if (cut.length > max) {
-    const last = cut.charCodeAt(max - 1);
-    cut = `${cut.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)}…`;
-  }
-  return replaceUnsafeText(cut);
+  return capStoredText(text, max);
 }
 
 /** A profile field trimmed, cut and made storable; undefined when nothing is left. */

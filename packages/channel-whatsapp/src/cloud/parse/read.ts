@@ -1,4 +1,4 @@
-import { replaceUnsafeText } from '@centralita/core';
+import { capStoredText, replaceUnsafeText } from '@centralita/core';
 
 /**
  * Small readers for untrusted JSON. Every read goes through `own` so a key the sender controls
@@ -37,12 +37,7 @@ export function list(value: unknown, key: string): unknown[] {
 
 /** Cuts a text to `max` UTF-16 units without splitting a surrogate pair, then makes it storable. */
 export function capText(text: string, max = MAX_TEXT_LENGTH): string {
-  let cut = text;
-  if (cut.length > max) {
-    const last = cut.charCodeAt(max - 1);
-    cut = `${cut.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)}…`;
-  }
-  return replaceUnsafeText(cut);
+  return capStoredText(text, max);
 }
 
 /**
