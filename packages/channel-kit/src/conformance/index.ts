@@ -1,3 +1,4 @@
+export { type CallOutResult, callOut } from './call-out.ts';
 export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters, fuzzTimeout } from './fuzz.ts';
 export { eventProblems, hostileMutations, type Mutation } from './hostile.ts';
 export { type JsonPath, jsonPaths, replacedAt } from './json-paths.ts';

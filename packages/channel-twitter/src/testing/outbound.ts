@@ -1,5 +1,4 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { callOut as callOutAs } from '@centralita/channel-kit/conformance';
 
 export interface OutboundResult {
   status: number | null;
@@ -17,30 +16,5 @@ export function callOut(
   url: string,
   init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs?: number },
 ): Promise<OutboundResult> {
-  return new Promise((resolve) => {
-    const target = new URL(url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(
-      target,
-      {
-        method: init.method,
-        agent: false,
-        headers: {
-          'user-agent': 'X-Webhooks/1.0 (centralita test peer)',
-          ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }),
-          ...init.headers,
-        },
-        timeout: init.timeoutMs ?? 10_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? null, body: Buffer.concat(chunks).toString() }));
-        res.on('error', (err) => resolve({ status: res.statusCode ?? null, body: '', error: err.message }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
-    req.on('error', (err) => resolve({ status: null, body: '', error: err.message }));
-    req.end(init.body);
-  });
+  return callOutAs(url, { ...init, userAgent: 'X-Webhooks/1.0 (centralita test peer)' });
 }

@@ -1,6 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { callOut as callOutAs } from '@centralita/channel-kit/conformance';
 
 /** What a webhook endpoint answered the peer. `status` is null when the call itself failed. */
 export interface WebhookCallResult {
@@ -51,32 +50,7 @@ function callOut(
   url: string,
   init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
 ): Promise<WebhookCallResult> {
-  return new Promise((resolve) => {
-    const target = new URL(url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(
-      target,
-      {
-        method: init.method,
-        agent: false,
-        headers: {
-          'user-agent': 'facebookexternalua',
-          ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }),
-          ...init.headers,
-        },
-        timeout: 10_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? null, body: Buffer.concat(chunks).toString() }));
-        res.on('error', (err) => resolve({ status: res.statusCode ?? null, body: '', error: err.message }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
-    req.on('error', (err) => resolve({ status: null, body: '', error: err.message }));
-    req.end(init.body);
-  });
+  return callOutAs(url, { ...init, userAgent: 'facebookexternalua' });
 }
 
 /** Meta's verification request: `GET url?hub.mode=subscribe&hub.challenge=...&hub.verify_token=...`. */
