@@ -1,14 +1,7 @@
 import { normaliseExternalId } from '@centralita/core';
 import { sql, type Transaction } from 'kysely';
-import {
-  type IngestItem,
-  identityKey,
-  type KnownConversation,
-  knownContact,
-  type Lookups,
-  type ReplyTarget,
-  senderIdentities,
-} from './ingest-plan.ts';
+import { identityKey, knownContact, senderIdentities } from './ingest-identity.ts';
+import type { IngestItem, KnownConversation, Lookups, ReplyTarget } from './ingest-plan.ts';
 import type { Database } from './schema.ts';
 import { replyTokenKey } from './thread-lookup.ts';
 

@@ -3,12 +3,12 @@ import {
   type Actor,
   type ConversationStatus,
   type MessageReceivedEvent,
-  normaliseExternalId,
   planThreading,
   type ThreadCandidate,
   type ThreadRule,
   truncate,
 } from '@centralita/core';
+import { BatchIdentities, type IdentityWrite } from './ingest-identity.ts';
 import type { NewEvent } from './repos/events.ts';
 import { replyTokenKey } from './thread-lookup.ts';
 
@@ -58,51 +58,6 @@ export interface ReplyTarget {
   conversationId: string;
   createdAt: Date;
   viaPart: boolean;
-}
-
-export function identityKey(kind: string, externalId: string): string {
-  return `${kind}\u0000${normaliseExternalId(kind, externalId)}`;
-}
-
-/**
- * Every identity a sender proved, its own first: the channel's id, then the verified others it
- * carries (a WhatsApp sender's phone beside its business-scoped id). An unverified sender proves
- * nothing, so it has none to look up.
- */
-export function senderIdentities(sender: MessageReceivedEvent['sender']): { kind: string; externalId: string }[] {
-  if (!sender.verified) return [];
-  const all = [sender, ...(sender.otherIdentities ?? []).filter((o) => o.verified && o.externalId.trim().length > 0)];
-  const seen = new Set<string>();
-  const out: { kind: string; externalId: string }[] = [];
-  for (const i of all) {
-    const key = identityKey(i.kind, i.externalId);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ kind: i.kind, externalId: normaliseExternalId(i.kind, i.externalId) });
-  }
-  return out;
-}
-
-/**
- * The contact a sender's identities lead to: its own identity's, else the first of its others'
- * whose contact has no identity of the sender's own kind. A contact that already has another id
- * of that kind is someone else: a recycled phone number arriving with a new WhatsApp user id is a
- * new person, not the number's previous owner.
- */
-export function knownContact(
-  sender: MessageReceivedEvent['sender'],
-  identities: ReadonlyMap<string, { contactId: string }>,
-  contactKinds: ReadonlyMap<string, ReadonlySet<string>>,
-): { contactId: string } | undefined {
-  const [own, ...others] = senderIdentities(sender);
-  if (!own) return undefined;
-  const mine = identities.get(identityKey(own.kind, own.externalId));
-  if (mine) return mine;
-  for (const i of others) {
-    const known = identities.get(identityKey(i.kind, i.externalId));
-    if (known && !contactKinds.get(known.contactId)?.has(own.kind)) return known;
-  }
-  return undefined;
 }
 
 export interface ContactWrite {
@@ -158,7 +113,7 @@ export type PlannedOutcome =
 export interface BatchPlan {
   outcomes: PlannedOutcome[];
   newContacts: ContactWrite[];
-  newIdentities: { contactId: string; kind: string; externalId: string; verified: boolean; displayName: string | null }[];
+  newIdentities: IdentityWrite[];
   /** Profile gaps to fill on existing contacts (COALESCE: stored values win) and signals to merge. */
   contactUpdates: ContactWrite[];
   newConversations: ConversationWrite[];
@@ -201,13 +156,7 @@ export function planBatch(
     events: [],
   };
   const conversations = new Map(lookups.conversations);
-  const identities = new Map(lookups.identities);
-  const contactKinds = new Map([...lookups.contactKinds].map(([id, kinds]) => [id, new Set(kinds)]));
-  const addKind = (contactId: string, kind: string) => {
-    const kinds = contactKinds.get(contactId) ?? new Set<string>();
-    kinds.add(kind);
-    contactKinds.set(contactId, kinds);
-  };
+  const identities = new BatchIdentities(lookups.identities, lookups.contactKinds);
   const threadKeys = new Map(lookups.threadKeys);
   const seen = new Map(lookups.stored);
   const replyTargets = new Map(lookups.replyTargets);
@@ -224,7 +173,7 @@ export function planBatch(
       return;
     }
     const s = event.sender;
-    const known = knownContact(s, identities, contactKinds);
+    const known = identities.known(s);
     const portal = item.conversationId ? conversations.get(item.conversationId) : undefined;
 
     // The contact: the portal conversation's own, a verified identity's, or a new one.
@@ -242,14 +191,7 @@ export function planBatch(
         timezone: pick(u.timezone, s.timezone),
         signals: { ...u.signals, ...(s.signals ?? {}) },
       });
-      // An identity the contact gained (the phone a WhatsApp message brought for the first time).
-      for (const i of senderIdentities(s)) {
-        const key = identityKey(i.kind, i.externalId);
-        if (identities.has(key)) continue;
-        plan.newIdentities.push({ contactId, kind: i.kind, externalId: i.externalId, verified: true, displayName: s.displayName ?? null });
-        identities.set(key, { contactId });
-        addKind(contactId, i.kind);
-      }
+      plan.newIdentities.push(...identities.claim(contactId, s, false));
     } else {
       contactId = randomUUID();
       plan.newContacts.push({
@@ -260,24 +202,7 @@ export function planBatch(
         timezone: s.timezone ?? null,
         signals: { ...(s.signals ?? {}) },
       });
-      plan.newIdentities.push({
-        contactId,
-        kind: s.kind,
-        externalId: normaliseExternalId(s.kind, s.externalId),
-        verified: s.verified,
-        displayName: s.displayName ?? null,
-      });
-      if (s.verified) {
-        identities.set(identityKey(s.kind, s.externalId), { contactId });
-        addKind(contactId, s.kind);
-      }
-      for (const i of senderIdentities(s).slice(1)) {
-        const key = identityKey(i.kind, i.externalId);
-        if (identities.has(key)) continue;
-        plan.newIdentities.push({ contactId, kind: i.kind, externalId: i.externalId, verified: true, displayName: s.displayName ?? null });
-        identities.set(key, { contactId });
-        addKind(contactId, i.kind);
-      }
+      plan.newIdentities.push(...identities.claim(contactId, s, true));
     }
 
     const candidate = findCandidate(item, contactId, s.verified || portal !== undefined, {
