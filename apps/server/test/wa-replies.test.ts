@@ -38,6 +38,9 @@ describe('WhatsApp Cloud API out', () => {
     const options = await call(t.url, 'GET', `/api/v1/conversations/${conversationId}/reply-options`, { cookie: wa.cookie });
     expect(options.json.templates).toBe(true);
     expect(new Date(options.json.windowClosesAt).getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    // The account's own limit: the Cloud API takes 4,096 characters and does not split.
+    const long = await reply(conversationId, { text: 'a'.repeat(4_097), allowSplit: true });
+    expect([long.status, long.json.error?.message]).toEqual([422, 'WhatsApp takes 4096 characters; this reply has 4097. Shorten it.']);
     const res = await reply(conversationId, { text: 'Hola Ana, sale mañana' });
     expect(res.status, res.text).toBe(201);
     const sent = await deliveryOf(t, res.json.message.id, 'sent');

@@ -1,4 +1,4 @@
-import { type ChannelAdapter, type EmitResult, type TemplateChoice, textLimitFor } from '@centralita/channel-kit';
+import type { ChannelAdapter, EmitResult, TemplateChoice } from '@centralita/channel-kit';
 import {
   type Actor,
   CentralitaError,
@@ -33,7 +33,7 @@ import { hashToken, newToken } from '../crypto.ts';
 import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
-import { chosenTemplate, quotedMessage } from './reply-input.ts';
+import { checkReplyFits, chosenTemplate, quotedMessage } from './reply-input.ts';
 import { latestInbound, type ReplyPlanner } from './reply-options.ts';
 import type { TemplateCatalog } from './templates.ts';
 
@@ -289,7 +289,7 @@ export class Inbox implements ChannelSink {
     // Capabilities belong to the adapter, so no connection is needed (or opened) to know them.
     const account = await findChannelAccount(this.ctx.db.kysely, conv.channelAccountId);
     const adapter = account ? this.ctx.adapter(account.kind) : undefined;
-    const caps = adapter?.capabilities;
+    const caps = account && adapter ? this.ctx.replies.capabilities(account, adapter) : undefined;
     // A reply answers the customer's latest message the way it came (a DM with a DM), unless the
     // agent chose otherwise.
     const latest = account && !input.visibility ? await latestInbound(this.ctx.db.kysely, conv.id, account.id) : null;
@@ -320,27 +320,8 @@ export class Inbox implements ChannelSink {
       : null;
     const text = chosen?.text ?? input.text;
     const template = chosen?.template ?? null;
-    // The channel's own limit, measured its own way, so no reply is cut or refused at send time.
-    const limit = caps ? textLimitFor(caps, visibility) : null;
-    if (input.kind === 'reply' && adapter && limit !== null) {
-      const length = adapter.measureText(text);
-      const splits = caps?.splitLongText === true && input.allowSplit === true;
-      if (length > limit && !splits) {
-        throw new CentralitaError(
-          'validation_failed',
-          caps?.splitLongText
-            ? `${adapter.displayName} takes ${limit} characters; this reply has ${length}. Shorten it or allow splitting it into parts.`
-            : `${adapter.displayName} takes ${limit} characters; this reply has ${length}. Shorten it.`,
-        );
-      }
-    }
-    // Notes stay inside Centralita, so they may carry files on any channel; a reply only where the
-    // channel delivers them.
     const files = input.attachmentIds ?? [];
-    if (input.kind === 'reply' && files.length > 0 && !caps?.attachments) {
-      const message = `attachmentIds: ${adapter?.displayName ?? 'This channel'} replies cannot carry files. Send the reply without them, or add them to a note.`;
-      throw new CentralitaError('validation_failed', message, [{ field: 'attachmentIds', message }]);
-    }
+    if (input.kind === 'reply' && adapter && caps) checkReplyFits(adapter, caps, { visibility, text, allowSplit: input.allowSplit, files });
     const result = await createAgentMessage(this.ctx.db.kysely, {
       workspaceId,
       conversationId,

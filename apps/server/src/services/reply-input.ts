@@ -1,4 +1,4 @@
-import { type ChannelAdapter, renderTemplate, type TemplateChoice } from '@centralita/channel-kit';
+import { type ChannelAdapter, type ChannelCapabilities, renderTemplate, type TemplateChoice, textLimitFor } from '@centralita/channel-kit';
 import { CentralitaError, type Conversation } from '@centralita/core';
 import type { ChannelAccountRecord, Database, NewAgentMessage } from '@centralita/db';
 import type { Kysely } from 'kysely';
@@ -64,4 +64,34 @@ export async function chosenTemplate(
     text: renderTemplate(chosen, choice.parameters),
     template: { name: choice.name, language: choice.language, parameters: choice.parameters, category: chosen.category },
   };
+}
+
+/**
+ * A reply the account can deliver as it is: within its own limit, measured its own way (so no
+ * reply is cut or refused at send time), and with files only where the channel delivers them.
+ * Notes stay inside Centralita, so they are not checked here.
+ */
+export function checkReplyFits(
+  adapter: ChannelAdapter,
+  caps: ChannelCapabilities,
+  reply: { visibility: 'public' | 'private'; text: string; allowSplit?: boolean | undefined; files: readonly string[] },
+): void {
+  const limit = textLimitFor(caps, reply.visibility);
+  if (limit !== null) {
+    const length = adapter.measureText(reply.text);
+    if (length > limit && !(caps.splitLongText && reply.allowSplit === true)) {
+      throw new CentralitaError(
+        'validation_failed',
+        caps.splitLongText
+          ? `${adapter.displayName} takes ${limit} characters; this reply has ${length}. Shorten it or allow splitting it into parts.`
+          : `${adapter.displayName} takes ${limit} characters; this reply has ${length}. Shorten it.`,
+      );
+    }
+  }
+  if (reply.files.length > 0 && !caps.attachments) {
+    refuse(
+      'attachmentIds',
+      `attachmentIds: ${adapter.displayName} replies cannot carry files. Send the reply without them, or add them to a note.`,
+    );
+  }
 }

@@ -1,6 +1,7 @@
 import {
   accountCapabilities,
   type ChannelAdapter,
+  type ChannelCapabilities,
   type ReplyDecision,
   type ReplyTarget,
   type TemplateChoice,
@@ -84,7 +85,7 @@ export class ReplyPlanner {
     const adapter = account ? this.deps.adapter(account.kind) : undefined;
     if (!account || !adapter) return null;
     const latest = await latestInbound(db, conv.id, account.id);
-    const caps = adapter.capabilities;
+    const caps = this.capabilities(account, adapter);
     const defaultVisibility =
       latest && caps.visibilities.includes(latest.visibility) ? latest.visibility : (caps.visibilities[0] ?? 'private');
     const options = await Promise.all(
@@ -95,10 +96,21 @@ export class ReplyPlanner {
         decision: await this.decide(account, adapter, conv, visibility),
       })),
     );
-    const own = accountCapabilities(adapter, this.deps.parseConfig(account, adapter));
     const windowClosesAt =
-      own.replyWindowHours !== null && latest ? new Date(windowOpenedAt(latest).getTime() + own.replyWindowHours * 3_600_000) : null;
+      caps.replyWindowHours !== null && latest ? new Date(windowOpenedAt(latest).getTime() + caps.replyWindowHours * 3_600_000) : null;
     return { channelAccountId: account.id, defaultVisibility, options, windowClosesAt, templates: adapter.listTemplates !== undefined };
+  }
+
+  /**
+   * The account's own capabilities (a WhatsApp Cloud API account takes 4,096 characters and does
+   * not split; a linked phone takes more), else the channel's when its config no longer parses.
+   */
+  capabilities(account: ChannelAccountRecord, adapter: ChannelAdapter): ChannelCapabilities {
+    try {
+      return accountCapabilities(adapter, this.deps.parseConfig(account, adapter));
+    } catch {
+      return adapter.capabilities;
+    }
   }
 
   /** The adapter's answer for one reply; allowed when the adapter has no policy. */
