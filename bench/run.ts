@@ -14,8 +14,9 @@ import { routingCost } from './routing-cost.ts';
 import { bareWithOrderedAdapter, explainServers, profileServersTo, type WindowCost } from './server.ts';
 import { benchStartup } from './startup.ts';
 import { fmt } from './stats.ts';
-import { benchTwitter } from './twitter.ts';
+import { benchTwitter, type PostCost } from './twitter.ts';
 import { benchWebform } from './webform.ts';
+import { benchWhatsApp, PER_DELIVERY } from './whatsapp.ts';
 
 /** The commit measured, and whether the working tree differs from it (other work under way). */
 function revision(): string {
@@ -89,7 +90,7 @@ function compactSeries(values: number[]): string {
  * Uses the same PostgreSQL the tests use (TEST_DATABASE_URL, else 127.0.0.1:5432, else embedded)
  * and drops every database it makes. `--quick` runs each sustained figure for a few seconds;
  * `--only ingest,realtime` runs only the named sections (startup, decide, ingest, webform,
- * console, email, twitter, routing, realtime, burst); `--explain` adds the statements each unit of work
+ * console, email, twitter, whatsapp, routing, realtime, burst); `--explain` adds the statements each unit of work
  * sent; `--ingest-one-by-one` measures ingestMessage even where ingestMany exists; `--profile DIR`
  * has every server process write a V8 CPU profile to DIR (summarise with bench/profile-summary.ts);
  * `--bare-ordered` gives the bare socket.io server the node's ordered adapter.
@@ -242,6 +243,40 @@ async function main() {
         say(
           `X replies, API to the peer holding the post (outbox, twitter-api-v2 over HTTPS), ${x.count} ${how}: p50 ${fmt(x.p50)} ms, p95 ${fmt(x.p95)} ms, p99 ${fmt(x.p99)} ms (the API's 201 p50 ${fmt(x.apiP50)} ms) vs the test relay channel through the same outbox p50 ${fmt(relay.p50)} ms, p95 ${fmt(relay.p95)} ms, p99 ${fmt(relay.p99)} ms (201 p50 ${fmt(relay.apiP50)} ms): p50 ${ratio(x.p50, relay.p50)}, p99 ${ratio(x.p99, relay.p99)}`,
         );
+      }
+    }
+
+    if (wanted('whatsapp')) {
+      const messages = quick ? 5_000 : 20_000;
+      const wa = await benchWhatsApp(fresh, { messages, concurrencies: [4, 8], timeoutMs: quick ? 90_000 : 600_000 });
+      const costLine = (c: PostCost, peer: boolean) =>
+        `${fmt(c.statements, 2)} statements, ${fmt(c.nodeCpuMs, 3)} ms Node CPU, ${c.pgCpuMs === null ? 'PostgreSQL CPU unknown' : `${fmt(c.pgCpuMs, 3)} ms PostgreSQL CPU`}${peer ? `, the peer ${fmt(c.peerCpuMs ?? Number.NaN, 3)} ms CPU` : ''}`;
+      const sequential = wa.baselines.find((b) => b.concurrency === 1);
+      for (const { ingest: i, statuses: s } of wa.runs) {
+        const same = wa.baselines.find((b) => b.concurrency === i.concurrency);
+        const whole =
+          i.exact &&
+          i.stored === i.messages &&
+          i.conversations === i.customers &&
+          i.contacts === i.customers &&
+          i.phones === i.expectedPhones &&
+          i.deliveries.failed === 0;
+        const retried = i.deliveries.retried > 0 ? `, ${i.deliveries.retried} deliveries posted again` : '';
+        say(
+          `WhatsApp Cloud API deliveries from the local Graph peer (own process, signed, ${PER_DELIVERY} messages a delivery, ${i.concurrency} in flight, a photo in every ${wa.imageEvery} downloaded) through the node: ${fmt(i.perSecond, 0)} messages/s from the first of ${i.messages} stored to the last (${fmt(i.seconds, 2)} s; posting took ${fmt(i.postSeconds, 2)} s${retried}) vs ingestMany of the same events, ${PER_DELIVERY} a call, ${i.concurrency} at a time, no adapter, no HTTP ${fmt(same?.perSecond ?? Number.NaN, 0)}/s: ${ratio(i.perSecond, same?.perSecond ?? Number.NaN)} (one call at a time ${fmt(sequential?.perSecond ?? Number.NaN, 0)}/s); target 5,000/s: ${ratio(i.perSecond, 5_000)}; ${i.stored} stored, ${i.conversations} conversations and ${i.contacts} contacts of ${i.customers} customers, ${i.phones} phones of ${i.expectedPhones}: ${whole ? 'nothing lost or doubled' : 'MISMATCH'}`,
+        );
+        say(
+          `  routing (no agent online, so every conversation waits; the baseline does not route): ${i.routedAtEnd} of ${i.customers} new conversations queued when the last message was stored, all ${fmt(i.routedSeconds, 2)} s later`,
+        );
+        say(`  per message: node ${costLine(i.cost, true)}; baseline ${same ? costLine(same.cost, false) : 'not measured'}`);
+        statementsPer(`message, WhatsApp through the node, ${i.concurrency} in flight`, i.cost.byText, i.cost.msByText, i.messages);
+        if (same)
+          statementsPer(`message, ingestMany baseline, ${i.concurrency} at a time`, same.cost.byText, same.cost.msByText, i.messages);
+        say(
+          `WhatsApp statuses, delivered then read for ${s.messages} replies (${PER_DELIVERY} a delivery, ${i.concurrency} in flight): ${fmt(s.perSecond, 0)} statuses/s applied from the first to the last reply read (${s.statuses} in ${fmt(s.seconds, 2)} s; posting took ${fmt(s.postSeconds, 2)} s); ${s.read} read, ${s.events} delivery events: ${s.exact && s.deliveries.failed === 0 ? 'each applied once' : 'MISMATCH'}`,
+        );
+        say(`  per status: node ${costLine(s.cost, true)}`);
+        statementsPer(`status, ${i.concurrency} in flight`, s.cost.byText, s.cost.msByText, s.statuses);
       }
     }
 

@@ -2,7 +2,16 @@ import type { Conversation } from '@centralita/core';
 import { type Database, toConversation } from '@centralita/db';
 import { decide, type RoutingAgent } from '@centralita/routing';
 import { type Kysely, sql } from 'kysely';
-import { DB_NOW, type DispatchResult, planWrite, slaDeadlines, unchanged, writeDecision } from './apply.ts';
+import {
+  DB_NOW,
+  type DispatchResult,
+  planWrite,
+  slaDeadlines,
+  unchanged,
+  type WritePlan,
+  writeDecision,
+  writeWaitingDecisions,
+} from './apply.ts';
 import { type ClaimedRow, claimBatch, readRoutingRow, toRoutingConversation } from './queue.ts';
 import { loadAgents, loadSlaContext, loadSnapshot, type Snapshot } from './snapshot.ts';
 import { scheduleTimer } from './timers.ts';
@@ -28,6 +37,16 @@ const CLAIM_BATCH = 25;
 
 /** How often a decision is retried when the chosen agent filled up meanwhile (another node). */
 const MAX_RETRIES = 3;
+
+/** What routing one conversation did; null when it was not there to route. */
+type Outcome = { kind: keyof DispatchResult; conversation: Conversation | null } | null;
+
+interface Decided {
+  now: Date;
+  conversation: ReturnType<typeof toRoutingConversation>['conversation'];
+  detectedLanguage: string | null;
+  decision: ReturnType<typeof decide>;
+}
 
 /**
  * Applies routing decisions in PostgreSQL. Each conversation is claimed with FOR NO KEY UPDATE
@@ -123,15 +142,12 @@ export class Dispatcher {
     while (routed < limit) {
       if (Date.now() - snap.loadedAt > this.maxAgeMs) snap = await this.freshSnapshot(workspaceId);
       const size = Math.min(CLAIM_BATCH, limit - routed);
-      let outcomes: Awaited<ReturnType<Dispatcher['routeOne']>>[];
+      let outcomes: Outcome[];
       try {
         // A batch per transaction: one claim and one commit for up to CLAIM_BATCH decisions.
-        outcomes = await this.db.transaction().execute(async (trx) => {
-          const rows = await claimBatch(trx, snap.workspaceId, runStart, size);
-          const out: Awaited<ReturnType<Dispatcher['routeOne']>>[] = [];
-          for (const row of rows) out.push(await this.routeOne(trx, snap, row));
-          return out;
-        });
+        outcomes = await this.db
+          .transaction()
+          .execute(async (trx) => this.routeBatch(trx, snap, await claimBatch(trx, snap.workspaceId, runStart, size)));
       } catch (error) {
         // Two nodes that each hold an agent the other wants: PostgreSQL aborts one. Its
         // conversations are still waiting and are claimed again with a fresh snapshot.
@@ -172,16 +188,65 @@ export class Dispatcher {
     return outcome?.kind ?? null;
   }
 
-  private async routeOne(
+  /**
+   * Decides a claimed batch in queue order, as `routeOne` would one by one, but writes the
+   * decisions to wait set-based: the ones that change nothing in one UPDATE of `routed_at`, the
+   * others (a new wait, an escalation) in one statement with their events. Waiting takes no
+   * agent's place, so writing those after the assignments changes no decision.
+   */
+  private async routeBatch(trx: Kysely<Database>, snap: Snapshot, rows: ClaimedRow[]): Promise<Outcome[]> {
+    const out: Outcome[] = new Array(rows.length).fill(null);
+    const seen: string[] = [];
+    const waits: { index: number; plan: WritePlan }[] = [];
+    for (const [index, row] of rows.entries()) {
+      const decided = this.decideRow(snap, row);
+      if (decided.decision.agentId) {
+        out[index] = await this.applyDecision(trx, snap, row, decided, true);
+        continue;
+      }
+      const plan = planWrite(row, snap, decided.decision, decided.detectedLanguage, decided.now);
+      if (plan.kind === 'waiting' && unchanged(row, plan)) {
+        seen.push(row.id);
+        out[index] = { kind: 'waiting', conversation: null };
+      } else waits.push({ index, plan });
+    }
+    if (seen.length > 0) await trx.updateTable('conversations').set({ routed_at: DB_NOW }).where('id', 'in', seen).execute();
+    const written = await writeWaitingDecisions(
+      trx,
+      waits.map((w) => ({ conversationId: (rows[w.index] as ClaimedRow).id, plan: w.plan })),
+    );
+    for (const w of waits) {
+      const updated = written.get((rows[w.index] as ClaimedRow).id);
+      if (!updated) throw new Error('a claimed conversation was not updated by its routing decision');
+      for (const [key, at] of w.plan.timers) await scheduleTimer(trx, snap.workspaceId, key, at);
+      out[w.index] = { kind: w.plan.kind, conversation: toConversation(updated) };
+    }
+    return out;
+  }
+
+  /** The decision for one claimed conversation, with the clock it was taken at. */
+  private decideRow(snap: Snapshot, row: ClaimedRow): Decided {
+    const now = this.clock();
+    const { conversation, detectedLanguage } = toRoutingConversation(row, snap);
+    const decision = decide(conversation, snap.agents, snap.ruleSet, now, { ...SUMMARY, teams: snap.teams });
+    return { now, conversation, detectedLanguage, decision };
+  }
+
+  private async routeOne(trx: Kysely<Database>, snap: Snapshot, row: ClaimedRow | null, markSeen = true): Promise<Outcome> {
+    if (!row) return null;
+    return this.applyDecision(trx, snap, row, this.decideRow(snap, row), markSeen);
+  }
+
+  /** Writes one decision; with an agent whose place another node took meanwhile, decides again (up to MAX_RETRIES). */
+  private async applyDecision(
     trx: Kysely<Database>,
     snap: Snapshot,
-    row: ClaimedRow | null,
-    markSeen = true,
-  ): Promise<{ kind: keyof DispatchResult; conversation: Conversation | null } | null> {
-    const now = this.clock();
-    if (!row) return null;
-    const { conversation, detectedLanguage } = toRoutingConversation(row, snap);
-    let decision = decide(conversation, snap.agents, snap.ruleSet, now, { ...SUMMARY, teams: snap.teams });
+    row: ClaimedRow,
+    decided: Decided,
+    markSeen: boolean,
+  ): Promise<Outcome> {
+    const { now, conversation, detectedLanguage } = decided;
+    let decision = decided.decision;
     for (let attempt = 1; ; attempt++) {
       const plan = planWrite(row, snap, decision, detectedLanguage, now);
       if (plan.kind === 'waiting' && unchanged(row, plan)) {

@@ -211,6 +211,7 @@ export class ChannelHost {
       },
       emitMany: (events, options) =>
         this.#batcher.submitMany(
+          account.id,
           account,
           events.map((event) => ({ event, wantCustomerLink: options?.wantCustomerLink === true })),
         ),

@@ -19,15 +19,18 @@ export interface BatcherOptions {
   maxInFlight?: number;
 }
 
-interface Pending<I, O> {
-  item: I;
-  resolve(o: O): void;
+/** One caller's items: a single emit, or everything one `submitMany` brought. They stay together, in order. */
+interface Unit<I, O> {
+  items: I[];
+  resolve(o: O[]): void;
   reject(e: unknown): void;
 }
 
 interface Queue<C, I, O> {
   context: C;
-  items: Pending<I, O>[];
+  units: Unit<I, O>[];
+  /** Items in `units`. */
+  size: number;
   timer: NodeJS.Timeout | null;
   /** The item limit or the wait is reached: it goes as soon as a slot is free. */
   due: boolean;
@@ -44,7 +47,7 @@ export class Batcher<C, I, O> {
 
   /**
    * `run` commits one batch and returns one outcome per item, in order; if it throws, every item
-   * of that batch gets the error.
+   * of that batch gets the error (a batch of several callers' items first tries each caller's alone).
    */
   constructor(
     private readonly run: (context: C, items: I[]) => Promise<O[]>,
@@ -56,25 +59,41 @@ export class Batcher<C, I, O> {
   }
 
   /** Queues one item under `key`; `context` is what the batch runs with (the first item's wins). */
-  submit(key: string, context: C, item: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      let q = this.#queues.get(key);
-      if (!q) {
-        q = { context, items: [], timer: null, due: false };
-        this.#queues.set(key, q);
-      }
-      q.items.push({ item, resolve, reject });
-      if (q.items.length >= this.#maxItems) this.#due(key);
+  async submit(key: string, context: C, item: I): Promise<O> {
+    const [outcome] = await new Promise<O[]>((resolve, reject) => {
+      const q = this.#queue(key, context);
+      q.units.push({ items: [item], resolve, reject });
+      q.size += 1;
+      if (q.size >= this.#maxItems) this.#due(key);
       else q.timer ??= setTimeout(() => this.#due(key), this.#maxWaitMs);
+    });
+    return outcome as O;
+  }
+
+  /**
+   * Queues items that arrived together (an IMAP chunk, a page of posts, a webhook delivery): they
+   * go in one batch, in order, at once when a slot of `key` is free. Otherwise they wait for the
+   * next free slot with whatever else queues meanwhile (concurrent deliveries of one account are
+   * committed together, as single emits are). More than `maxItems` go alone, in batches of
+   * `maxItems` one after another.
+   */
+  submitMany(key: string, context: C, items: I[]): Promise<O[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise<O[]>((resolve, reject) => {
+      const q = this.#queue(key, context);
+      q.units.push({ items, resolve, reject });
+      q.size += items.length;
+      this.#due(key);
     });
   }
 
-  /** Queues items that arrived together (an IMAP chunk, a page of posts) as one batch of their own. */
-  async submitMany(context: C, items: I[]): Promise<O[]> {
-    if (items.length === 0) return [];
-    const out: O[] = [];
-    for (let i = 0; i < items.length; i += this.#maxItems) out.push(...(await this.run(context, items.slice(i, i + this.#maxItems))));
-    return out;
+  #queue(key: string, context: C): Queue<C, I, O> {
+    let q = this.#queues.get(key);
+    if (!q) {
+      q = { context, units: [], size: 0, timer: null, due: false };
+      this.#queues.set(key, q);
+    }
+    return q;
   }
 
   #due(key: string): void {
@@ -84,32 +103,33 @@ export class Batcher<C, I, O> {
     if ((this.#running.get(key) ?? 0) < this.#maxInFlight) this.#flush(key);
   }
 
+  /** The first units that fit in one batch (at least one, however large). */
+  #take(q: Queue<C, I, O>): Unit<I, O>[] {
+    let n = 0;
+    let k = 0;
+    while (k < q.units.length) {
+      const size = (q.units[k] as Unit<I, O>).items.length;
+      if (k > 0 && n + size > this.#maxItems) break;
+      n += size;
+      k++;
+      if (n >= this.#maxItems) break;
+    }
+    return q.units.splice(0, k);
+  }
+
   #flush(key: string): void {
     const q = this.#queues.get(key);
     if (!q) return;
     this.#queues.delete(key);
     if (q.timer) clearTimeout(q.timer);
-    const batch = q.items.splice(0, this.#maxItems);
-    if (q.items.length > 0) {
+    const units = this.#take(q);
+    if (q.units.length > 0) {
       // More than one batch's worth waited: the rest is due at once, in the next free slot.
-      this.#queues.set(key, { context: q.context, items: q.items, timer: null, due: true });
+      const size = q.units.reduce((n, u) => n + u.items.length, 0);
+      this.#queues.set(key, { context: q.context, units: q.units, size, timer: null, due: true });
     }
     this.#running.set(key, (this.#running.get(key) ?? 0) + 1);
-    const done = this.run(
-      q.context,
-      batch.map((p) => p.item),
-    ).then(
-      (outcomes) => {
-        batch.forEach((p, i) => {
-          const o = outcomes[i];
-          if (o === undefined) p.reject(new Error('the batch returned no outcome for this item'));
-          else p.resolve(o);
-        });
-      },
-      (err: unknown) => {
-        for (const p of batch) p.reject(err);
-      },
-    );
+    const done = this.#commit(q.context, units);
     this.#inFlight.add(done);
     void done.finally(() => {
       this.#inFlight.delete(done);
@@ -118,6 +138,39 @@ export class Batcher<C, I, O> {
       else this.#running.delete(key);
       if (this.#queues.get(key)?.due) this.#flush(key);
     });
+  }
+
+  /** Commits units as one batch and settles each with its own outcomes; never rejects. */
+  async #commit(context: C, units: Unit<I, O>[]): Promise<void> {
+    try {
+      const outcomes = await this.#runChunked(
+        context,
+        units.flatMap((u) => u.items),
+      );
+      let at = 0;
+      for (const u of units) {
+        const mine = outcomes.slice(at, at + u.items.length);
+        at += u.items.length;
+        if (mine.length < u.items.length || mine.some((o) => o === undefined))
+          u.reject(new Error('the batch returned no outcome for this item'));
+        else u.resolve(mine);
+      }
+    } catch (err) {
+      if (units.length === 1) {
+        units[0]?.reject(err);
+        return;
+      }
+      // One caller's failure must not fail the others it was batched with: each is tried alone.
+      for (const u of units) await this.#commit(context, [u]);
+    }
+  }
+
+  /** One batch, or a single caller's items beyond `maxItems` in batches of `maxItems` one after another. */
+  async #runChunked(context: C, items: I[]): Promise<O[]> {
+    if (items.length <= this.#maxItems) return this.run(context, items);
+    const out: O[] = [];
+    for (let i = 0; i < items.length; i += this.#maxItems) out.push(...(await this.run(context, items.slice(i, i + this.#maxItems))));
+    return out;
   }
 
   /** Sends what is queued now and waits for every batch under way (a node stopping). */
