@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { observerPool } from './cost.ts';
 import { type SeededTemplate, withDatabaseOf } from './databases.ts';
 import type { Desk } from './desk.ts';
 import { clientAddress, closedLoop } from './http-load.ts';
@@ -35,7 +35,7 @@ export async function benchBurst(
     () => desk.clone(),
     async (db) => {
       const node = await spawnServer('centralita', db.url);
-      const observer = new pg.Pool({ connectionString: db.url, max: 1, application_name: 'bench-observer' });
+      const observer = observerPool(db.url);
       try {
         const counts = async () => {
           const r = await observer.query<{ m: string; c: string; w: string; a: string; x: string }>(

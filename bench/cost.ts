@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type pg from 'pg';
+import pg from 'pg';
 
 // What a unit of work costs, measured rather than guessed: statements sent to PostgreSQL (each
 // one a round trip with node-postgres), CPU in Node (process.cpuUsage) and CPU in the PostgreSQL
@@ -139,4 +139,15 @@ export function countStatements(pool: pg.Pool, group = grouping): StatementCount
 export function nodeCpuMsSince(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1000;
+}
+
+/**
+ * The one-connection pool a bench counts rows and statements through. An idle connection the
+ * server drops (a test sweep on the same PostgreSQL terminating connections) is logged and
+ * replaced at the next query, instead of crashing the run with an unhandled 'error'.
+ */
+export function observerPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 1, application_name: 'bench-observer' });
+  pool.on('error', (err) => console.warn(`bench observer: ${err.message}; reconnecting at the next query`));
+  return pool;
 }

@@ -3,8 +3,7 @@ import type { MessageReceivedEvent } from '@centralita/core';
 import * as centralitaDb from '@centralita/db';
 import { connect, createChannelAccount, createWorkspace, type Db, type IngestResult, type IngestTarget } from '@centralita/db';
 import type { TestDatabase } from '@centralita/testing';
-import pg from 'pg';
-import { backendCpu, countStatements, nodeCpuMsSince } from './cost.ts';
+import { backendCpu, countStatements, nodeCpuMsSince, observerPool } from './cost.ts';
 
 /**
  * The batched ingest as this bench calls it. Its input is each event with itself under `event`
@@ -131,7 +130,7 @@ async function sustained(
 ): Promise<IngestFigure> {
   const db = connect(testDb.url, { max: concurrency + 2, applicationName: 'bench-ingest' });
   const statements = countStatements(db.pool);
-  const observer = new pg.Pool({ connectionString: testDb.url, max: 1, application_name: 'bench-observer' });
+  const observer = observerPool(testDb.url);
   try {
     const ws = await createWorkspace(db.kysely, { slug: `ingest-${Date.now()}`, name: 'Bench ingest' });
     const acct = await createChannelAccount(db.kysely, {

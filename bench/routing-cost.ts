@@ -1,9 +1,8 @@
 import { connect } from '@centralita/db';
 import { Dispatcher, loadSnapshot } from '@centralita/dispatcher';
-import pg from 'pg';
 import { bareLoop } from '../packages/dispatcher/test/bare-loop.ts';
 import { seedQueue } from '../packages/dispatcher/test/seed.ts';
-import { backendCpu, countStatements, nodeCpuMsSince, type StatementCount } from './cost.ts';
+import { backendCpu, countStatements, nodeCpuMsSince, observerPool, type StatementCount } from './cost.ts';
 import { type SeededTemplate, withDatabaseOf } from './databases.ts';
 import type { Desk } from './desk.ts';
 
@@ -29,7 +28,7 @@ export async function routingCost(desk: SeededTemplate<Desk>, conversations: num
       await test.db.pool.query('VACUUM ANALYZE conversations');
       const db = connect(test.url, { max: 4, applicationName: 'bench-routing' });
       const count = countStatements(db.pool);
-      const observer = new pg.Pool({ connectionString: test.url, max: 1, application_name: 'bench-observer' });
+      const observer = observerPool(test.url);
       try {
         await loadSnapshot(db.kysely, desk.data.workspaceId);
         count.reset();

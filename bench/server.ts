@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import pg from 'pg';
-import { backendCpu, procMemory } from './cost.ts';
+import { backendCpu, observerPool, procMemory } from './cost.ts';
 import type { ServerMode, ServerStats, StartMessage } from './server-process.ts';
 
 const script = join(import.meta.dirname, 'server-process.ts');
@@ -94,7 +93,7 @@ export async function spawnServer(mode: ServerMode, dbUrl: string, sample?: Star
     throw err;
   }
   // One connection of our own to read pg_stat_activity, named so it is not counted as the server's.
-  const observer = new pg.Pool({ connectionString: dbUrl, max: 1, application_name: 'bench-observer' });
+  const observer = observerPool(dbUrl);
   const database = new URL(dbUrl).pathname.slice(1);
   const stats = async () => {
     const p = waitFor<ServerStats>(child, 'stats');

@@ -4,12 +4,12 @@ import type { AddUserInput } from '@centralita/channel-twitter/testing';
 import type { MessageReceivedEvent } from '@centralita/core';
 import { connect, createChannelAccount, createWorkspace } from '@centralita/db';
 import { createRelayAdapter, type TestDatabase } from '@centralita/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { installedAdapters } from '../apps/server/src/adapters.ts';
 import { createCentralita } from '../apps/server/src/app.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
 import { postToEvent } from '../packages/channel-twitter/src/parse/index.ts';
-import { backendCpu, countStatements, nodeCpuMsSince, procCpuMs } from './cost.ts';
+import { backendCpu, countStatements, nodeCpuMsSince, observerPool, procCpuMs } from './cost.ts';
 import { withDatabaseOf } from './databases.ts';
 import { ingestBatch } from './ingest.ts';
 import { adminToken, createAccount, type Latency, MARKER, replies, timedReply } from './x-api.ts';
@@ -177,7 +177,7 @@ async function baselineIngest(testDb: TestDatabase, dump: PeerDump, brand: { id:
   );
   const db = connect(testDb.url, { max: 4, applicationName: 'bench-x-baseline' });
   const statements = countStatements(db.pool);
-  const observer = new pg.Pool({ connectionString: testDb.url, max: 1, application_name: 'bench-observer' });
+  const observer = observerPool(testDb.url);
   try {
     const ws = await createWorkspace(db.kysely, { slug: `x-base-${Date.now()}`, name: 'Bench X baseline' });
     const acct = await createChannelAccount(db.kysely, {
@@ -251,7 +251,7 @@ export async function benchTwitter(
         worker: true,
         pullLockRetryMs: 100,
       });
-      const observer = new pg.Pool({ connectionString: testDb.url, max: 1, application_name: 'bench-observer' });
+      const observer = observerPool(testDb.url);
       try {
         const base = await node.listen(0, '127.0.0.1');
         const token = await adminToken(db);

@@ -1,22 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { MessageReceivedEvent } from '@centralita/core';
-import { connect, createChannelAccount, createWorkspace, ingestMany } from '@centralita/db';
+import { connect } from '@centralita/db';
 import type { TestDatabase } from '@centralita/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { installedAdapters } from '../apps/server/src/adapters.ts';
 import { createCentralita } from '../apps/server/src/app.ts';
 import { createLogger } from '../apps/server/src/logger.ts';
-import { parseDelivery } from '../packages/channel-whatsapp/src/cloud/parse/index.ts';
-import { backendCpu, countStatements, nodeCpuMsSince, procCpuMs } from './cost.ts';
+import { countStatements, observerPool } from './cost.ts';
 import { withDatabaseOf } from './databases.ts';
 import type { PostCost } from './twitter.ts';
+import { baselineIngest, eventsOf, measureCost, one, PER_DELIVERY, sleep, timed, type WaBaseline } from './wa-measure.ts';
+
+export { PER_DELIVERY, type WaBaseline } from './wa-measure.ts';
+
 import type { DeliverAnswer, MessagePlan, PeerStarted, PlannedMessages, WaPeerRequest } from './wa-peer-process.ts';
 import { adminToken, createAccount } from './x-api.ts';
 
-/** Messages (and statuses) per delivery: Meta packs a burst into one change of one delivery. */
-export const PER_DELIVERY = 50;
 /** Every this-many-th message is a photo the node downloads from the peer. */
 const IMAGE_EVERY = 250;
 /** Warm-up before each measured run (connections, compiled code, the account's connection). */
@@ -60,13 +60,6 @@ export interface WaStatuses {
   read: number;
   events: number;
   deliveries: DeliverAnswer;
-  cost: PostCost;
-}
-
-export interface WaBaseline {
-  concurrency: number;
-  perSecond: number;
-  seconds: number;
   cost: PostCost;
 }
 
@@ -121,66 +114,6 @@ class WaPeer {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function one(observer: pg.Pool, text: string, params: unknown[]): Promise<number> {
-  const r = await observer.query<{ n: string }>(text, params);
-  return Number(r.rows[0]?.n);
-}
-
-/**
- * Polls `probe` every 20 ms: from the first poll that saw any progress to the one that saw all
- * done, in seconds.
- */
-async function timed(probe: () => Promise<{ started: boolean; done: boolean }>, what: string, timeoutMs: number): Promise<number> {
-  const t0 = performance.now();
-  let first: number | null = null;
-  for (;;) {
-    const seen = await probe();
-    const at = performance.now();
-    if (first === null && seen.started) first = at;
-    if (seen.done && first !== null) return at - first > 0 ? (at - first) / 1000 : Number.NaN;
-    if (at - t0 > timeoutMs) throw new Error(`${what} took longer than ${timeoutMs / 1000} s`);
-    await sleep(20);
-  }
-}
-
-/** Statements, node CPU, PostgreSQL CPU and the peer's CPU over one measured stretch. */
-async function measureCost(
-  statements: ReturnType<typeof countStatements>,
-  observer: pg.Pool,
-  database: string,
-  peerPid: number,
-  run: () => Promise<void>,
-): Promise<(units: number) => PostCost> {
-  statements.reset();
-  const pgCpu = await backendCpu(observer, database);
-  const cpu0 = process.cpuUsage();
-  const peer0 = procCpuMs(peerPid) ?? 0;
-  await run();
-  const nodeMs = nodeCpuMsSince(cpu0);
-  const pgMs = await pgCpu.stop();
-  const peerMs = (procCpuMs(peerPid) ?? Number.NaN) - peer0;
-  const count = statements.count;
-  const byText = new Map(statements.byText);
-  const msByText = new Map(statements.msByText);
-  return (n) => ({
-    statements: count / n,
-    nodeCpuMs: nodeMs / n,
-    pgCpuMs: pgMs === null ? null : pgMs / n,
-    peerCpuMs: peerMs / n,
-    byText,
-    msByText,
-  });
-}
-
-/**
- * One measured run on a fresh database: the real node (createCentralita with the installed
- * channels, job worker on), a Cloud API account made through the API, a warm-up, then `messages`
- * customer messages posted by the peer `concurrency` deliveries at a time, then `delivered` and
- * `read` for one reply per conversation (inserted as sent rows with their wamids, as the outbox
- * leaves them), posted alike.
- */
 async function oneRun(
   testDb: TestDatabase,
   peer: WaPeer,
@@ -196,7 +129,7 @@ async function oneRun(
     adapters: installedAdapters(),
     worker: true,
   });
-  const observer = new pg.Pool({ connectionString: testDb.url, max: 1, application_name: 'bench-observer' });
+  const observer = observerPool(testDb.url);
   const database = new URL(testDb.url).pathname.slice(1);
   try {
     const base = await node.listen(0, '127.0.0.1');
@@ -374,69 +307,6 @@ async function statusRun(
 }
 
 /** The deliveries' messages parsed as the adapter parses them (without downloading the photos: their files are left out). */
-function eventsOf(bodies: string[]): MessageReceivedEvent[] {
-  const now = new Date();
-  return bodies.flatMap((body) =>
-    parseDelivery(JSON.parse(body), { now }).items.flatMap((item) =>
-      item.kind === 'message'
-        ? [{ ...item.event, metadata: { ...(item.event.metadata ?? {}), sentAt: item.event.occurredAt.toISOString() } }]
-        : [],
-    ),
-  );
-}
-
-/** The baseline: the same events through ingestMany, PER_DELIVERY a call, `concurrency` calls at a time; no adapter, no HTTP, no node. */
-async function baselineIngest(testDb: TestDatabase, events: MessageReceivedEvent[], concurrency: number): Promise<WaBaseline> {
-  const db = connect(testDb.url, { max: 10, applicationName: 'bench-wa-baseline' });
-  const statements = countStatements(db.pool);
-  const observer = new pg.Pool({ connectionString: testDb.url, max: 1, application_name: 'bench-observer' });
-  try {
-    const ws = await createWorkspace(db.kysely, { slug: `wa-base-${Date.now()}`, name: 'Bench WhatsApp baseline' });
-    const acct = await createChannelAccount(db.kysely, {
-      workspaceId: ws.id,
-      kind: 'whatsapp',
-      name: 'WhatsApp',
-      settings: {},
-      secretsEncrypted: null,
-    });
-    const target = { workspaceId: ws.id, channelAccountId: acct.id, reopenWindowMinutes: ws.reopenWindowMinutes };
-    let seconds = 0;
-    const costOf = await measureCost(statements, observer, new URL(testDb.url).pathname.slice(1), 0, async () => {
-      const t0 = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < events.length) {
-            const slice = events.slice(next, next + PER_DELIVERY);
-            next += PER_DELIVERY;
-            const { outcomes } = await ingestMany(
-              db.kysely,
-              target,
-              slice.map((event) => ({ event })),
-              { now: new Date() },
-            );
-            const refused = outcomes.find((o) => !o.ok);
-            if (refused && !refused.ok) throw refused.error;
-          }
-        }),
-      );
-      seconds = (performance.now() - t0) / 1000;
-    });
-    const stored = await one(observer, 'SELECT count(*) AS n FROM messages WHERE channel_account_id = $1', [acct.id]);
-    if (stored !== events.length) throw new Error(`baseline: ${events.length} events ingested but ${stored} stored`);
-    const { peerCpuMs: _none, ...cost } = costOf(events.length);
-    return { concurrency, perSecond: events.length / seconds, seconds, cost };
-  } finally {
-    await observer.end();
-    await db.close();
-  }
-}
-
-/**
- * The WhatsApp Cloud API channel end to end against the local Graph peer (in its own process) and
- * the real node, once per delivery concurrency, each on a fresh database; then the ingest baseline
- * of the same events, sequential and at each concurrency, each on a fresh database.
- */
 export async function benchWhatsApp(
   fresh: () => Promise<TestDatabase>,
   opts: { messages: number; concurrencies: number[]; timeoutMs: number },
