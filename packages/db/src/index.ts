@@ -20,6 +20,7 @@ export * from './repos/channel-accounts.ts';
 export * from './repos/channel-store.ts';
 export * from './repos/conversations.ts';
 export * from './repos/cursor.ts';
+export * from './repos/deliveries.ts';
 export * from './repos/events.ts';
 export * from './repos/held-messages.ts';
 export * from './repos/identities.ts';

@@ -22,7 +22,7 @@ import {
   getConversation,
   type IngestItem,
   ingestMany,
-  recordDelivery,
+  recordDeliveries,
   type StoredMessage,
   startOutboundConversation,
 } from '@centralita/db';
@@ -95,15 +95,18 @@ export class Inbox implements ChannelSink {
   async receiveMany(account: ChannelAccountRecord, items: ReceiveItem[]): Promise<(Received | Error)[]> {
     const out: (Received | Error)[] = new Array(items.length);
     const messages: PendingMessage[] = [];
+    const receipts: { index: number; event: DeliveryUpdatedEvent }[] = [];
     for (const [index, raw] of items.entries()) {
       // A channel's message is stored whatever it holds: characters PostgreSQL cannot keep (NUL,
       // lone surrogates) become U+FFFD here, once for every adapter, instead of failing the insert.
       const event = replaceUnsafeDeep(raw.event);
       if (event.type === 'delivery.updated') {
+        // Events keep their order: the messages before a run of receipts are stored first.
         await this.#storeMessages(account, messages.splice(0), out);
-        out[index] = await this.#delivery(account, event).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        receipts.push({ index, event });
         continue;
       }
+      await this.#deliveries(account, receipts.splice(0), out);
       messages.push({
         index,
         item: raw.conversationId ? { event, conversationId: raw.conversationId } : { event },
@@ -111,6 +114,7 @@ export class Inbox implements ChannelSink {
       });
     }
     // Events keep their order: a delivery report after a message (a bounce) is applied after it.
+    await this.#deliveries(account, receipts, out);
     await this.#storeMessages(account, messages, out);
     return out;
   }
@@ -183,23 +187,51 @@ export class Inbox implements ChannelSink {
     this.ctx.commits.publish(changes);
   }
 
-  async #delivery(account: ChannelAccountRecord, event: DeliveryUpdatedEvent): Promise<Received> {
-    const updated = await recordDelivery(
-      this.ctx.db.kysely,
-      { workspaceId: account.workspaceId, channelAccountId: account.id, externalId: event.externalMessageId },
-      { state: event.state, ...(event.reason ? { reason: event.reason } : {}) },
-    );
-    if (updated) {
-      const conv = await getConversation(this.ctx.db.kysely, account.workspaceId, updated.conversationId);
-      this.ctx.commits.publish([{ kind: 'message', conversation: conv, message: updated, created: false }]);
+  /**
+   * Applies a run of delivery receipts in one transaction (a WhatsApp delivery brings fifty
+   * statuses), writing each outcome at its index in `out`, and tells the consoles of each message
+   * that changed. If the transaction fails, every receipt of the run gets the error.
+   */
+  async #deliveries(account: ChannelAccountRecord, receipts: { index: number; event: DeliveryUpdatedEvent }[], out: (Received | Error)[]) {
+    if (receipts.length === 0) return;
+    let updated: (StoredMessage | null)[];
+    try {
+      updated = await recordDeliveries(
+        this.ctx.db.kysely,
+        { workspaceId: account.workspaceId, channelAccountId: account.id },
+        receipts.map(({ event }) => ({
+          externalId: event.externalMessageId,
+          state: event.state,
+          ...(event.reason ? { reason: event.reason } : {}),
+        })),
+      );
+    } catch (e) {
+      for (const { index } of receipts) out[index] = e instanceof Error ? e : new Error(String(e));
+      return;
     }
-    return {
-      duplicate: !updated,
-      conversationId: updated?.conversationId ?? null,
-      messageId: updated?.id ?? null,
-      customerLink: null,
-      message: updated,
-    };
+    // Each changed message once, as it stands after the run, with its conversation read once.
+    const last = new Map<string, StoredMessage>();
+    for (const m of updated) if (m) last.set(m.id, m);
+    const conversations = new Map<string, Conversation>();
+    for (const m of last.values()) {
+      if (!conversations.has(m.conversationId)) {
+        conversations.set(m.conversationId, await getConversation(this.ctx.db.kysely, account.workspaceId, m.conversationId));
+      }
+    }
+    if (last.size > 0) {
+      this.ctx.commits.publish(
+        [...last.values()].map((message) => ({
+          kind: 'message' as const,
+          conversation: conversations.get(message.conversationId) as Conversation,
+          message,
+          created: false,
+        })),
+      );
+    }
+    receipts.forEach(({ index }, i) => {
+      const m = updated[i] ?? null;
+      out[index] = { duplicate: !m, conversationId: m?.conversationId ?? null, messageId: m?.id ?? null, customerLink: null, message: m };
+    });
   }
 
   #newLink(workspaceId: string, conversationId: string) {

@@ -1,4 +1,4 @@
-import { type Actor, CentralitaError, type Conversation, type DeliveryState, type Message } from '@centralita/core';
+import { type Actor, CentralitaError, type Conversation, type Message } from '@centralita/core';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, MessagesTable } from '../schema.ts';
 import { type AttachmentInfo, attachPendingUploads, listAttachments } from './attachments.ts';
@@ -56,7 +56,8 @@ export function toMessage(r: Selectable<MessagesTable>): StoredMessage {
  * A message with its files, for answers and live events that carry one message: an event that
  * replaced the console's copy with an empty list would hide the files until a reload.
  */
-async function withFiles(db: Kysely<Database>, r: Selectable<MessagesTable>): Promise<StoredMessage> {
+/** A message row as the API gives it, with its files. */
+export async function withFiles(db: Kysely<Database>, r: Selectable<MessagesTable>): Promise<StoredMessage> {
   const m = toMessage(r);
   m.attachments = (await listAttachments(db, r.workspace_id, [r.id])).map(({ storageKey: _key, ...info }) => info);
   return m;
@@ -313,103 +314,4 @@ export async function recordSentPart(
 /** Forgets a reply's part-by-part progress once the whole reply is recorded as sent. */
 export async function clearSentParts(db: Kysely<Database>, workspaceId: string, messageId: string): Promise<void> {
   await db.deleteFrom('send_progress').where('workspace_id', '=', workspaceId).where('message_id', '=', messageId).execute();
-}
-
-const ORDER: Record<DeliveryState, number> = { received: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
-
-/**
- * Records a delivery outcome. States only move forward (a late "sent" never overwrites "read"),
- * and a failure keeps its reason. A channel's receipt may name any part of a split message. The
- * ids a send returns are kept, one per part, so a customer's answer to any part threads. Returns
- * the message when it changed.
- */
-export async function recordDelivery(
-  db: Kysely<Database>,
-  where: { workspaceId: string } & ({ messageId: string } | { channelAccountId: string; externalId: string }),
-  update: { state: DeliveryState; externalIds?: readonly string[]; reason?: string },
-): Promise<StoredMessage | null> {
-  return db.transaction().execute(async (trx) => {
-    const messageId = 'messageId' in where ? where.messageId : await messageIdByExternalId(trx, where);
-    if (!messageId) return null;
-    const row = await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where('workspace_id', '=', where.workspaceId)
-      .where('id', '=', messageId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (row?.direction !== 'outbound') return null;
-    const [firstId, ...laterIds] = update.externalIds ?? [];
-    const forward = ORDER[update.state] > ORDER[row.delivery_state] || (update.state === 'failed' && row.delivery_state !== 'failed');
-    if (!forward && !firstId) return null;
-    const next = await trx
-      .updateTable('messages')
-      .set({
-        delivery_state: forward ? update.state : row.delivery_state,
-        external_id: row.external_id ?? firstId ?? null,
-        failure_reason: update.state === 'failed' ? (update.reason ?? 'unknown failure') : row.failure_reason,
-        // A reply that went out (or failed) waits for nothing any more.
-        ...(forward ? { hold_reason: null } : {}),
-      })
-      .where('id', '=', row.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (row.external_id === null && laterIds.length > 0) {
-      await trx
-        .insertInto('message_parts')
-        .values(
-          laterIds.map((externalId, i) => ({
-            workspace_id: row.workspace_id,
-            channel_account_id: row.channel_account_id,
-            external_id: externalId,
-            message_id: row.id,
-            part: i + 1,
-          })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    await appendEvent(trx, {
-      workspaceId: where.workspaceId,
-      conversationId: row.conversation_id,
-      type: 'message.delivery_updated',
-      actor: { type: 'system', id: null },
-      data: { messageId: row.id, from: row.delivery_state, to: next.delivery_state, reason: update.reason ?? null },
-    });
-    return withFiles(trx, next);
-  });
-}
-
-async function messageIdByExternalId(
-  db: Kysely<Database>,
-  where: { workspaceId: string; channelAccountId: string; externalId: string },
-): Promise<string | null> {
-  // The whole message's id, or a later part's, or a part a send in progress already delivered
-  // (the channel's receipt can come before the send job records the ids): one round trip.
-  const row = await db
-    .selectFrom('messages')
-    .select('id')
-    .where('channel_account_id', '=', where.channelAccountId)
-    .where('external_id', '=', where.externalId)
-    .where('workspace_id', '=', where.workspaceId)
-    .unionAll(
-      db
-        .selectFrom('message_parts')
-        .select('message_id as id')
-        .where('channel_account_id', '=', where.channelAccountId)
-        .where('external_id', '=', where.externalId)
-        .where('workspace_id', '=', where.workspaceId),
-    )
-    .unionAll(
-      db
-        .selectFrom('send_progress as p')
-        .innerJoin('messages as m', 'm.id', 'p.message_id')
-        .select('p.message_id as id')
-        .where('m.channel_account_id', '=', where.channelAccountId)
-        .where('p.workspace_id', '=', where.workspaceId)
-        .where(sql<boolean>`${where.externalId} = ANY(p.parts)`),
-    )
-    .limit(1)
-    .executeTakeFirst();
-  return row?.id ?? null;
 }
