@@ -79,6 +79,9 @@ export function guardRemoteAuth(Base: RemoteAuthClass, logger: Logger): RemoteAu
       } catch (err) {
         logger.error({ error: describe(err) }, 'scheduling WhatsApp Web session backups failed');
       }
+      // Destroyed during the library's first-minute wait: it scheduled its backups after our
+      // destroy had cleared them, so they would hold the dead client for good.
+      if (this.#closed) clearInterval(this.backupSync);
     }
 
     override async unCompressSession(zipPath: string): Promise<void> {

@@ -118,6 +118,23 @@ describe('the WhatsApp Web session store', () => {
     expect(await store.getBlob(`${SESSION_BLOB_PREFIX}RemoteAuth-c`)).toBeNull();
   });
 
+  it('schedules no backups for a client destroyed while the library waited to make its first', async () => {
+    const store = createMemoryStore();
+    const { auth } = await remoteAuth(store, await scratch(), 'd');
+    // The library waits a minute before the first backup of a new session; here until we say.
+    let waited: () => void = () => {};
+    const wait = new Promise<void>((r) => {
+      waited = r;
+    });
+    (auth as unknown as { delay(ms: number): Promise<void> }).delay = () => wait;
+    const ready = auth.afterAuthReady();
+    await auth.destroy();
+    waited();
+    await ready;
+    const timer = auth.backupSync as unknown as { _destroyed?: boolean } | undefined;
+    expect(timer === undefined || timer._destroyed === true, 'no backup timer outlives the client').toBe(true);
+  });
+
   it('refuses session names that would leave its directory, and keeps data under the OS temp dir', async () => {
     const sessions = createSessionStore(createMemoryStore(), await scratch());
     await expect(sessions.save({ session: '../../etc/passwd' })).rejects.toThrow(/Invalid WhatsApp Web session name/);
