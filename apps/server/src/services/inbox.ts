@@ -22,7 +22,6 @@ import {
   getConversation,
   type IngestItem,
   ingestMany,
-  recordDeliveries,
   type StoredMessage,
   startOutboundConversation,
 } from '@centralita/db';
@@ -33,6 +32,7 @@ import { hashToken, newToken } from '../crypto.ts';
 import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
+import { applyReceipts } from './receipts.ts';
 import { checkReplyFits, chosenTemplate, quotedMessage } from './reply-input.ts';
 import { latestInbound, type ReplyPlanner } from './reply-options.ts';
 import type { TemplateCatalog } from './templates.ts';
@@ -106,7 +106,7 @@ export class Inbox implements ChannelSink {
         receipts.push({ index, event });
         continue;
       }
-      await this.#deliveries(account, receipts.splice(0), out);
+      await this.#receipts(account, receipts.splice(0), out);
       messages.push({
         index,
         item: raw.conversationId ? { event, conversationId: raw.conversationId } : { event },
@@ -114,9 +114,22 @@ export class Inbox implements ChannelSink {
       });
     }
     // Events keep their order: a delivery report after a message (a bounce) is applied after it.
-    await this.#deliveries(account, receipts, out);
+    await this.#receipts(account, receipts, out);
     await this.#storeMessages(account, messages, out);
     return out;
+  }
+
+  /** Applies a run of delivery receipts (see `applyReceipts`), writing each outcome at its index in `out`. */
+  async #receipts(account: ChannelAccountRecord, receipts: { index: number; event: DeliveryUpdatedEvent }[], out: (Received | Error)[]) {
+    if (receipts.length === 0) return;
+    const results = await applyReceipts(
+      this.ctx,
+      account,
+      receipts.map((r) => r.event),
+    );
+    receipts.forEach(({ index }, i) => {
+      out[index] = results[i] as Received | Error;
+    });
   }
 
   /** Stores a run of messages in one transaction, writing each outcome at its index in `out`. */
@@ -185,53 +198,6 @@ export class Inbox implements ChannelSink {
       };
     });
     this.ctx.commits.publish(changes);
-  }
-
-  /**
-   * Applies a run of delivery receipts in one transaction (a WhatsApp delivery brings fifty
-   * statuses), writing each outcome at its index in `out`, and tells the consoles of each message
-   * that changed. If the transaction fails, every receipt of the run gets the error.
-   */
-  async #deliveries(account: ChannelAccountRecord, receipts: { index: number; event: DeliveryUpdatedEvent }[], out: (Received | Error)[]) {
-    if (receipts.length === 0) return;
-    let updated: (StoredMessage | null)[];
-    try {
-      updated = await recordDeliveries(
-        this.ctx.db.kysely,
-        { workspaceId: account.workspaceId, channelAccountId: account.id },
-        receipts.map(({ event }) => ({
-          externalId: event.externalMessageId,
-          state: event.state,
-          ...(event.reason ? { reason: event.reason } : {}),
-        })),
-      );
-    } catch (e) {
-      for (const { index } of receipts) out[index] = e instanceof Error ? e : new Error(String(e));
-      return;
-    }
-    // Each changed message once, as it stands after the run, with its conversation read once.
-    const last = new Map<string, StoredMessage>();
-    for (const m of updated) if (m) last.set(m.id, m);
-    const conversations = new Map<string, Conversation>();
-    for (const m of last.values()) {
-      if (!conversations.has(m.conversationId)) {
-        conversations.set(m.conversationId, await getConversation(this.ctx.db.kysely, account.workspaceId, m.conversationId));
-      }
-    }
-    if (last.size > 0) {
-      this.ctx.commits.publish(
-        [...last.values()].map((message) => ({
-          kind: 'message' as const,
-          conversation: conversations.get(message.conversationId) as Conversation,
-          message,
-          created: false,
-        })),
-      );
-    }
-    receipts.forEach(({ index }, i) => {
-      const m = updated[i] ?? null;
-      out[index] = { duplicate: !m, conversationId: m?.conversationId ?? null, messageId: m?.id ?? null, customerLink: null, message: m };
-    });
   }
 
   #newLink(workspaceId: string, conversationId: string) {
