@@ -1,4 +1,4 @@
-import type { ChannelAdapter, EmitResult, TemplateChoice } from '@centralita/channel-kit';
+import type { ChannelAdapter, TemplateChoice } from '@centralita/channel-kit';
 import {
   type Actor,
   CentralitaError,
@@ -32,7 +32,7 @@ import { hashToken, newToken } from '../crypto.ts';
 import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
-import { applyReceipts } from './receipts.ts';
+import { applyReceipts, type Received } from './receipts.ts';
 import { checkReplyFits, chosenTemplate, quotedMessage } from './reply-input.ts';
 import { latestInbound, type ReplyPlanner } from './reply-options.ts';
 import type { TemplateCatalog } from './templates.ts';
@@ -64,8 +64,7 @@ interface PendingMessage {
   wantCustomerLink: boolean;
 }
 
-/** What the host did with one item. */
-export type Received = EmitResult & { message: StoredMessage | null };
+export type { Received } from './receipts.ts';
 
 /**
  * The inbox: every change to conversations goes through here so it is stored first and

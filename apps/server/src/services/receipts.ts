@@ -1,8 +1,11 @@
+import type { EmitResult } from '@centralita/channel-kit';
 import type { Conversation, DeliveryUpdatedEvent } from '@centralita/core';
 import { type ChannelAccountRecord, getConversation, recordDeliveries, type StoredMessage } from '@centralita/db';
 import type { AppContext } from '../context.ts';
 import type { CommitStream } from '../pipeline/commits.ts';
-import type { Received } from './inbox.ts';
+
+/** What the host did with one item. */
+export type Received = EmitResult & { message: StoredMessage | null };
 
 /**
  * Applies a run of delivery receipts of one account in one transaction (a WhatsApp delivery
