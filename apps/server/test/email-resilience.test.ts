@@ -92,12 +92,20 @@ describe('an email mailbox under connection drops and a restart', () => {
     expect(atStop).toBeLessThan(TOTAL);
     // Two cuts and a restart: at least four connections were made to the mailbox.
     expect(peer.proxy.connections).toBeGreaterThanOrEqual(4);
-    const cursor = await database.current.db.kysely
-      .selectFrom('channel_cursors')
-      .select('value')
-      .where('channel_account_id', '=', accountId)
-      .executeTakeFirstOrThrow();
-    expect(JSON.parse(cursor.value).lastUid).toBe(TOTAL);
+    // The reader moves its checkpoint just after the batch it stored commits: wait for that write.
+    const lastUid = await waitFor(
+      async () => {
+        const cursor = await database.current.db.kysely
+          .selectFrom('channel_cursors')
+          .select('value')
+          .where('channel_account_id', '=', accountId)
+          .executeTakeFirst();
+        const uid = cursor ? (JSON.parse(cursor.value).lastUid as number) : undefined;
+        return uid === TOTAL ? uid : undefined;
+      },
+      { timeoutMs: 10_000, what: `the checkpoint to reach UID ${TOTAL}` },
+    );
+    expect(lastUid).toBe(TOTAL);
     const texts = await database.current.db.kysely
       .selectFrom('messages')
       .select('text')
