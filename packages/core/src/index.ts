@@ -47,6 +47,7 @@ export {
   type Visibility,
   type Workspace,
 } from './model.ts';
+export { defaultPermissions, PERMISSIONS, type Permission, permissionsOf } from './permissions.ts';
 export { applyStatusAction, LIVE_STATUSES, type StatusAction, type StatusPatch } from './status.ts';
 export { escapeHtml, normaliseWhitespace, truncate } from './text.ts';
 export { planThreading, type ThreadCandidate, type ThreadPlan, type ThreadRule } from './threading.ts';

@@ -1,7 +1,7 @@
 import type { Conversation } from './model.ts';
 
 /** Which rule found the conversation a message joined; recorded with the message. */
-export type ThreadRule = 'portal' | 'in_reply_to' | 'external_thread' | 'reply_token' | 'subject' | 'contact_thread';
+export type ThreadRule = 'portal' | 'handoff' | 'in_reply_to' | 'external_thread' | 'reply_token' | 'subject' | 'contact_thread';
 
 /** A conversation the repository found for one thread rule, in the order the rules are tried. */
 export interface ThreadCandidate {
