@@ -8,6 +8,11 @@ export function identityKey(kind: string, externalId: string): string {
   return `${kind}\u0000${normaliseExternalId(kind, externalId)}`;
 }
 
+/** An identity's part in a conversation on one account (a `conversation_identities` row). */
+export function linkKey(channelAccountId: string, key: string): string {
+  return `${channelAccountId}\u0001${key}`;
+}
+
 /**
  * Every identity a sender proved, its own first: the channel's id, then the verified others it
  * carries (a WhatsApp sender's phone beside its business-scoped id). An unverified sender proves
@@ -69,6 +74,11 @@ export class BatchIdentities {
   constructor(identities: ReadonlyMap<string, { contactId: string }>, contactKinds: ReadonlyMap<string, ReadonlySet<string>>) {
     this.#identities = new Map(identities);
     this.#kinds = new Map([...contactKinds].map(([id, kinds]) => [id, new Set(kinds)]));
+  }
+
+  /** The contact an identity (by `identityKey`) belongs to, if any is known. */
+  ownerOf(key: string): string | undefined {
+    return this.#identities.get(key)?.contactId;
   }
 
   /** The contact the sender is, when its identities say (see `knownContact`). */

@@ -1,6 +1,6 @@
 import { normaliseExternalId } from '@centralita/core';
 import { sql, type Transaction } from 'kysely';
-import { identityKey, knownContact, senderIdentities } from './ingest-identity.ts';
+import { identityKey, linkKey, senderIdentities } from './ingest-identity.ts';
 import type { IngestItem, KnownConversation, Lookups, ReplyTarget } from './ingest-plan.ts';
 import type { Database } from './schema.ts';
 import { replyTokenKey } from './thread-lookup.ts';
@@ -141,38 +141,47 @@ export async function readLookups(
   }
 
   // The two rules that trust the sender: their conversations by subject, and their latest here.
+  // Both go through the identities the sender proved, never through the contact: once contacts
+  // are merged, one identity must not thread into a conversation another identity held.
   const wanted = new Set<string>();
-  const contactsFor = (pred: (i: IngestItem) => boolean) => [
-    ...new Set(
-      items
-        .filter((i) => i.event.sender.verified && pred(i))
-        .map((i) => knownContact(i.event.sender, identities, contactKinds)?.contactId)
-        .filter((c): c is string => c !== undefined),
-    ),
-  ];
+  const pairsOf = (pred: (i: IngestItem) => boolean) => {
+    const kinds: string[] = [];
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const i of items) {
+      if (!pred(i)) continue;
+      for (const p of senderIdentities(i.event.sender)) {
+        const key = identityKey(p.kind, p.externalId);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        kinds.push(p.kind);
+        ids.push(p.externalId);
+      }
+    }
+    return { kinds, ids };
+  };
   const subjectItems = items.filter((i) => i.event.thread.subject?.key);
-  const subjectContacts = contactsFor((i) => i.event.thread.subject?.key !== undefined && i.event.thread.subject.key !== '');
-  if (subjectContacts.length > 0) {
+  const bySubject = pairsOf((i) => i.event.thread.subject?.key !== undefined && i.event.thread.subject.key !== '');
+  if (bySubject.kinds.length > 0) {
     const subjectKeys = [...new Set(subjectItems.map((i) => i.event.thread.subject?.key as string))];
     const widest = Math.max(...subjectItems.map((i) => i.event.thread.subject?.windowMinutes ?? 0));
-    const rows = await trx
-      .selectFrom('conversations')
-      .select('id')
-      .where('workspace_id', '=', ws)
-      .where('contact_id', '=', sql<string>`ANY(${subjectContacts}::uuid[])`)
-      .where('subject_key', '=', sql<string>`ANY(${subjectKeys}::text[])`)
-      .where('last_message_at', '>=', new Date(now.getTime() - widest * 60_000))
-      .execute();
-    for (const r of rows) wanted.add(r.id);
-  }
-  const threadContacts = contactsFor((i) => i.event.thread.contactThread === true);
-  if (threadContacts.length > 0) {
-    // The sender's latest conversation here, by index, one contact at a time inside one statement.
     const rows = await sql<{ id: string }>`
-      SELECT latest.id FROM unnest(${threadContacts}::uuid[]) AS k(contact_id)
+      SELECT DISTINCT c.id FROM conversation_identities ci
+      JOIN unnest(${bySubject.kinds}::text[], ${bySubject.ids}::text[]) AS s(kind, external_id) USING (kind, external_id)
+      JOIN conversations c ON c.id = ci.conversation_id
+      WHERE ci.workspace_id = ${ws} AND c.subject_key = ANY(${subjectKeys}::text[])
+        AND c.last_message_at >= ${new Date(now.getTime() - widest * 60_000)}`.execute(trx);
+    for (const r of rows.rows) wanted.add(r.id);
+  }
+  const byThread = pairsOf((i) => i.event.thread.contactThread === true);
+  if (byThread.kinds.length > 0) {
+    // Each identity's latest conversation on this account, by index, inside one statement.
+    const rows = await sql<{ id: string }>`
+      SELECT latest.id FROM unnest(${byThread.kinds}::text[], ${byThread.ids}::text[]) AS k(kind, external_id)
       CROSS JOIN LATERAL (
-        SELECT c.id FROM conversations c
-        WHERE c.workspace_id = ${ws} AND c.contact_id = k.contact_id AND c.channel_account_id = ${target.channelAccountId}
+        SELECT c.id FROM conversation_identities ci JOIN conversations c ON c.id = ci.conversation_id
+        WHERE ci.workspace_id = ${ws} AND ci.kind = k.kind AND ci.external_id = k.external_id
+          AND ci.channel_account_id = ${target.channelAccountId}
         ORDER BY c.created_at DESC LIMIT 1
       ) AS latest`.execute(trx);
     for (const r of rows.rows) wanted.add(r.id);
@@ -195,5 +204,17 @@ export async function readLookups(
       .execute();
     for (const r of rows) conversations.set(r.id, toKnown(r));
   }
-  return { stored, identities, contactKinds, conversations, replyTargets, threadKeys };
+  const links = new Map<string, Set<string>>();
+  if (conversations.size > 0 && proven.length > 0) {
+    const rows = await sql<{ conversation_id: string; channel_account_id: string; kind: string; external_id: string }>`
+      SELECT ci.conversation_id, ci.channel_account_id, ci.kind, ci.external_id FROM conversation_identities ci
+      JOIN unnest(${proven.map((i) => i.kind)}::text[], ${proven.map((i) => i.externalId)}::text[]) AS s(kind, external_id) USING (kind, external_id)
+      WHERE ci.conversation_id = ANY(${[...conversations.keys()]}::uuid[])`.execute(trx);
+    for (const r of rows.rows) {
+      const set = links.get(r.conversation_id) ?? new Set<string>();
+      set.add(linkKey(r.channel_account_id, identityKey(r.kind, r.external_id)));
+      links.set(r.conversation_id, set);
+    }
+  }
+  return { stored, identities, contactKinds, conversations, replyTargets, threadKeys, links };
 }

@@ -3,12 +3,13 @@ import {
   type Actor,
   type ConversationStatus,
   type MessageReceivedEvent,
+  normaliseExternalId,
   planThreading,
   type ThreadCandidate,
   type ThreadRule,
   truncate,
 } from '@centralita/core';
-import { BatchIdentities, type IdentityWrite } from './ingest-identity.ts';
+import { BatchIdentities, type IdentityWrite, identityKey, linkKey, senderIdentities } from './ingest-identity.ts';
 import type { NewEvent } from './repos/events.ts';
 import { replyTokenKey } from './thread-lookup.ts';
 
@@ -52,6 +53,18 @@ export interface Lookups {
   replyTargets: Map<string, ReplyTarget>;
   /** Thread keys of this account (channel thread ids and reply tokens) to their conversation. */
   threadKeys: Map<string, string>;
+  /**
+   * For each conversation read, which of the batch's sender identities took part in it, on which
+   * account (`linkKey(account, identityKey)`): what the rules that trust the sender go by.
+   */
+  links: Map<string, Set<string>>;
+}
+
+/** A `conversation_identities` row a batch writes. */
+export interface LinkWrite {
+  conversationId: string;
+  kind: string;
+  externalId: string;
 }
 
 export interface ReplyTarget {
@@ -122,6 +135,8 @@ export interface BatchPlan {
   threadKeys: Map<string, string>;
   messages: MessageWrite[];
   events: NewEvent[];
+  /** Identities that took part in a conversation on this account for the first time. */
+  links: LinkWrite[];
 }
 
 /**
@@ -154,10 +169,12 @@ export function planBatch(
     threadKeys: new Map(),
     messages: [],
     events: [],
+    links: [],
   };
   const conversations = new Map(lookups.conversations);
   const identities = new BatchIdentities(lookups.identities, lookups.contactKinds);
   const threadKeys = new Map(lookups.threadKeys);
+  const links = new Map([...lookups.links].map(([id, set]) => [id, new Set(set)]));
   const seen = new Map(lookups.stored);
   const replyTargets = new Map(lookups.replyTargets);
   const updates = new Map<string, ContactWrite>();
@@ -205,10 +222,15 @@ export function planBatch(
       plan.newIdentities.push(...identities.claim(contactId, s, true));
     }
 
-    const candidate = findCandidate(item, contactId, s.verified || portal !== undefined, {
+    // The identities this message speaks for, as this contact's: what threading may trust.
+    const own = identityKey(s.kind, s.externalId);
+    const proven = senderIdentities(s).map((i) => ({ ...i, key: identityKey(i.kind, i.externalId) }));
+    const mineKeys = proven.filter((i) => identities.ownerOf(i.key) === contactId);
+    const candidate = findCandidate(item, new Set(mineKeys.map((i) => i.key)), s.verified || portal !== undefined, {
       conversations,
       threadKeys,
       replyTargets,
+      links,
       now,
       target,
     });
@@ -306,6 +328,16 @@ export function planBatch(
       threadKeys.set(event.thread.externalThreadId, conversationId);
       plan.threadKeys.set(event.thread.externalThreadId, conversationId);
     }
+    const taking =
+      mineKeys.length > 0 || s.verified ? mineKeys : [{ kind: s.kind, externalId: normaliseExternalId(s.kind, s.externalId), key: own }];
+    const linked = links.get(conversationId) ?? new Set<string>();
+    for (const i of taking) {
+      const k = linkKey(target.channelAccountId, i.key);
+      if (linked.has(k)) continue;
+      linked.add(k);
+      plan.links.push({ conversationId, kind: i.kind, externalId: i.externalId });
+    }
+    links.set(conversationId, linked);
     const messageId = randomUUID();
     seen.set(event.externalMessageId, { id: messageId, conversationId });
     replyTargets.set(event.externalMessageId, { conversationId, createdAt: new Date(now.getTime()), viaPart: false });
@@ -330,6 +362,7 @@ interface State {
   conversations: Map<string, KnownConversation>;
   threadKeys: Map<string, string>;
   replyTargets: Map<string, ReplyTarget>;
+  links: Map<string, Set<string>>;
   now: Date;
   target: { channelAccountId: string };
 }
@@ -339,7 +372,7 @@ interface State {
  * reply to a known message, a thread the channel names, a reply token, the same subject from the
  * same verified person recently, one running thread per verified contact on this account.
  */
-function findCandidate(item: IngestItem, contactId: string, provenContact: boolean, st: State): ThreadCandidate | null {
+function findCandidate(item: IngestItem, mineKeys: ReadonlySet<string>, provenContact: boolean, st: State): ThreadCandidate | null {
   const { event } = item;
   const found = (rule: ThreadRule, id: string | undefined): ThreadCandidate | null => {
     const c = id ? st.conversations.get(id) : undefined;
@@ -369,8 +402,18 @@ function findCandidate(item: IngestItem, contactId: string, provenContact: boole
     if (token) return token;
   }
   // The last two rules trust who the sender is: only a channel-proven contact has a history.
-  if (!provenContact) return null;
-  const mine = [...st.conversations.values()].filter((c) => c.contactId === contactId);
+  if (!provenContact || mineKeys.size === 0) return null;
+  // By identity, never by contact: a merged contact's other identities have their own threads.
+  const on = (c: KnownConversation, account: string | null) => {
+    const set = st.links.get(c.id);
+    if (!set) return false;
+    for (const l of set) {
+      const [acc, key] = l.split('\u0001') as [string, string];
+      if ((account === null || acc === account) && mineKeys.has(key)) return true;
+    }
+    return false;
+  };
+  const mine = [...st.conversations.values()].filter((c) => on(c, null));
   if (event.thread.subject?.key) {
     const { key, windowMinutes } = event.thread.subject;
     const since = st.now.getTime() - windowMinutes * 60_000;
@@ -381,9 +424,7 @@ function findCandidate(item: IngestItem, contactId: string, provenContact: boole
     if (bySubject) return bySubject;
   }
   if (event.thread.contactThread) {
-    const latest = mine
-      .filter((c) => c.channelAccountId === st.target.channelAccountId)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    const latest = mine.filter((c) => on(c, st.target.channelAccountId)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
     const byContact = found('contact_thread', latest?.id);
     if (byContact) return byContact;
   }

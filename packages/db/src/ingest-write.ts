@@ -116,6 +116,15 @@ export async function writeBatch(trx: Transaction<Database>, target: WriteTarget
       .execute();
   }
 
+  if (plan.links.length > 0) {
+    const l = plan.links;
+    await sql`INSERT INTO conversation_identities (workspace_id, conversation_id, channel_account_id, kind, external_id)
+      SELECT ${ws}, v.conversation_id, ${target.channelAccountId}, v.kind, v.external_id
+      FROM unnest(${l.map((x) => x.conversationId)}::uuid[], ${l.map((x) => x.kind)}::text[], ${l.map((x) => x.externalId)}::text[])
+        AS v(conversation_id, kind, external_id)
+      ON CONFLICT DO NOTHING`.execute(trx);
+  }
+
   const messages = new Map<string, Selectable<MessagesTable>>();
   if (plan.messages.length > 0) {
     const rows = await trx

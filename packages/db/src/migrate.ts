@@ -15,6 +15,7 @@ import * as m0011 from './migrations/0011-pending-uploads.ts';
 import * as m0012 from './migrations/0012-usage-ledger.ts';
 import * as m0013 from './migrations/0013-saved-searches.ts';
 import * as m0014 from './migrations/0014-whatsapp.ts';
+import * as m0015 from './migrations/0015-conversation-identities.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-usage-ledger': m0012,
   '0013-saved-searches': m0013,
   '0014-whatsapp': m0014,
+  '0015-conversation-identities': m0015,
 };
 
 const provider: MigrationProvider = {

@@ -7,6 +7,7 @@ import type {
   ConversationDraftsTable,
   ConversationReadsTable,
 } from './schema-console.ts';
+import type { ConversationIdentitiesTable } from './schema-identity-links.ts';
 import type { SavedSearchesTable } from './schema-listening.ts';
 import type {
   ChannelAccountBudgetsTable,
@@ -384,4 +385,5 @@ export interface Database {
   saved_searches: SavedSearchesTable;
   channel_blobs: ChannelBlobsTable;
   conversation_usage: ConversationUsageTable;
+  conversation_identities: ConversationIdentitiesTable;
 }

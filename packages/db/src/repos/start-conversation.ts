@@ -1,6 +1,7 @@
 import { type Actor, CentralitaError, type Conversation, normaliseExternalId, truncate } from '@centralita/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { linkIdentity } from './conversation-identities.ts';
 import { toConversation } from './conversations.ts';
 import { appendEvent } from './events.ts';
 import { insertAgentMessage, type StoredMessage } from './messages.ts';
@@ -83,6 +84,13 @@ export async function startOutboundConversation(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await linkIdentity(trx, {
+      workspaceId: input.workspaceId,
+      conversationId: row.id,
+      channelAccountId: account.id,
+      kind: input.kind,
+      externalId: address,
+    });
     await appendEvent(trx, {
       workspaceId: input.workspaceId,
       conversationId: row.id,
