@@ -8,6 +8,7 @@ import { type SeededTemplate, seededTemplate, withDatabaseOf } from './databases
 import { type Desk, seedBenchDesk } from './desk.ts';
 import { benchEmail } from './email.ts';
 import { benchIngest, benchRawCeiling, type IngestFigure, ingestPathName, measureOneByOne } from './ingest.ts';
+import { benchPrivacy, privacyLines } from './privacy.ts';
 import { benchRealtime, type RealtimeSide } from './realtime.ts';
 import { benchDecide, benchDispatch, benchJobDrain } from './routing.ts';
 import { routingCost } from './routing-cost.ts';
@@ -90,7 +91,7 @@ function compactSeries(values: number[]): string {
  * Uses the same PostgreSQL the tests use (TEST_DATABASE_URL, else 127.0.0.1:5432, else embedded)
  * and drops every database it makes. `--quick` runs each sustained figure for a few seconds;
  * `--only ingest,realtime` runs only the named sections (startup, decide, ingest, webform,
- * console, email, twitter, whatsapp, routing, realtime, burst); `--explain` adds the statements each unit of work
+ * console, email, twitter, whatsapp, routing, realtime, burst, privacy); `--explain` adds the statements each unit of work
  * sent; `--ingest-one-by-one` measures ingestMessage even where ingestMany exists; `--profile DIR`
  * has every server process write a V8 CPU profile to DIR (summarise with bench/profile-summary.ts);
  * `--bare-ordered` gives the bare socket.io server the node's ordered adapter.
@@ -173,6 +174,10 @@ async function main() {
           `routing decide(), ${agents} agents x 100 rules, ${explain} explanation: p50 ${fmt(r.p50 * 1000, 0)} µs, p99 ${fmt(r.p99 * 1000, 0)} µs, max ${fmt(r.max, 2)} ms, ${fmt(r.perSecond, 0)} decisions/s (${fmt(r.assignedShare * 100, 0)}% assigned)`,
         );
       }
+    }
+
+    if (wanted('privacy')) {
+      for (const line of privacyLines(benchPrivacy({ warmupMs: quick ? 500 : 2_000, durationMs: quick ? 2_000 : 10_000 }), fmt)) say(line);
     }
 
     if (wanted('ingest')) {
