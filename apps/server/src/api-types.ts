@@ -5,7 +5,7 @@
  * compile error in every client. Over JSON, dates are ISO strings (the console's `Wire<T>`).
  */
 import type { Conversation, ConversationOrigin, ConversationStatus, Visibility } from '@centralita/core';
-import type { InboxRow as StoredInboxRow, StoredMessage } from '@centralita/db';
+import type { InboxRow as StoredInboxRow, WorkspacePrivacySettings } from '@centralita/db';
 import type { AgentView, RuleSetDraft, RuleSetVersion, TeamView } from '@centralita/dispatcher';
 import type {
   AgentStatus,
@@ -20,11 +20,17 @@ import type { whoIs } from './routes/auth.ts';
 import type { describeKind, present } from './routes/channel-accounts.ts';
 import type { waitingByTeam } from './routes/console.ts';
 import type { usageOf } from './routes/usage.ts';
+import type { ApiMessage, FindingSpan, MessagePrivacy } from './services/privacy-view.ts';
 import type { ReplyOptions } from './services/reply-options.ts';
 import type { presentSearch } from './services/saved-searches.ts';
 
 export type { AgentStatus, Conversation, ConversationOrigin, ConversationStatus, Visibility };
-export type Message = StoredMessage;
+/** A message with `privacy`: what the privacy guard found, and whether this reader got it masked. */
+export type Message = ApiMessage;
+/** `Message.privacy` and the findings of POST /privacy/scan (type, UTF-16 span, confidence). */
+export type { FindingSpan as PrivacyFinding, MessagePrivacy };
+/** GET and PUT /privacy/settings: the workspace's country and its own patterns. */
+export type PrivacySettings = WorkspacePrivacySettings;
 export type Agent = AgentView;
 export type Team = TeamView;
 export type Me = Awaited<ReturnType<typeof whoIs>>;
@@ -50,3 +56,6 @@ export type RuleVocabulary = typeof VOCABULARY;
 export type StoredExplanation = CompactExplanation;
 /** A row of GET /routing/queues: one team's (or no team's) waiting conversations. */
 export type QueueRow = Awaited<ReturnType<typeof waitingByTeam>>[number];
+
+/** A contact merge (GET /contacts/:id/merges, POST /contacts/:id/merge, undo): counts of what moved, folded conversations, who and when. */
+export type { ContactMerge, MergeEvidence, MergeReason, MergeSuggestion } from '@centralita/db';

@@ -17,6 +17,7 @@ import { ApiRegistry } from './http/registry.ts';
 import { startWorker } from './jobs.ts';
 import type { AppLogger } from './logger.ts';
 import { CommitStream } from './pipeline/commits.ts';
+import { registerHandoffLinkRoutes } from './portal/handoff-links.ts';
 import { registerPortalRoutes } from './portal/routes.ts';
 import { createOrderedAdapter } from './realtime/ordered-adapter.ts';
 import { createRealtime } from './realtime/realtime.ts';
@@ -28,7 +29,10 @@ import { registerConsoleRoutes } from './routes/console.ts';
 import { registerConsoleStateRoutes } from './routes/console-state.ts';
 import { registerContactRoutes } from './routes/contacts.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
+import { registerHandoffRoutes } from './routes/handoffs.ts';
 import { CONSOLE_DIST, consolePage, serveConsole } from './routes/home.ts';
+import { registerMergeRoutes } from './routes/merges.ts';
+import { registerPrivacyRoutes } from './routes/privacy.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
 import { registerSavedSearchRoutes } from './routes/saved-searches.ts';
 import { registerTeamRoutes } from './routes/teams.ts';
@@ -37,7 +41,10 @@ import { registerUploadRoutes } from './routes/uploads.ts';
 import { registerUsageRoutes } from './routes/usage.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
+import { Handoffs } from './services/handoff.ts';
 import { Inbox } from './services/inbox.ts';
+import { MergeService } from './services/merges.ts';
+import { PrivacyGuard } from './services/privacy.ts';
 import { ReplyPlanner } from './services/reply-options.ts';
 import { RoutingService } from './services/routing.ts';
 import { TemplateCatalog } from './services/templates.ts';
@@ -107,6 +114,9 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   const realtime = createRealtime();
   const commits = new CommitStream((error) => options.logger.error({ error: String(error) }, 'a commit subscriber failed'));
   commits.subscribe((changes) => realtime.onCommit(changes));
+  // Stored customer messages are read for phone numbers and addresses other contacts proved.
+  const merges = new MergeService({ db: options.db, logger: options.logger, commits });
+  commits.subscribe((changes) => merges.onCommit(changes));
   let baseUrl = options.publicUrl?.replace(/\/$/, '') ?? 'http://127.0.0.1';
   const publicUrl = () => baseUrl;
   const attachments = options.attachments ?? postgresAttachmentStorage(options.db.kysely);
@@ -134,9 +144,11 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     parseConfig: (account, adapter) => parseAccountConfig(box, account, adapter),
     clock,
   });
+  const privacy = new PrivacyGuard({ db: options.db.kysely, logger: options.logger });
   const inbox = new Inbox({
     replies,
     templates,
+    privacy,
     db: options.db,
     logger: options.logger,
     clock,
@@ -148,6 +160,17 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     adapter: (kind) => adapters.get(kind),
     portal: (conversationId, message) => realtime.portal(conversationId, message),
   });
+  const handoffs = new Handoffs(
+    {
+      db: options.db.kysely,
+      clock,
+      publicUrl,
+      commits,
+      adapter: (kind) => adapters.get(kind),
+      parseConfig: (account, adapter) => parseAccountConfig(box, account, adapter),
+    },
+    inbox,
+  );
   const channels = new ChannelHost(options.adapters, {
     sink: inbox,
     db: options.db,
@@ -171,6 +194,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     routing,
     usage,
     templates,
+    privacy,
     ...hooks,
     settings,
   };
@@ -189,6 +213,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   const root = Router();
   registerWebhookRoutes(root, ctx);
   registerPortalRoutes(root, ctx, inbox);
+  registerHandoffLinkRoutes(root, ctx);
   app.use(root);
 
   const api = Router();
@@ -221,10 +246,13 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerBulkRoutes(registry, ctx, inbox);
   registerConsoleStateRoutes(registry, ctx);
   registerContactRoutes(registry, ctx);
+  registerMergeRoutes(registry, ctx, merges);
   registerConversationRoutes(registry, ctx, inbox);
+  registerHandoffRoutes(registry, ctx, handoffs);
   registerTeamRoutes(registry, ctx);
   registerRoutingRoutes(registry, ctx);
   registerSavedSearchRoutes(registry, ctx);
+  registerPrivacyRoutes(registry, ctx);
   api.get('/openapi.json', (_req, res) => {
     res.json(registry.openapi({ title: 'Centralita API', version: VERSION }));
   });
@@ -287,6 +315,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
       await worker?.stop();
       await ctx.routing.stop();
       await channels.stop();
+      await merges.settled();
     },
   };
 }

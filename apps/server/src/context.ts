@@ -4,6 +4,7 @@ import type { SecretBox } from './crypto.ts';
 import type { AppLogger } from './logger.ts';
 import type { CommitStream } from './pipeline/commits.ts';
 import type { Realtime } from './realtime/realtime.ts';
+import type { PrivacyGuard } from './services/privacy.ts';
 import type { RoutingService } from './services/routing.ts';
 import type { TemplateCatalog } from './services/templates.ts';
 import type { UsageService } from './services/usage.ts';
@@ -28,6 +29,8 @@ export interface AppContext {
   readonly usage: UsageService;
   /** The accounts' approved message templates (WhatsApp), cached a few minutes. */
   readonly templates: TemplateCatalog;
+  /** The privacy guard: workspace settings, scanning, and the refusal of public replies that leak personal data. */
+  readonly privacy: PrivacyGuard;
   /** Test-only pause points; production code never sets them. */
   readonly hooks?: {
     /** Runs inside an inbound batch's transaction, just before its commit, with the batch's texts. */

@@ -318,6 +318,13 @@ export interface ChannelAdapter<Config = unknown> {
    */
   readonly addressKinds?: readonly string[];
   /**
+   * A link that opens a private conversation with the brand on this channel with `text`
+   * prefilled (WhatsApp's wa.me link, X's DM compose link), for a customer handed off here from
+   * another channel; null when the account's configuration cannot make one (no business number).
+   * Absent: the channel has no such link.
+   */
+  contactLink?(config: Config, text: string): string | null;
+  /**
    * Tries a configuration without saving it or touching any conversation, and says step by step
    * what worked and what failed, so a wrong port reads differently from a wrong password.
    */

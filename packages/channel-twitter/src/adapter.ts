@@ -64,6 +64,10 @@ export function createTwitterAdapter(): ChannelAdapter<TwitterConfig> {
     describeSearch: (terms, config) =>
       buildSearchQuery(terms, { username: config.brandUsername ?? 'brand' }, MAX_QUERY_LENGTH[config.tier]),
     testConnection: (config): Promise<ConnectionReport> => testConnection(config),
+    // X's DM deep link: opens a DM to the brand with the text prefilled, for a customer whose DMs
+    // are closed to the brand (the brand cannot write first).
+    contactLink: (config, text) =>
+      config.brandUserId ? `https://x.com/messages/compose?recipient_id=${config.brandUserId}&text=${encodeURIComponent(text)}` : null,
     connect(account, ctx) {
       const config = account.config;
       const clients = createClients(config);

@@ -78,6 +78,11 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions = {}): Cha
       if (!config.businessAccountId) throw new Error('the account has no WhatsApp Business Account id to list templates from');
       return graphFor(config).listTemplates(config.businessAccountId);
     },
+    contactLink(config, text) {
+      // wa.me takes the number's digits alone, and prefills the first message (with its code).
+      if (!config.businessPhone) return null;
+      return `https://wa.me/${config.businessPhone.slice(1)}?text=${encodeURIComponent(text)}`;
+    },
     testConnection,
     connect(account, ctx): ChannelConnection {
       const config = account.config;

@@ -18,6 +18,14 @@ const schema = z.strictObject({
   // Cloud API.
   /** The business number's id in the Graph API (not the phone number itself). */
   phoneNumberId: graphId.optional(),
+  /**
+   * The business number in international format (+34911234567), for the wa.me links a handoff
+   * sends; the Graph API's id above is not the number. A linked phone (web mode) knows its own.
+   */
+  businessPhone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'an international number such as +34911234567')
+    .optional(),
   /** The WhatsApp Business Account id: lists the templates and subscribes the app to webhooks. */
   businessAccountId: graphId.optional(),
   /** A system user's permanent token with whatsapp_business_messaging and whatsapp_business_management. */

@@ -6,6 +6,7 @@ export {
   type ConversationEventType,
   SYSTEM_ACTOR,
 } from './events.ts';
+export { findHandoffCodes, HANDOFF_CODE_PATTERN, newHandoffCode } from './handoff.ts';
 export { type IdentityPlan, normaliseExternalId, planIdentity } from './identity.ts';
 export type {
   AutomatedKind,

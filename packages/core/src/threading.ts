@@ -41,8 +41,9 @@ export function planThreading(
     };
   }
   const resolvedAt = conversation.resolvedAt?.getTime() ?? 0;
-  // A reply on the conversation's own customer page always answers that conversation.
-  if (rule === 'portal' || now.getTime() - resolvedAt <= reopenWindowMinutes * 60_000) {
+  // A reply on the conversation's own customer page, or through a live handoff the agent sent,
+  // always answers that conversation.
+  if (rule === 'portal' || rule === 'handoff' || now.getTime() - resolvedAt <= reopenWindowMinutes * 60_000) {
     return { action: 'join', conversationId: conversation.id, rule, reopen: true, wake: false };
   }
   return { action: 'new', previousConversationId: conversation.id, rule };

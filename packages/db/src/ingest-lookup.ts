@@ -1,5 +1,6 @@
 import { normaliseExternalId } from '@centralita/core';
 import { sql, type Transaction } from 'kysely';
+import { readHandoffs } from './ingest-handoff.ts';
 import { identityKey, linkKey, senderIdentities } from './ingest-identity.ts';
 import type { IngestItem, KnownConversation, Lookups, ReplyTarget } from './ingest-plan.ts';
 import type { Database } from './schema.ts';
@@ -186,6 +187,12 @@ export async function readLookups(
       ) AS latest`.execute(trx);
     for (const r of rows.rows) wanted.add(r.id);
   }
+  const handoffs = await readHandoffs(
+    trx,
+    target,
+    items.filter((i) => !i.conversationId).map((i) => i.event),
+  );
+  for (const h of [...handoffs.byCode.values(), ...handoffs.byIdentity.values()]) wanted.add(h.conversationId);
   for (const i of items) if (i.conversationId) wanted.add(i.conversationId);
   for (const t of replyTargets.values()) wanted.add(t.conversationId);
   for (const id of threadKeys.values()) wanted.add(id);
@@ -216,5 +223,5 @@ export async function readLookups(
       links.set(r.conversation_id, set);
     }
   }
-  return { stored, identities, contactKinds, conversations, replyTargets, threadKeys, links };
+  return { stored, identities, contactKinds, conversations, replyTargets, threadKeys, links, handoffs };
 }

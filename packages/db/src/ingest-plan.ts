@@ -1,143 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Actor,
-  type ConversationStatus,
-  type MessageReceivedEvent,
-  normaliseExternalId,
-  planThreading,
-  type ThreadCandidate,
-  type ThreadRule,
-  truncate,
-} from '@centralita/core';
-import { BatchIdentities, type IdentityWrite, identityKey, linkKey, senderIdentities } from './ingest-identity.ts';
-import type { NewEvent } from './repos/events.ts';
-import { replyTokenKey } from './thread-lookup.ts';
+import { type Actor, normaliseExternalId, planThreading, type ThreadCandidate, truncate } from '@centralita/core';
+import { decideHandoff, type HandoffOutcome, handoffEffects, matchHandoff } from './ingest-handoff.ts';
+
+export type { HandoffOutcome, SuggestionWrite } from './ingest-handoff.ts';
+export type {
+  BatchPlan,
+  ContactWrite,
+  ConversationTouch,
+  ConversationWrite,
+  IngestItem,
+  KnownConversation,
+  LinkWrite,
+  Lookups,
+  MessageWrite,
+  PlannedOutcome,
+  ReplyTarget,
+} from './ingest-types.ts';
+
+import { findCandidate } from './ingest-candidate.ts';
+import { BatchIdentities, identityKey, linkKey, senderIdentities } from './ingest-identity.ts';
+import type {
+  BatchPlan,
+  ContactWrite,
+  ConversationTouch,
+  ConversationWrite,
+  IngestItem,
+  KnownConversation,
+  Lookups,
+} from './ingest-types.ts';
 
 // The in-memory half of batched ingest: given what the database holds (read in a few set-based
 // queries), decide for every message of the batch, in arrival order, which contact it is, which
 // conversation it joins or starts, and what must be written. Messages of one batch see each
 // other: a contact's second message joins the conversation its first one started.
-
-export interface IngestItem {
-  event: MessageReceivedEvent;
-  /** A conversation the host already knows the message belongs to (the customer's own page). */
-  conversationId?: string;
-}
-
-/** A conversation as threading needs it, from the database or started earlier in the batch. */
-export interface KnownConversation {
-  id: string;
-  status: ConversationStatus;
-  resolvedAt: Date | null;
-  contactId: string;
-  channelAccountId: string;
-  subjectKey: string | null;
-  lastMessageAt: Date;
-  createdAt: Date;
-}
-
-/** What the database said, read before planning (see ingest-lookup.ts). */
-export interface Lookups {
-  /** Messages of this account already stored, by external id. */
-  stored: Map<string, { id: string; conversationId: string }>;
-  /** Verified identities, by `identityKey`. */
-  identities: Map<string, { contactId: string }>;
-  /** The kinds of verified identity each of those identities' contacts has. */
-  contactKinds: Map<string, Set<string>>;
-  /** Every conversation a rule could pick, locked, with its current status. */
-  conversations: Map<string, KnownConversation>;
-  /**
-   * The newest stored message per external id an item answers; `viaPart` when only the second or
-   * later part of a split reply carries that id (used only when no message matches directly).
-   */
-  replyTargets: Map<string, ReplyTarget>;
-  /** Thread keys of this account (channel thread ids and reply tokens) to their conversation. */
-  threadKeys: Map<string, string>;
-  /**
-   * For each conversation read, which of the batch's sender identities took part in it, on which
-   * account (`linkKey(account, identityKey)`): what the rules that trust the sender go by.
-   */
-  links: Map<string, Set<string>>;
-}
-
-/** A `conversation_identities` row a batch writes. */
-export interface LinkWrite {
-  conversationId: string;
-  kind: string;
-  externalId: string;
-}
-
-export interface ReplyTarget {
-  conversationId: string;
-  createdAt: Date;
-  viaPart: boolean;
-}
-
-export interface ContactWrite {
-  id: string;
-  name: string | null;
-  locale: string | null;
-  country: string | null;
-  timezone: string | null;
-  signals: Record<string, unknown>;
-}
-
-export interface ConversationWrite {
-  id: string;
-  contactId: string;
-  /** The creating message's origin: later messages never change it. */
-  origin: 'customer' | 'proactive';
-  subject: string | null;
-  subjectKey: string | null;
-  language: string | null;
-  region: string | null;
-  previousConversationId: string | null;
-  createdAt: string;
-  lastMessageAt: string;
-  lastInboundAt: string | null;
-  awaitingReplySince: string | null;
-}
-
-/** How a conversation already stored changes: the union of what its messages in the batch did. */
-export interface ConversationTouch {
-  id: string;
-  lastMessageAt: string;
-  /** The latest message from the customer (not automated), if any. */
-  lastInboundAt: string | null;
-  /** The first message from the customer, where the wait for an answer starts if none was running. */
-  firstInboundAt: string | null;
-  /** Set when a message reopened or woke it. */
-  reopenedAt: string | null;
-}
-
-export interface MessageWrite {
-  id: string;
-  conversationId: string;
-  contactId: string;
-  item: IngestItem;
-  threadRule: ThreadRule | null;
-  createdAt: string;
-}
-
-export type PlannedOutcome =
-  | { kind: 'duplicate'; messageId: string; conversationId: string }
-  | { kind: 'stored'; messageId: string; conversationId: string; created: boolean; reopened: boolean; threadRule: ThreadRule | null };
-
-export interface BatchPlan {
-  outcomes: PlannedOutcome[];
-  newContacts: ContactWrite[];
-  newIdentities: IdentityWrite[];
-  /** Profile gaps to fill on existing contacts (COALESCE: stored values win) and signals to merge. */
-  contactUpdates: ContactWrite[];
-  newConversations: ConversationWrite[];
-  touched: ConversationTouch[];
-  /** Last writer wins within the batch, as the one-by-one upserts did. */
-  threadKeys: Map<string, string>;
-  messages: MessageWrite[];
-  events: NewEvent[];
-  /** Identities that took part in a conversation on this account for the first time. */
-  links: LinkWrite[];
-}
 
 /**
  * A timestamp one microsecond after the previous item's, as PostgreSQL text: messages of one batch
@@ -170,7 +65,10 @@ export function planBatch(
     messages: [],
     events: [],
     links: [],
+    handoffJoins: [],
+    suggestions: [],
   };
+  const joinedHandoffs = new Set<string>();
   const conversations = new Map(lookups.conversations);
   const identities = new BatchIdentities(lookups.identities, lookups.contactKinds);
   const threadKeys = new Map(lookups.threadKeys);
@@ -192,13 +90,18 @@ export function planBatch(
     const s = event.sender;
     const known = identities.known(s);
     const portal = item.conversationId ? conversations.get(item.conversationId) : undefined;
+    const match = portal ? null : matchHandoff(event, lookups.handoffs);
+    const handed = match ? conversations.get(match.ref.conversationId) : undefined;
+    const handoff = match && handed ? decideHandoff(match, handed.contactId, known?.contactId, s.verified, now) : null;
+    const joining = handoff?.kind === 'join' ? (handed as KnownConversation) : undefined;
 
-    // The contact: the portal conversation's own, a verified identity's, or a new one.
+    // The contact: the portal conversation's own, a verified identity's, the handed-off
+    // conversation's (a new identity proven by the handoff it used), or a new one.
     let contactId: string;
     if (portal) {
       contactId = portal.contactId;
-    } else if (known) {
-      contactId = known.contactId;
+    } else if (known || (joining && handoff?.kind === 'join' && handoff.claim)) {
+      contactId = known?.contactId ?? (joining as KnownConversation).contactId;
       const u = updates.get(contactId) ?? { id: contactId, name: null, locale: null, country: null, timezone: null, signals: {} };
       updates.set(contactId, {
         id: contactId,
@@ -226,14 +129,16 @@ export function planBatch(
     const own = identityKey(s.kind, s.externalId);
     const proven = senderIdentities(s).map((i) => ({ ...i, key: identityKey(i.kind, i.externalId) }));
     const mineKeys = proven.filter((i) => identities.ownerOf(i.key) === contactId);
-    const candidate = findCandidate(item, new Set(mineKeys.map((i) => i.key)), s.verified || portal !== undefined, {
-      conversations,
-      threadKeys,
-      replyTargets,
-      links,
-      now,
-      target,
-    });
+    const candidate: ThreadCandidate | null = joining
+      ? { rule: 'handoff', conversation: { id: joining.id, status: joining.status, resolvedAt: joining.resolvedAt } }
+      : findCandidate(item, new Set(mineKeys.map((i) => i.key)), s.verified || portal !== undefined, {
+          conversations,
+          threadKeys,
+          replyTargets,
+          links,
+          now,
+          target,
+        });
     const automated = event.automated ?? null;
     const threading = planThreading(candidate ? [candidate] : [], now, target.reopenWindowMinutes, { automated: automated !== null });
     const actor: Actor = { type: 'contact', id: contactId };
@@ -350,83 +255,28 @@ export function planBatch(
       actor,
       data: { messageId, channelAccountId: target.channelAccountId },
     });
-    plan.outcomes.push({ kind: 'stored', messageId, conversationId, created: threading.action === 'new', reopened, threadRule });
+    let handoffOutcome: HandoffOutcome | null = null;
+    if (handoff && handed) {
+      const first = handoff.kind === 'join' && !handoff.ref.joinedAt && !joinedHandoffs.has(handoff.ref.id);
+      if (first) joinedHandoffs.add(handoff.ref.id);
+      const effects = handoffEffects(handoff, { handed, conversationId, contactId, messageId, at, first, actor, target });
+      handoffOutcome = effects.outcome;
+      plan.handoffJoins.push(...effects.joins);
+      plan.events.push(...effects.events);
+      plan.suggestions.push(...effects.suggestions);
+    }
+    plan.outcomes.push({
+      kind: 'stored',
+      messageId,
+      conversationId,
+      created: threading.action === 'new',
+      reopened,
+      threadRule,
+      handoff: handoffOutcome,
+    });
   });
 
   plan.contactUpdates = [...updates.values()];
   plan.touched = [...touched.values()];
   return plan;
-}
-
-interface State {
-  conversations: Map<string, KnownConversation>;
-  threadKeys: Map<string, string>;
-  replyTargets: Map<string, ReplyTarget>;
-  links: Map<string, Set<string>>;
-  now: Date;
-  target: { channelAccountId: string };
-}
-
-/**
- * The first rule that finds a conversation, most specific first: the customer's own page, a
- * reply to a known message, a thread the channel names, a reply token, the same subject from the
- * same verified person recently, one running thread per verified contact on this account.
- */
-function findCandidate(item: IngestItem, mineKeys: ReadonlySet<string>, provenContact: boolean, st: State): ThreadCandidate | null {
-  const { event } = item;
-  const found = (rule: ThreadRule, id: string | undefined): ThreadCandidate | null => {
-    const c = id ? st.conversations.get(id) : undefined;
-    return c ? { rule, conversation: { id: c.id, status: c.status, resolvedAt: c.resolvedAt } } : null;
-  };
-  if (item.conversationId) {
-    const portal = found('portal', item.conversationId);
-    if (portal) return portal;
-  }
-  const replyTo = (event.thread.inReplyTo ?? []).filter((id) => id.length > 0);
-  // A message answered directly wins over a split reply's later part; the newest of each first.
-  let newest: ReplyTarget | undefined;
-  for (const id of replyTo) {
-    const t = st.replyTargets.get(id);
-    if (!t) continue;
-    const better = !newest || (newest.viaPart && !t.viaPart) || (newest.viaPart === t.viaPart && t.createdAt > newest.createdAt);
-    if (better) newest = t;
-  }
-  const reply = found('in_reply_to', newest?.conversationId);
-  if (reply) return reply;
-  if (event.thread.externalThreadId) {
-    const thread = found('external_thread', st.threadKeys.get(event.thread.externalThreadId));
-    if (thread) return thread;
-  }
-  if (event.thread.replyToken) {
-    const token = found('reply_token', st.threadKeys.get(replyTokenKey(event.thread.replyToken)));
-    if (token) return token;
-  }
-  // The last two rules trust who the sender is: only a channel-proven contact has a history.
-  if (!provenContact || mineKeys.size === 0) return null;
-  // By identity, never by contact: a merged contact's other identities have their own threads.
-  const on = (c: KnownConversation, account: string | null) => {
-    const set = st.links.get(c.id);
-    if (!set) return false;
-    for (const l of set) {
-      const [acc, key] = l.split('\u0001') as [string, string];
-      if ((account === null || acc === account) && mineKeys.has(key)) return true;
-    }
-    return false;
-  };
-  const mine = [...st.conversations.values()].filter((c) => on(c, null));
-  if (event.thread.subject?.key) {
-    const { key, windowMinutes } = event.thread.subject;
-    const since = st.now.getTime() - windowMinutes * 60_000;
-    const same = mine
-      .filter((c) => c.subjectKey === key && c.lastMessageAt.getTime() >= since)
-      .sort((a, b) => b.lastMessageAt.getTime() - a.lastMessageAt.getTime())[0];
-    const bySubject = found('subject', same?.id);
-    if (bySubject) return bySubject;
-  }
-  if (event.thread.contactThread) {
-    const latest = mine.filter((c) => on(c, st.target.channelAccountId)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-    const byContact = found('contact_thread', latest?.id);
-    if (byContact) return byContact;
-  }
-  return null;
 }

@@ -3,6 +3,7 @@ import { type Selectable, sql, type Transaction } from 'kysely';
 import type { BatchPlan } from './ingest-plan.ts';
 import { attachmentKey } from './repos/attachments.ts';
 import { appendEvents } from './repos/events.ts';
+import { suggestMerge } from './repos/merge-suggestions.ts';
 import type { ConversationsTable, Database, MessagesTable } from './schema.ts';
 
 // The writing half of batched ingest: one multi-row statement per table, whatever the batch size.
@@ -198,5 +199,16 @@ export async function writeBatch(trx: Transaction<Database>, target: WriteTarget
     for (const r of rows.rows) conversations.set(r.id, r);
   }
   await appendEvents(trx, plan.events);
+  if (plan.handoffJoins.length > 0) {
+    const j = plan.handoffJoins;
+    // The first message that used a handoff is remembered; later uses change nothing.
+    await sql`UPDATE handoffs AS h SET joined_at = v.at, joined_message_id = v.message_id
+      FROM unnest(${j.map((x) => x.handoffId)}::uuid[], ${j.map((x) => x.messageId)}::uuid[], ${j.map((x) => x.at)}::timestamptz[])
+        AS v(id, message_id, at)
+      WHERE h.id = v.id AND h.workspace_id = ${ws} AND h.joined_at IS NULL`.execute(trx);
+  }
+  for (const sgg of plan.suggestions) {
+    await suggestMerge(trx, { workspaceId: ws, ...sgg });
+  }
   return { conversations, messages };
 }

@@ -1,14 +1,14 @@
 import type { Conversation, MessageReceivedEvent } from '@centralita/core';
 import type { Kysely, Transaction } from 'kysely';
 import { lockBatch, readLookups } from './ingest-lookup.ts';
-import { type IngestItem, planBatch } from './ingest-plan.ts';
+import { type HandoffOutcome, type IngestItem, planBatch } from './ingest-plan.ts';
 import { writeBatch } from './ingest-write.ts';
 import { toConversation } from './repos/conversations.ts';
 import type { NewEvent } from './repos/events.ts';
 import { type StoredMessage, toMessage } from './repos/messages.ts';
 import type { Database } from './schema.ts';
 
-export type { IngestItem } from './ingest-plan.ts';
+export type { HandoffOutcome, IngestItem } from './ingest-plan.ts';
 
 export interface IngestTarget {
   workspaceId: string;
@@ -37,6 +37,8 @@ export interface IngestResult {
   createdConversation: boolean;
   reopened: boolean;
   threadRule: string | null;
+  /** Set when the message answered a handoff: joined it, or was only suggested for it (expired, someone else). */
+  handoff: HandoffOutcome | null;
 }
 
 /** One item's outcome in a batch: its result, or exactly why it alone was refused. */
@@ -179,6 +181,7 @@ async function ingestTransaction(
         createdConversation: false,
         reopened: false,
         threadRule: null,
+        handoff: null,
       };
     }
     const row = written.messages.get(o.messageId);
@@ -192,6 +195,7 @@ async function ingestTransaction(
       createdConversation: o.created,
       reopened: o.reopened,
       threadRule: o.threadRule,
+      handoff: o.handoff,
     };
   });
   return { outcomes, events: plan.events };

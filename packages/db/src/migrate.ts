@@ -16,6 +16,9 @@ import * as m0012 from './migrations/0012-usage-ledger.ts';
 import * as m0013 from './migrations/0013-saved-searches.ts';
 import * as m0014 from './migrations/0014-whatsapp.ts';
 import * as m0015 from './migrations/0015-conversation-identities.ts';
+import * as m0016 from './migrations/0016-contact-merges.ts';
+import * as m0017 from './migrations/0017-handoffs.ts';
+import * as m0018 from './migrations/0018-privacy.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +37,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-saved-searches': m0013,
   '0014-whatsapp': m0014,
   '0015-conversation-identities': m0015,
+  '0016-contact-merges': m0016,
+  '0017-handoffs': m0017,
+  '0018-privacy': m0018,
 };
 
 const provider: MigrationProvider = {

@@ -7,8 +7,11 @@ import type {
   ConversationDraftsTable,
   ConversationReadsTable,
 } from './schema-console.ts';
+import type { HandoffsTable } from './schema-handoff.ts';
+import type { ContactMergesTable, MergeSuggestionsTable } from './schema-identity.ts';
 import type { ConversationIdentitiesTable } from './schema-identity-links.ts';
 import type { SavedSearchesTable } from './schema-listening.ts';
+import type { WorkspacePrivacyTable } from './schema-privacy.ts';
 import type {
   ChannelAccountBudgetsTable,
   ChannelAccountEventsTable,
@@ -39,6 +42,9 @@ export interface UsersTable {
   active: Generated<boolean>;
   signature: string | null;
   created_at: Generated<Date>;
+  /** Permissions added to and removed from the role's defaults for this user (0018). */
+  permissions_granted: Generated<string[]>;
+  permissions_withheld: Generated<string[]>;
 }
 
 export interface TeamsTable {
@@ -144,6 +150,8 @@ export interface ContactsTable {
   timezone: string | null;
   signals: Json<{ followers?: number; verified?: boolean }>;
   created_at: Generated<Date>;
+  /** Set when merged into another contact (0016): the tombstone says where it went. */
+  merged_into: Generated<string | null>;
 }
 
 export interface IdentitiesTable {
@@ -344,6 +352,9 @@ export interface PortalTokensTable {
   token_hash: string;
   expires_at: Timestamp;
   created_at: Generated<Date>;
+  /** The web-form account the page writes to, when not the conversation's own (a handoff, 0017). */
+  channel_account_id: Generated<string | null>;
+  handoff_id: Generated<string | null>;
 }
 
 export interface Database {
@@ -385,5 +396,9 @@ export interface Database {
   saved_searches: SavedSearchesTable;
   channel_blobs: ChannelBlobsTable;
   conversation_usage: ConversationUsageTable;
+  workspace_privacy: WorkspacePrivacyTable;
   conversation_identities: ConversationIdentitiesTable;
+  handoffs: HandoffsTable;
+  contact_merges: ContactMergesTable;
+  merge_suggestions: MergeSuggestionsTable;
 }

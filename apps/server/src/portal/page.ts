@@ -27,7 +27,7 @@ export function renderPortalPage(nonce: string): string {
 <body>
 <main>
 <h1>Your conversation</h1>
-<p>Our team answers here. Keep this link private: anyone with it can read this conversation.</p>
+<p id="intro">Our team answers here. Keep this link private: anyone with it can read this conversation.</p>
 <ol id="messages" aria-live="polite"></ol>
 <form id="reply">
   <label for="text">Your reply</label>
@@ -59,11 +59,17 @@ export function renderPortalPage(nonce: string): string {
     const res = await fetch('/c/' + encodeURIComponent(token) + '/messages');
     if (!res.ok) { document.getElementById('error').textContent = 'This link is unknown or has expired.'; return; }
     const body = await res.json();
+    if (body.expired) {
+      // Nothing of the conversation shows on an old link; the customer can still write.
+      document.getElementById('intro').textContent = 'This link has expired. You can still write to us: we will find your earlier conversation and answer you.';
+      return;
+    }
     body.items.forEach(show);
   }
   const socket = io('/portal', { auth: { token } });
   socket.on('message.created', (e) => show(e.message));
   socket.on('connect', load);
+  socket.on('connect_error', () => { if (!seen.size) load(); });
   const form = document.getElementById('reply');
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -76,6 +82,7 @@ export function renderPortalPage(nonce: string): string {
     if (!res.ok) { document.getElementById('error').textContent = body.error.message; return; }
     document.getElementById('error').textContent = '';
     field.value = '';
+    if (body.continueAt) { location.replace(body.continueAt); return; }
     show(body.message);
   });
 })();

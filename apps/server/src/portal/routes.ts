@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CentralitaError } from '@centralita/core';
-import { findChannelAccount, findMessage, findPortalToken, hitRateLimit, toMessage } from '@centralita/db';
+import { findChannelAccount, findMessage, findPortalTokenAnyAge, hitRateLimit, toMessage } from '@centralita/db';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -8,6 +8,7 @@ import { hashToken } from '../crypto.ts';
 import { validate } from '../http/errors.ts';
 import { jsonBody } from '../http/input.ts';
 import type { Inbox } from '../services/inbox.ts';
+import { receiveExpired } from './expired.ts';
 import { renderPortalPage } from './page.ts';
 import { toPortalMessage } from './portal-message.ts';
 
@@ -16,10 +17,11 @@ const PORTAL_HISTORY = 200;
 
 /** The customer's private conversation page, its messages and replies, by unguessable token. */
 export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inbox): void {
-  async function resolve(token: string | undefined) {
-    const found = token?.startsWith('ctp_') ? await findPortalToken(ctx.db.kysely, hashToken(token), ctx.clock()) : undefined;
-    if (!found) throw new CentralitaError('not_found', 'This conversation link is unknown or has expired.');
-    return found;
+  /** Any token we issued, live or expired: an expired one still lets the customer write. */
+  async function resolveAnyAge(token: string | undefined) {
+    const found = token?.startsWith('ctp_') ? await findPortalTokenAnyAge(ctx.db.kysely, hashToken(token)) : undefined;
+    if (!found) throw new CentralitaError('not_found', 'This conversation link is unknown.');
+    return { ...found, expired: found.expires_at <= ctx.clock() };
   }
 
   router.use('/c', (_req, res, next) => {
@@ -30,7 +32,7 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
   });
 
   router.get('/c/:token', async (req, res) => {
-    await resolve(req.params.token);
+    await resolveAnyAge(req.params.token);
     const nonce = randomBytes(16).toString('base64');
     res.setHeader(
       'content-security-policy',
@@ -40,7 +42,13 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
   });
 
   router.get('/c/:token/messages', async (req, res) => {
-    const t = await resolve(req.params.token);
+    const found = await resolveAnyAge(req.params.token);
+    // An expired link shows nothing of the conversation, and still takes a message.
+    if (found.expired) {
+      res.json({ expired: true, items: [] });
+      return;
+    }
+    const t = found;
     // The latest 200, oldest first: a long conversation shows its end, where the customer is.
     const rows = await ctx.db.kysely
       .selectFrom('messages')
@@ -56,7 +64,7 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
   });
 
   router.post('/c/:token/messages', jsonBody('32kb'), async (req, res) => {
-    const t = await resolve(req.params.token);
+    const t = await resolveAnyAge(req.params.token);
     const hits = await hitRateLimit(ctx.db.kysely, `portal:${t.conversation_id}`, 60_000, ctx.clock(), t.workspace_id);
     if (hits > 20) throw new CentralitaError('rate_limited', 'Too many messages in a minute; wait a moment.', { retryAfterSeconds: 60 });
     const body = validate(z.object({ text: z.string().trim().min(1, 'text is required').max(10_000) }), req.body, 'body');
@@ -64,6 +72,11 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
     if (key.length > 200) throw new CentralitaError('bad_request', 'Idempotency-Key must be at most 200 characters.');
     const account = await findChannelAccount(ctx.db.kysely, t.channel_account_id);
     if (!account) throw new CentralitaError('not_found', 'This conversation link is unknown or has expired.');
+    if (t.expired) {
+      const late = await receiveExpired(ctx, inbox, account, t, body.text, key);
+      res.status(late.duplicate ? 200 : 201).json(late.body);
+      return;
+    }
     const result = await inbox.receive(
       account,
       {

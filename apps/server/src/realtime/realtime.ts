@@ -5,7 +5,8 @@ import type { Server, Socket } from 'socket.io';
 import { hashToken } from '../crypto.ts';
 import type { Change } from '../pipeline/commits.ts';
 import { type PortalMessage, toPortalMessage } from '../portal/portal-message.ts';
-import { rooms, roomsFor, roomsOf } from './rooms.ts';
+import { presentMessage } from '../services/privacy-view.ts';
+import { masked, rooms, roomsFor, roomsOf, withTwins } from './rooms.ts';
 
 /** What sockets need from the rest of the server: who a handshake is, and what they may see. */
 export interface RealtimeDeps {
@@ -18,7 +19,8 @@ export interface RealtimeDeps {
 /**
  * Server-to-console events (documented in docs/realtime.md):
  * `conversation.created`, `conversation.updated` { conversation };
- * `message.created`, `message.updated` { conversationId, message }; `agent.updated` { agent };
+ * `message.created`, `message.updated` { conversationId, message } (the message masked for
+ * sockets without `pii.view`, see rooms.ts `masked`); `agent.updated` { agent };
  * `channel_account.budget_warning`, `.budget_exhausted`, `.budget_changed` { channelAccountId, usage, event }.
  * The customer portal namespace `/portal` gets `message.created` { message } without notes.
  */
@@ -48,10 +50,17 @@ export function createRealtime(): Realtime {
   const conversation = (kind: 'created' | 'updated', c: Conversation, alsoUser?: string | null) => {
     const list = roomsOf(c);
     if (alsoUser) list.push(rooms.user(alsoUser));
-    io?.to(list).emit(`conversation.${kind}`, { conversation: c });
+    io?.to(withTwins(list)).emit(`conversation.${kind}`, { conversation: c });
   };
   const message = (kind: 'created' | 'updated', c: Conversation, m: StoredMessage) => {
-    io?.to(roomsOf(c)).emit(`message.${kind}`, { conversationId: c.id, message: m });
+    const list = roomsOf(c);
+    const raw = presentMessage(m, true);
+    // One broadcast when there is nothing to mask; else the raw copy to the rooms, the masked one to their twins.
+    if (!raw.privacy) io?.to(withTwins(list)).emit(`message.${kind}`, { conversationId: c.id, message: raw });
+    else {
+      io?.to(list).emit(`message.${kind}`, { conversationId: c.id, message: raw });
+      io?.to(list.map(masked)).emit(`message.${kind}`, { conversationId: c.id, message: presentMessage(m, false) });
+    }
     // Replies reach the customer's page through the channel's send (deliverToPortal), so
     // the page shows what was actually delivered; the customer's own messages echo here.
     if (m.direction === 'inbound') {
@@ -62,13 +71,13 @@ export function createRealtime(): Realtime {
   };
   return {
     agent(workspaceId, agent) {
-      io?.to([rooms.everything(workspaceId), rooms.user(agent.id)]).emit('agent.updated', { agent });
+      io?.to(withTwins([rooms.everything(workspaceId), rooms.user(agent.id)])).emit('agent.updated', { agent });
     },
     account(workspaceId, name, payload) {
-      io?.to(rooms.everything(workspaceId)).emit(name, payload);
+      io?.to(withTwins([rooms.everything(workspaceId)])).emit(name, payload);
     },
     disconnect(list) {
-      if (list.length > 0) io?.in(list).disconnectSockets(true);
+      if (list.length > 0) io?.in(withTwins(list)).disconnectSockets(true);
     },
     portal(conversationId, message) {
       io?.of('/portal').to(rooms.portal(conversationId)).emit('message.created', { message });

@@ -1,4 +1,4 @@
-import type { Conversation, Role } from '@centralita/core';
+import type { Conversation, Permission, Role } from '@centralita/core';
 
 /**
  * Socket rooms. A conversation with a team goes to that team and to supervisors; one without a
@@ -17,16 +17,39 @@ export const rooms = {
   credential: (kind: 'session' | 'api_token', id: string) => `cred:${kind}:${id}`,
 };
 
+/**
+ * The masked twin of an audience room. Sockets whose principal lacks `pii.view` join only the
+ * twins of the audience rooms, never the rooms themselves, so a message's raw text (sent to the
+ * rooms) cannot reach them; its masked copy goes to the twins. Whatever else goes to an audience
+ * room (agent status, account notices, disconnects) goes to both.
+ */
+export function masked(room: string): string {
+  return `${room}:masked`;
+}
+
+/** Each room and its masked twin: for what every reader hears alike. */
+export function withTwins(list: readonly string[]): string[] {
+  return list.flatMap((r) => [r, masked(r)]);
+}
+
 /** Rooms a socket joins for its principal. */
 export function roomsFor(
-  p: { kind: 'session' | 'api_token'; id: string; workspaceId: string; userId: string | null; role: Role },
+  p: {
+    kind: 'session' | 'api_token';
+    id: string;
+    workspaceId: string;
+    userId: string | null;
+    role: Role;
+    permissions: readonly Permission[];
+  },
   teamIds: string[],
 ): string[] {
-  const list = [rooms.unteamed(p.workspaceId), rooms.credential(p.kind, p.id)];
-  if (p.role !== 'agent') list.push(rooms.everything(p.workspaceId));
-  if (p.userId) list.push(rooms.user(p.userId));
-  for (const t of teamIds) list.push(rooms.team(t));
-  return list;
+  const audience = [rooms.unteamed(p.workspaceId)];
+  if (p.role !== 'agent') audience.push(rooms.everything(p.workspaceId));
+  if (p.userId) audience.push(rooms.user(p.userId));
+  for (const t of teamIds) audience.push(rooms.team(t));
+  const raw = p.permissions.includes('pii.view');
+  return [...(raw ? audience : audience.map(masked)), rooms.credential(p.kind, p.id)];
 }
 
 /** Rooms that should hear about a conversation. */

@@ -105,7 +105,7 @@ export function registerAuthRoutes(router: Router, api: ApiRegistry, ctx: AppCon
     path: '/auth/me',
     tag: 'auth',
     role: 'agent',
-    summary: 'Who the caller is: the user or API token, its role and workspace.',
+    summary: 'Who the caller is: the user or API token, its role, its permissions (pii.view) and workspace.',
     handler: ({ principal }) => whoIs(ctx, principal),
   });
 }
@@ -123,6 +123,8 @@ export async function whoIs(ctx: AppContext, principal: Principal) {
   return {
     kind: principal.kind,
     role: principal.role,
+    /** What the caller may do beyond the role ladder: `pii.view` shows personal data unmasked. */
+    permissions: [...principal.permissions],
     name: principal.name,
     user: user ? { ...toUser(user), signature: user.signature } : null,
     workspace: ws,

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
+import { messageFor } from '../services/privacy-view.ts';
 import { actorOf, visibleConversation, visibleTeams } from './access.ts';
 import { setTagsAs } from './conversation-actions.ts';
 
@@ -184,7 +185,7 @@ export function registerConsoleRoutes(api: ApiRegistry, ctx: AppContext): void {
         actorOf(principal),
       );
       ctx.commits.publish([{ kind: 'message', conversation: conv, message: message, created: false }]);
-      return { message };
+      return { message: messageFor(principal, message) };
     },
   });
 

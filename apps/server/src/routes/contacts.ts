@@ -1,11 +1,12 @@
 import { type Actor, CentralitaError } from '@centralita/core';
-import { type Database, type Principal, visibleTo } from '@centralita/db';
+import { currentContact, type Database, type Principal, visibleTo } from '@centralita/db';
 import { mergePatch } from '@centralita/dispatcher';
 import { isCountryCode, isValidTimezone } from '@centralita/routing';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
+import { maskEventData, seesPii } from '../services/privacy-view.ts';
 import { actorOf, visibleTeams } from './access.ts';
 
 /** How many of a contact's conversations GET /contacts/:id lists, newest first. */
@@ -61,6 +62,8 @@ const contact = z.object({
   timezone: z.string().nullable(),
   signals: z.object({ followers: z.number().optional(), verified: z.boolean().optional() }),
   createdAt: z.iso.datetime(),
+  /** The contact this one was merged into (a tombstone: its identities and conversations are there). */
+  mergedInto: z.uuid().nullable(),
   identities: z.array(identity),
   conversations: z.array(pastConversation),
 });
@@ -75,7 +78,7 @@ const note = z.object({
  * Conversations the caller may see, as `visibleConversation` decides for one: supervisors every
  * one of the workspace, agents their teams', unteamed ones and those assigned or offered to them.
  */
-async function visibleConversations(ctx: AppContext, p: Principal) {
+export async function visibleConversations(ctx: AppContext, p: Principal) {
   const teams = await visibleTeams(ctx, p);
   return (eb: ExpressionBuilder<Database, 'conversations'>) => {
     const base = eb('conversations.workspace_id', '=', p.workspaceId);
@@ -87,14 +90,16 @@ async function visibleConversations(ctx: AppContext, p: Principal) {
 
 /**
  * The contact if the caller may see it, else `not_found`: supervisors and admins see every
- * contact of the workspace, agents those with a conversation they may see.
+ * contact of the workspace, agents those with a conversation they may see. A merged contact
+ * (a tombstone, with no conversations of its own) is seen by whoever may see where it went.
  */
-async function visibleContact(ctx: AppContext, p: Principal, id: string) {
+export async function visibleContact(ctx: AppContext, p: Principal, id: string) {
   const db = ctx.db.kysely;
   const row = await db.selectFrom('contacts').selectAll().where('workspace_id', '=', p.workspaceId).where('id', '=', id).executeTakeFirst();
   if (row && p.role === 'agent') {
     const where = await visibleConversations(ctx, p);
-    const seen = await db.selectFrom('conversations').select('id').where('contact_id', '=', id).where(where).limit(1).executeTakeFirst();
+    const owner = row.merged_into ? ((await currentContact(db, p.workspaceId, id)) ?? id) : id;
+    const seen = await db.selectFrom('conversations').select('id').where('contact_id', '=', owner).where(where).limit(1).executeTakeFirst();
     if (seen) return row;
   } else if (row) {
     return row;
@@ -129,6 +134,7 @@ async function contactView(ctx: AppContext, p: Principal, row: Awaited<ReturnTyp
     timezone: row.timezone,
     signals: row.signals,
     createdAt: row.created_at,
+    mergedInto: row.merged_into,
     identities,
     conversations: conversations.map((c) => ({
       id: c.id,
@@ -230,13 +236,15 @@ export function registerContactRoutes(api: ApiRegistry, ctx: AppContext): void {
         .orderBy('seq')
         .limit(200)
         .execute();
+      // A merge's evidence quotes what the customer wrote: masked like the conversation's own log.
+      const scan = seesPii(principal) ? null : await ctx.privacy.scannerFor(principal.workspaceId);
       return {
         items: items.map((e) => ({
           id: e.id,
           seq: String(e.seq),
           type: e.type,
           actor: { type: e.actor_type, id: e.actor_id },
-          data: e.data,
+          data: scan ? maskEventData(e.data, scan) : e.data,
           createdAt: e.created_at,
         })),
       };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
 import type { Inbox } from '../services/inbox.ts';
+import { maskEventData, maskedPreviewText, messageFor, seesPii } from '../services/privacy-view.ts';
 import { actorOf, visibleConversation, visibleTeams } from './access.ts';
 import { clearDraft } from './console-state.ts';
 
@@ -80,6 +81,7 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
           // Read marks and drafts are a person's: an API token has none, even its creator's.
           userId: principal.kind === 'session' ? principal.userId : null,
           ...(query.cursor ? { cursor: query.cursor } : {}),
+          ...(seesPii(principal) ? {} : { previewText: maskedPreviewText }),
         },
       );
     },
@@ -102,7 +104,7 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
     }),
     async handler({ principal, body }) {
       const { conversation, message } = await inbox.startConversation(principal.workspaceId, body, actorOf(principal));
-      return { conversation, message };
+      return { conversation, message: messageFor(principal, message) };
     },
   });
 
@@ -141,10 +143,11 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
     tag: 'conversations',
     role: 'agent',
     summary:
-      "How a reply may go: the default visibility (the customer's latest message's), and for each visibility its length limit and whether the channel allows it, with the reason and the alternatives when it does not (X's tiers).",
-    async handler({ principal, params }) {
+      "How a reply may go: on the account the customer wrote on last unless channelAccountId picks another from `channels` (every account the contact can be reached on, with its limits); the default visibility (the customer's latest message's), and for each visibility its length limit and whether the channel allows it, with the reason and the alternatives when it does not (X's tiers, WhatsApp's window).",
+    query: z.object({ channelAccountId: z.uuid().optional() }),
+    async handler({ principal, params, query }) {
       const conversation = await visibleConversation(ctx, principal, params.id as string);
-      const replies = await inbox.replyOptions(conversation);
+      const replies = await inbox.replyOptions(conversation, query.channelAccountId);
       if (!replies) throw new CentralitaError('not_found', "This conversation's channel is not installed on this server.");
       return replies;
     },
@@ -155,14 +158,16 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
     path: '/conversations/:id/messages',
     tag: 'conversations',
     role: 'agent',
-    summary: 'The conversation’s messages, oldest first, across every channel it used.',
+    summary:
+      'The conversation’s messages, oldest first, across every channel it used. Each carries privacy: what the privacy guard found in it (types and spans), or null; without the pii.view permission text, fullText and subject come masked and html is left out.',
     query: z.object(page),
     async handler({ principal, params, query }) {
       await visibleConversation(ctx, principal, params.id as string);
-      return listMessages(db, principal.workspaceId, params.id as string, {
+      const page = await listMessages(db, principal.workspaceId, params.id as string, {
         limit: query.limit,
         ...(query.cursor ? { cursor: query.cursor } : {}),
       });
+      return { ...page, items: page.items.map((m) => messageFor(principal, m)) };
     },
   });
 
@@ -181,10 +186,12 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
     }),
     async handler({ principal, params, query }) {
       await visibleConversation(ctx, principal, params.id as string);
-      const items = await listEvents(db, principal.workspaceId, params.id as string, {
+      const events = await listEvents(db, principal.workspaceId, params.id as string, {
         limit: query.limit,
         ...(query.after ? { afterSeq: query.after } : {}),
       });
+      const scan = seesPii(principal) ? null : await ctx.privacy.scannerFor(principal.workspaceId);
+      const items = scan ? events.map((e) => ({ ...e, data: maskEventData(e.data, scan) })) : events;
       return { items, nextCursor: items.length === query.limit ? (items[items.length - 1]?.seq ?? null) : null };
     },
   });
@@ -212,6 +219,12 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
           .uuid()
           .optional()
           .describe('A customer message of this conversation the reply quotes (WhatsApp shows the reply under it)'),
+        channelAccountId: z
+          .uuid()
+          .optional()
+          .describe(
+            'The account to answer on, from GET /conversations/:id/reply-options `channels`; by default the one the customer wrote on last',
+          ),
         template: z
           .strictObject({
             name: z.string().min(1).max(512),
@@ -237,7 +250,7 @@ export function registerConversationRoutes(api: ApiRegistry, ctx: AppContext, in
         actorOf(principal),
       );
       if (principal.kind === 'session' && principal.userId) await clearDraft(db, principal.userId, params.id as string);
-      res.status(created ? 201 : 200).json({ message });
+      res.status(created ? 201 : 200).json({ message: messageFor(principal, message) });
       return undefined;
     },
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CentralitaError, ROLES, type Role } from '@centralita/core';
+import { CentralitaError, PERMISSIONS, type Permission, ROLES, type Role } from '@centralita/core';
 import { createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, updateUser } from '@centralita/db';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -9,6 +9,12 @@ import { rooms } from '../realtime/rooms.ts';
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
 const password = z.string().min(12, 'passwords need at least 12 characters').max(200);
+const permissionList = z.array(z.enum(PERMISSIONS as unknown as [Permission, ...Permission[]])).max(PERMISSIONS.length * 2);
+const permissions = z
+  .strictObject({ granted: permissionList.optional(), withheld: permissionList.optional() })
+  .describe(
+    "Overrides of the role's default permissions (pii.view: supervisors and admins have it, agents do not); each list given replaces the stored one, withheld wins over granted",
+  );
 
 /** A readable random password, shown once. */
 function generatePassword(): string {
@@ -54,17 +60,24 @@ export function registerUserRoutes(api: ApiRegistry, ctx: AppContext): void {
     path: '/users/:id',
     tag: 'users',
     role: 'admin',
-    summary: "Changes a user's name or role, or deactivates them (which ends their sessions).",
+    summary:
+      "Changes a user's name, role or permission overrides ({granted, withheld}: pii.view), or deactivates them (which ends their sessions). Answers { user } with its effective permissions.",
     body: z
-      .object({ name: z.string().trim().min(1).max(200).optional(), role: role.optional(), active: z.boolean().optional() })
-      .refine((b) => Object.keys(b).length > 0, 'send at least one of name, role, active'),
+      .object({
+        name: z.string().trim().min(1).max(200).optional(),
+        role: role.optional(),
+        active: z.boolean().optional(),
+        permissions: permissions.optional(),
+      })
+      .refine((b) => Object.keys(b).length > 0, 'send at least one of name, role, active, permissions'),
     async handler({ principal, body, params }) {
       if (params.id === principal.userId && (body.active === false || (body.role && body.role !== 'admin'))) {
         throw new CentralitaError('conflict', 'You cannot deactivate or demote yourself; ask another admin.');
       }
       const user = await updateUser(db, principal.workspaceId, params.id as string, body);
-      // A deactivated user loses their live sockets; a new role means new rooms on reconnect.
-      if (body.active === false || body.role) ctx.realtime.disconnect([rooms.user(user.id)]);
+      // A deactivated user loses their live sockets; a new role or new permissions mean new rooms
+      // on reconnect (whether they hear messages masked or not).
+      if (body.active === false || body.role || body.permissions) ctx.realtime.disconnect([rooms.user(user.id)]);
       return { user };
     },
   });

@@ -7,6 +7,7 @@ import {
   type InboundEvent,
   replaceUnsafeDeep,
   type StatusAction,
+  SYSTEM_ACTOR,
 } from '@centralita/core';
 import {
   appendEvent,
@@ -32,6 +33,8 @@ import { hashToken, newToken } from '../crypto.ts';
 import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
+import { expiredAnswer, languageOf } from './handoff-texts.ts';
+import type { PrivacyGuard } from './privacy.ts';
 import { applyReceipts, type Received } from './receipts.ts';
 import { checkReplyFits, chosenTemplate, quotedMessage } from './reply-input.ts';
 import { latestInbound, type ReplyPlanner } from './reply-options.ts';
@@ -56,6 +59,8 @@ export interface InboxDeps extends Pick<AppContext, 'db' | 'logger' | 'clock' | 
   replies: ReplyPlanner;
   /** The accounts' approved templates, for replies that send one. */
   templates: TemplateCatalog;
+  /** Scans inbound public messages before they are stored and refuses public replies that leak personal data. */
+  privacy: PrivacyGuard;
 }
 
 interface PendingMessage {
@@ -145,13 +150,19 @@ export class Inbox implements ChannelSink {
     const ws = await findWorkspace(db.kysely, { id: account.workspaceId });
     const portal = this.ctx.adapter(account.kind)?.capabilities.customerPortal === true;
     const links = new Map<number, string>();
+    // Public posts are scanned for personal data before they are stored; the findings go with them.
+    const items = await this.ctx.privacy.annotate(
+      account.workspaceId,
+      messages.map((m) => m.item),
+    );
     const { outcomes } = await ingestMany(
       db.kysely,
       { workspaceId: account.workspaceId, channelAccountId: account.id, reopenWindowMinutes: ws?.reopen_window_minutes ?? 10_080 },
-      messages.map((m) => m.item),
+      items,
       {
         now: this.ctx.clock(),
         inTransaction: async (trx, stored) => {
+          await this.ctx.privacy.recordDetections(trx, account.workspaceId, items, stored);
           const wanting = portal ? stored.filter((s) => messages[s.index]?.wantCustomerLink) : [];
           const tokens = wanting.map((s) => ({ s, issued: this.#newLink(account.workspaceId, s.outcome.conversationId) }));
           await createPortalTokens(
@@ -197,6 +208,28 @@ export class Inbox implements ChannelSink {
       };
     });
     this.ctx.commits.publish(changes);
+    await this.#answerExpiredHandoffs(account, outcomes);
+  }
+
+  /**
+   * A customer who used an expired handoff code gets told so, on the channel they used, while
+   * their message waits, suggested for the old conversation. The answer is the system's: it does
+   * not stop the response clock (nobody has answered them yet).
+   */
+  async #answerExpiredHandoffs(account: ChannelAccountRecord, outcomes: Awaited<ReturnType<typeof ingestMany>>['outcomes']) {
+    for (const o of outcomes) {
+      if (!o.ok || o.duplicate || o.handoff?.result !== 'expired' || o.conversationId === o.handoff.conversationId) continue;
+      try {
+        await this.post(
+          account.workspaceId,
+          o.conversationId,
+          { kind: 'reply', text: expiredAnswer(languageOf(o.conversation.language, o.message?.text)), channelAccountId: account.id },
+          SYSTEM_ACTOR,
+        );
+      } catch (err) {
+        this.ctx.logger.warn({ err, conversationId: o.conversationId }, 'could not tell the customer their handoff code had expired');
+      }
+    }
   }
 
   #newLink(workspaceId: string, conversationId: string) {
@@ -279,12 +312,20 @@ export class Inbox implements ChannelSink {
       template?: TemplateChoice | undefined;
       /** The customer's message (Centralita id) the reply quotes, on channels that show quotes. */
       quoteMessageId?: string | undefined;
+      /** The account to answer on; by default the one the customer wrote on last. */
+      channelAccountId?: string | undefined;
+      /** Kept with the message (a handoff's id, the address its first mail goes to); not from the API. */
+      metadata?: Record<string, unknown>;
     },
     author: Actor,
   ): Promise<{ message: StoredMessage; created: boolean }> {
     const conv = await getConversation(this.ctx.db.kysely, workspaceId, conversationId);
+    const accountId =
+      input.kind === 'reply'
+        ? await this.ctx.replies.account(conv, input.channelAccountId, typeof input.metadata?.to === 'string')
+        : conv.channelAccountId;
     // Capabilities belong to the adapter, so no connection is needed (or opened) to know them.
-    const account = await findChannelAccount(this.ctx.db.kysely, conv.channelAccountId);
+    const account = await findChannelAccount(this.ctx.db.kysely, accountId);
     const adapter = account ? this.ctx.adapter(account.kind) : undefined;
     const caps = account && adapter ? this.ctx.replies.capabilities(account, adapter) : undefined;
     // A reply answers the customer's latest message the way it came (a DM with a DM), unless the
@@ -317,6 +358,7 @@ export class Inbox implements ChannelSink {
       : null;
     const text = chosen?.text ?? input.text;
     const template = chosen?.template ?? null;
+    if (input.kind === 'reply') await this.ctx.privacy.checkReply(workspaceId, { visibility, text });
     const files = input.attachmentIds ?? [];
     if (input.kind === 'reply' && adapter && caps) checkReplyFits(adapter, caps, { visibility, text, allowSplit: input.allowSplit, files });
     const result = await createAgentMessage(this.ctx.db.kysely, {
@@ -331,6 +373,8 @@ export class Inbox implements ChannelSink {
       allowSplit: input.allowSplit === true,
       template,
       quotedExternalId,
+      channelAccountId: accountId,
+      ...(input.metadata ? { metadata: input.metadata } : {}),
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     });
     if (result.created) {
@@ -343,8 +387,8 @@ export class Inbox implements ChannelSink {
   }
 
   /** How a reply may go on a conversation: see `ReplyPlanner.options`. */
-  replyOptions(conv: Conversation) {
-    return this.ctx.replies.options(conv);
+  replyOptions(conv: Conversation, channelAccountId?: string) {
+    return this.ctx.replies.options(conv, channelAccountId);
   }
 
   /**

@@ -49,7 +49,10 @@ export async function buildOutbound(
   ]);
   const meta = (latestOfAny?.metadata ?? {}) as { replyTo?: string[]; cc?: string[] };
   const replyTo = meta.replyTo?.[0];
-  const recipient = replyTo ? { kind: adapter.kind, externalId: replyTo } : address;
+  // A handoff's first mail goes to the address the agent was given, which is not an identity of
+  // the contact until the customer answers from it.
+  const to = typeof message.metadata.to === 'string' ? message.metadata.to : null;
+  const recipient = to ? { kind: adapter.kind, externalId: to } : replyTo ? { kind: adapter.kind, externalId: replyTo } : address;
   const keepCc = message.metadata.keepCc !== false;
   const attachments: OutboundAttachment[] = [];
   for (const f of files) {

@@ -10,6 +10,7 @@ import {
 import type { Conversation, Visibility } from '@centralita/core';
 import { type ChannelAccountRecord, type Database, findChannelAccount } from '@centralita/db';
 import type { Kysely } from 'kysely';
+import { type ReplyChannel, replyAccount, replyChannels } from './reply-channels.ts';
 
 /**
  * The customer's latest message on an account (of one visibility, when given): what a reply
@@ -61,6 +62,8 @@ export interface ReplyOptions {
   windowClosesAt: Date | null;
   /** Whether the account has message templates an agent can send instead (`GET /channel-accounts/:id/templates`). */
   templates: boolean;
+  /** Every account the reply could go out on instead, the customer's latest first. */
+  channels: ReplyChannel[];
 }
 
 /**
@@ -79,9 +82,9 @@ export class ReplyPlanner {
     },
   ) {}
 
-  async options(conv: Conversation): Promise<ReplyOptions | null> {
+  async options(conv: Conversation, channelAccountId?: string): Promise<ReplyOptions | null> {
     const db = this.deps.db;
-    const account = await findChannelAccount(db, conv.channelAccountId);
+    const account = await findChannelAccount(db, await this.account(conv, channelAccountId, false));
     const adapter = account ? this.deps.adapter(account.kind) : undefined;
     if (!account || !adapter) return null;
     const latest = await latestInbound(db, conv.id, account.id);
@@ -98,7 +101,28 @@ export class ReplyPlanner {
     );
     const windowClosesAt =
       caps.replyWindowHours !== null && latest ? new Date(windowOpenedAt(latest).getTime() + caps.replyWindowHours * 3_600_000) : null;
-    return { channelAccountId: account.id, defaultVisibility, options, windowClosesAt, templates: adapter.listTemplates !== undefined };
+    return {
+      channelAccountId: account.id,
+      defaultVisibility,
+      options,
+      windowClosesAt,
+      templates: adapter.listTemplates !== undefined,
+      channels: await this.channels(conv),
+    };
+  }
+
+  /** Every account a reply can go out on (see reply-channels.ts). */
+  channels(conv: Conversation): Promise<ReplyChannel[]> {
+    return replyChannels(this.#channelDeps(), conv);
+  }
+
+  /** The account a reply goes out on: the one asked for if the contact is reachable there, else the latest. */
+  account(conv: Conversation, requested: string | undefined, explicitAddress: boolean): Promise<string> {
+    return replyAccount(this.#channelDeps(), conv, requested, explicitAddress);
+  }
+
+  #channelDeps() {
+    return { db: this.deps.db, adapter: (kind: string) => this.deps.adapter(kind), capabilities: this.capabilities.bind(this) };
   }
 
   /**

@@ -1,22 +1,31 @@
-import { CentralitaError, type Role, type User } from '@centralita/core';
+import { CentralitaError, type Permission, type Role } from '@centralita/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiTokensTable, Database } from '../schema.ts';
 import { deleteUserSessions } from './auth-store.ts';
-import { toUser } from './workspaces.ts';
+import { toUser, type UserView } from './workspaces.ts';
 
 /** The workspace's users, by name. */
-export async function listUsers(db: Kysely<Database>, workspaceId: string): Promise<User[]> {
+export async function listUsers(db: Kysely<Database>, workspaceId: string): Promise<UserView[]> {
   const rows = await db.selectFrom('users').selectAll().where('workspace_id', '=', workspaceId).orderBy('name').execute();
   return rows.map(toUser);
 }
 
-/** Changes a user's role, name, password or active flag; deactivation and a new password end their sessions. */
+/**
+ * Changes a user's role, name, password, active flag or permission overrides (each list replaces
+ * the stored one); deactivation and a new password end their sessions.
+ */
 export async function updateUser(
   db: Kysely<Database>,
   workspaceId: string,
   id: string,
-  patch: { role?: Role; name?: string; active?: boolean; passwordHash?: string },
-): Promise<User> {
+  patch: {
+    role?: Role;
+    name?: string;
+    active?: boolean;
+    passwordHash?: string;
+    permissions?: { granted?: readonly Permission[]; withheld?: readonly Permission[] };
+  },
+): Promise<UserView> {
   return db.transaction().execute(async (trx) => {
     const r = await trx
       .updateTable('users')
@@ -25,6 +34,8 @@ export async function updateUser(
         ...(patch.name ? { name: patch.name } : {}),
         ...(patch.active !== undefined ? { active: patch.active } : {}),
         ...(patch.passwordHash ? { password_hash: patch.passwordHash } : {}),
+        ...(patch.permissions?.granted ? { permissions_granted: [...new Set(patch.permissions.granted)] } : {}),
+        ...(patch.permissions?.withheld ? { permissions_withheld: [...new Set(patch.permissions.withheld)] } : {}),
       })
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', id)

@@ -1,4 +1,4 @@
-import { hasRole, type Role } from '@centralita/core';
+import { hasRole, type Permission, permissionsOf, type Role } from '@centralita/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 
@@ -9,6 +9,11 @@ export interface Principal {
   workspaceId: string;
   userId: string | null;
   role: Role;
+  /**
+   * What the principal may do beyond its role's ladder (`pii.view`): a user's role defaults with
+   * their own overrides; an API token's role defaults, less what its creator may not do.
+   */
+  permissions: Permission[];
   name: string;
   /** When this sign-in stops working (null: an API token without expiry). */
   expiresAt: Date | null;
@@ -30,7 +35,17 @@ export async function findSession(db: Kysely<Database>, tokenHash: string, now: 
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id', 's.workspace_id', 's.user_id', 'u.role', 'u.name', 's.last_seen_at', 's.expires_at'])
+    .select([
+      's.id',
+      's.workspace_id',
+      's.user_id',
+      'u.role',
+      'u.name',
+      'u.permissions_granted',
+      'u.permissions_withheld',
+      's.last_seen_at',
+      's.expires_at',
+    ])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)
     .where('u.active', '=', true)
@@ -46,6 +61,7 @@ export async function findSession(db: Kysely<Database>, tokenHash: string, now: 
     workspaceId: row.workspace_id,
     userId: row.user_id,
     role: row.role,
+    permissions: [...permissionsOf(row.role, { granted: row.permissions_granted, withheld: row.permissions_withheld })],
     name: row.name,
     expiresAt: row.expires_at,
   };
@@ -68,7 +84,12 @@ export async function findApiToken(db: Kysely<Database>, tokenHash: string, now:
     .selectFrom('api_tokens')
     .leftJoin('users', 'users.id', 'api_tokens.created_by')
     .selectAll('api_tokens')
-    .select(['users.active as creator_active', 'users.role as creator_role'])
+    .select([
+      'users.active as creator_active',
+      'users.role as creator_role',
+      'users.permissions_granted as creator_granted',
+      'users.permissions_withheld as creator_withheld',
+    ])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
@@ -78,6 +99,11 @@ export async function findApiToken(db: Kysely<Database>, tokenHash: string, now:
   // a demoted creator's tokens are capped at their new role. Bootstrap tokens have no creator.
   if (row.created_by && row.creator_active !== true) return null;
   const role = row.creator_role && !hasRole(row.creator_role, row.role) ? row.creator_role : row.role;
+  // The same cap for permissions: a token has its role's defaults, but none its creator lacks.
+  const creator = row.creator_role
+    ? permissionsOf(row.creator_role, { granted: row.creator_granted ?? [], withheld: row.creator_withheld ?? [] })
+    : null;
+  const permissions = [...permissionsOf(role)].filter((p) => !creator || creator.has(p));
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
@@ -87,6 +113,7 @@ export async function findApiToken(db: Kysely<Database>, tokenHash: string, now:
     workspaceId: row.workspace_id,
     userId: row.created_by,
     role,
+    permissions,
     name: row.name,
     expiresAt: row.expires_at,
   };

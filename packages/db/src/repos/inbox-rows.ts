@@ -113,6 +113,8 @@ export type RawInboxRow = Selectable<ConversationsTable> & {
   contact_handle: string | null;
   assignee_name: string | null;
   last_text: string | null;
+  /** The last message's `metadata.pii`: what the privacy guard found in it (0018). */
+  last_pii: unknown;
   last_direction: 'inbound' | 'outbound' | null;
   unread: boolean;
   has_draft: boolean;
@@ -127,6 +129,12 @@ export interface InboxPage {
   sort: InboxSort;
   /** The signed-in user whose read marks and drafts count; null for an API token. */
   userId: string | null;
+  /**
+   * Rewrites the last message's text before the preview is cut from it, with what the privacy
+   * guard found in it (its `metadata.pii`, or null): the server masks personal data here for
+   * readers without `pii.view`, while the offsets still fit the whole text.
+   */
+  previewText?: (text: string, pii: unknown) => string;
 }
 
 /**
@@ -146,7 +154,7 @@ export async function listInboxRows(
   const kept = rows.slice(0, page.limit);
   const last = kept[kept.length - 1];
   return {
-    items: kept.map(toInboxRow),
+    items: kept.map((r) => toInboxRow(r, page.previewText)),
     nextCursor:
       rows.length > page.limit && last
         ? encode({ sort: page.sort, keys: keys.map((_, i) => last[`sort_k${i}`] ?? null), id: last.id })
@@ -177,7 +185,7 @@ export function inboxRowsQuery(
   const me = page.userId ?? '00000000-0000-0000-0000-000000000000';
   return sql<RawInboxRow>`
     SELECT p.*, ct.name AS contact_name, idn.external_id AS contact_handle, u.name AS assignee_name,
-      lm.text AS last_text, lm.direction AS last_direction,
+      lm.text AS last_text, lm.pii AS last_pii, lm.direction AS last_direction,
       (${page.userId !== null} AND p.last_inbound_at IS NOT NULL AND (r.read_up_to IS NULL OR p.last_inbound_at > r.read_up_to)) AS unread,
       (d.user_id IS NOT NULL) AS has_draft,
       (CASE WHEN p.status <> 'resolved' THEN least(p.first_response_due_at, p.next_response_due_at) END) AS sla_due_at
@@ -187,7 +195,7 @@ export function inboxRowsQuery(
     LEFT JOIN conversation_reads r ON r.user_id = ${me}::uuid AND r.conversation_id = p.id
     LEFT JOIN conversation_drafts d ON d.user_id = ${me}::uuid AND d.conversation_id = p.id
     LEFT JOIN LATERAL (
-      SELECT left(m.text, 2000) AS text, m.direction FROM messages m
+      SELECT left(m.text, 2000) AS text, m.metadata->'pii' AS pii, m.direction FROM messages m
       WHERE m.conversation_id = p.id AND m.direction <> 'note'
       ORDER BY m.created_at DESC, m.id DESC LIMIT 1
     ) lm ON true
@@ -197,13 +205,13 @@ export function inboxRowsQuery(
     ORDER BY p.sort_pos`;
 }
 
-function toInboxRow(r: RawInboxRow): InboxRow {
-  const { contact_name, contact_handle, assignee_name, last_text, last_direction, unread, has_draft, sla_due_at, ...row } = r;
+function toInboxRow(r: RawInboxRow, previewText?: InboxPage['previewText']): InboxRow {
+  const { contact_name, contact_handle, assignee_name, last_text, last_pii, last_direction, unread, has_draft, sla_due_at, ...row } = r;
   for (const k of Object.keys(row)) if (k.startsWith('sort_')) delete (row as Record<string, unknown>)[k];
   return {
     ...toConversation(row as Selectable<ConversationsTable>),
     contact: { id: r.contact_id, name: contact_name, handle: contact_handle, initials: initialsOf(contact_name, contact_handle) },
-    preview: last_text === null ? null : previewOf(last_text),
+    preview: last_text === null ? null : previewOf(previewText ? previewText(last_text, last_pii ?? null) : last_text),
     lastMessageDirection: last_direction,
     assignee: r.assignee_id && assignee_name !== null ? { id: r.assignee_id, name: assignee_name } : null,
     unread,

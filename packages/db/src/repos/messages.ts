@@ -112,6 +112,13 @@ export interface NewAgentMessage {
   template?: { name: string; language: string; parameters: Record<string, string>; category: string } | null;
   /** The external id of the customer's message the reply quotes. */
   quotedExternalId?: string | null;
+  /**
+   * The account the reply goes out on, when not the conversation's own: a conversation spans
+   * channels, and the agent (or a handoff) picks where to answer.
+   */
+  channelAccountId?: string;
+  /** Extras kept with the message: `to`, an address a handoff mail goes to; `handoffId`. */
+  metadata?: Record<string, unknown>;
   now: Date;
 }
 
@@ -166,7 +173,7 @@ export async function insertAgentMessage(
       .values({
         workspace_id: m.workspaceId,
         conversation_id: m.conversationId,
-        channel_account_id: conv.channel_account_id,
+        channel_account_id: m.channelAccountId ?? conv.channel_account_id,
         direction: isReply ? 'outbound' : 'note',
         visibility: isReply ? m.visibility : 'private',
         author_type: m.author.type === 'user' ? 'agent' : 'bot',
@@ -175,6 +182,7 @@ export async function insertAgentMessage(
         delivery_state: isReply ? 'queued' : 'received',
         idempotency_key: m.idempotencyKey ?? null,
         metadata: JSON.stringify({
+          ...(m.metadata ?? {}),
           ...(m.allowSplit ? { allowSplit: true } : {}),
           ...(m.template ? { template: m.template } : {}),
           ...(m.quotedExternalId ? { quotedExternalId: m.quotedExternalId } : {}),
@@ -195,10 +203,11 @@ export async function insertAgentMessage(
     const updated = await trx
       .updateTable('conversations')
       .set(
-        isReply
+        // A reply answers the customer, unless the system sent it (an automatic notice): a person
+        // has still to answer, so the clocks keep running.
+        isReply && m.author.type !== 'system'
           ? {
               last_message_at: m.now,
-              // A reply answers the customer: it stops the response clocks.
               awaiting_reply_since: null,
               first_responded_at: sql<Date>`COALESCE(first_responded_at, ${m.now})`,
               first_response_due_at: null,

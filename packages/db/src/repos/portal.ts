@@ -31,13 +31,33 @@ export async function createPortalTokens(
     .execute();
 }
 
-/** The conversation a live portal token opens, or null when unknown or expired. */
+/**
+ * The conversation a live portal token opens, or null when unknown or expired. The account the
+ * page writes to is the token's own (a handoff to a web-form account), else the conversation's.
+ */
 export async function findPortalToken(db: Kysely<Database>, tokenHash: string, now: Date) {
-  return db
+  const found = await findPortalTokenAnyAge(db, tokenHash);
+  return found && found.expires_at > now ? found : undefined;
+}
+
+/** A portal token whether or not it has expired: an expired handoff link still lets the customer write. */
+export async function findPortalTokenAnyAge(db: Kysely<Database>, tokenHash: string) {
+  const row = await db
     .selectFrom('portal_tokens as p')
     .innerJoin('conversations as c', 'c.id', 'p.conversation_id')
-    .select(['p.workspace_id', 'p.conversation_id', 'p.expires_at', 'c.channel_account_id', 'c.contact_id'])
+    .select([
+      'p.id',
+      'p.workspace_id',
+      'p.conversation_id',
+      'p.expires_at',
+      'p.handoff_id',
+      'p.channel_account_id as own_account',
+      'c.channel_account_id',
+      'c.contact_id',
+    ])
     .where('p.token_hash', '=', tokenHash)
-    .where('p.expires_at', '>', now)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { own_account, ...rest } = row;
+  return { ...rest, channel_account_id: own_account ?? row.channel_account_id };
 }

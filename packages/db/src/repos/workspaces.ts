@@ -1,10 +1,31 @@
-import { CentralitaError, type Role, type User, type Workspace } from '@centralita/core';
+import { CentralitaError, PERMISSIONS, type Permission, permissionsOf, type Role, type User, type Workspace } from '@centralita/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from '../schema.ts';
 
+/** A user as the API shows it: the core model with what they may do beyond their role. */
+export interface UserView extends User {
+  /** Effective permissions: the role's defaults with this user's overrides applied. */
+  permissions: Permission[];
+  /** The overrides an admin set (`PATCH /users/:id`), each list of known permissions only. */
+  permissionOverrides: { granted: Permission[]; withheld: Permission[] };
+}
+
+const known = (list: readonly string[]) => list.filter((p): p is Permission => (PERMISSIONS as readonly string[]).includes(p));
+
 /** Maps a user row to the core model (never exposes the password hash). */
-export function toUser(r: Selectable<UsersTable>): User {
-  return { id: r.id, workspaceId: r.workspace_id, email: r.email, name: r.name, role: r.role, active: r.active, createdAt: r.created_at };
+export function toUser(r: Selectable<UsersTable>): UserView {
+  const overrides = { granted: known(r.permissions_granted), withheld: known(r.permissions_withheld) };
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    active: r.active,
+    createdAt: r.created_at,
+    permissions: [...permissionsOf(r.role, overrides)],
+    permissionOverrides: overrides,
+  };
 }
 
 /** Creates a workspace; the slug must be unused. */
@@ -25,7 +46,7 @@ export async function findWorkspace(db: Kysely<Database>, by: { id: string } | {
 export async function createUser(
   db: Kysely<Database>,
   input: { workspaceId: string; email: string; name: string; role: Role; passwordHash: string | null },
-): Promise<User> {
+): Promise<UserView> {
   const clash = await db
     .selectFrom('users')
     .select('id')
