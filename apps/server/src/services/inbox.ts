@@ -7,7 +7,6 @@ import {
   type InboundEvent,
   replaceUnsafeDeep,
   type StatusAction,
-  SYSTEM_ACTOR,
 } from '@centralita/core';
 import {
   appendEvent,
@@ -33,7 +32,7 @@ import { hashToken, newToken } from '../crypto.ts';
 import { type Change, type CommitStream, conversationChanged } from '../pipeline/commits.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import { scheduleLinksByEmailInTransaction } from './email-follow-up.ts';
-import { expiredAnswer, languageOf } from './handoff-texts.ts';
+import { answerExpiredHandoffs } from './handoff-answers.ts';
 import type { PrivacyGuard } from './privacy.ts';
 import { applyReceipts, type Received } from './receipts.ts';
 import { checkReplyFits, chosenTemplate, quotedMessage } from './reply-input.ts';
@@ -208,28 +207,7 @@ export class Inbox implements ChannelSink {
       };
     });
     this.ctx.commits.publish(changes);
-    await this.#answerExpiredHandoffs(account, outcomes);
-  }
-
-  /**
-   * A customer who used an expired handoff code gets told so, on the channel they used, while
-   * their message waits, suggested for the old conversation. The answer is the system's: it does
-   * not stop the response clock (nobody has answered them yet).
-   */
-  async #answerExpiredHandoffs(account: ChannelAccountRecord, outcomes: Awaited<ReturnType<typeof ingestMany>>['outcomes']) {
-    for (const o of outcomes) {
-      if (!o.ok || o.duplicate || o.handoff?.result !== 'expired' || o.conversationId === o.handoff.conversationId) continue;
-      try {
-        await this.post(
-          account.workspaceId,
-          o.conversationId,
-          { kind: 'reply', text: expiredAnswer(languageOf(o.conversation.language, o.message?.text)), channelAccountId: account.id },
-          SYSTEM_ACTOR,
-        );
-      } catch (err) {
-        this.ctx.logger.warn({ err, conversationId: o.conversationId }, 'could not tell the customer their handoff code had expired');
-      }
-    }
+    await answerExpiredHandoffs(this, this.ctx.logger, account, outcomes);
   }
 
   #newLink(workspaceId: string, conversationId: string) {
