@@ -58,4 +58,6 @@ export type StoredExplanation = CompactExplanation;
 export type QueueRow = Awaited<ReturnType<typeof waitingByTeam>>[number];
 
 /** A contact merge (GET /contacts/:id/merges, POST /contacts/:id/merge, undo): counts of what moved, folded conversations, who and when. */
-export type { ContactMerge, MergeEvidence, MergeReason, MergeSuggestion } from '@centralita/db';
+export type { ContactMerge, Handoff, HandoffMethod, HandoffTarget, MergeEvidence, MergeReason, MergeSuggestion } from '@centralita/db';
+export type { HandoffOption } from './services/handoff.ts';
+export type { ReplyChannel } from './services/reply-channels.ts';

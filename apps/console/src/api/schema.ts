@@ -499,7 +499,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who the caller is: the user or API token, its role and workspace.
+         * Who the caller is: the user or API token, its role, its permissions (pii.view) and workspace.
          * @description Requires the agent role.
          */
         get: {
@@ -1245,6 +1245,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contact-merges/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undoes a merge: what it moved goes back, with conversations the source’s identities began since; folded conversations are unfolded. 409 when already undone, or while a later merge of either contact stands (undo that one first).
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge: {
+                                conversations: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                folded: {
+                                    /** Format: uuid */
+                                    from: string;
+                                    /** Format: uuid */
+                                    into: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                identities: number;
+                                /** Format: uuid */
+                                sourceContactId: string;
+                                suggestionId: string | null;
+                                /** Format: uuid */
+                                targetContactId: string;
+                                undoneAt: string | null;
+                                undoneBy: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/{id}": {
         parameters: {
             query?: never;
@@ -1302,6 +1375,7 @@ export interface paths {
                                     verified: boolean;
                                 }[];
                                 locale: string | null;
+                                mergedInto: string | null;
                                 name: string | null;
                                 signals: {
                                     followers?: number;
@@ -1387,6 +1461,7 @@ export interface paths {
                                     verified: boolean;
                                 }[];
                                 locale: string | null;
+                                mergedInto: string | null;
                                 name: string | null;
                                 signals: {
                                     followers?: number;
@@ -1438,6 +1513,159 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merges sourceContactId INTO this contact: identities, conversations, history and notes move here, empty profile fields are filled, and the source answers with mergedInto from then on. Undo with POST /contact-merges/:id/undo. 400 for the same contact, 409 when either was merged already.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        sourceContactId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge: {
+                                conversations: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                folded: {
+                                    /** Format: uuid */
+                                    from: string;
+                                    /** Format: uuid */
+                                    into: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                identities: number;
+                                /** Format: uuid */
+                                sourceContactId: string;
+                                suggestionId: string | null;
+                                /** Format: uuid */
+                                targetContactId: string;
+                                undoneAt: string | null;
+                                undoneBy: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The merges this contact took part in, as source or target, newest first (at most 200), undone ones included.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                conversations: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                folded: {
+                                    /** Format: uuid */
+                                    from: string;
+                                    /** Format: uuid */
+                                    into: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                identities: number;
+                                /** Format: uuid */
+                                sourceContactId: string;
+                                suggestionId: string | null;
+                                /** Format: uuid */
+                                targetContactId: string;
+                                undoneAt: string | null;
+                                undoneBy: string | null;
+                            }[];
+                        };
+                    };
                 };
                 /** @description Error */
                 default: {
@@ -2131,6 +2359,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/handoff-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the conversation can be handed off to: each active web-form, email, X and WhatsApp account, how the customer would be taken there (a link, a first mail, a DM, a link to open a DM, a wa.me link) and, when it cannot, why.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/handoffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The handoffs sent on the conversation, oldest first, with whether the customer came (joined) or the link expired.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Hands the conversation off to another channel: sends the customer, on the channel they wrote on last, the way there (or the first mail or DM itself). The conversation keeps its assignee, SLA clock and queue position; the customer’s first message on the new channel joins it.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description For email: the address to write to, when the contact has none or another one */
+                        address?: string;
+                        /** Format: uuid */
+                        channelAccountId: string;
+                        /** @description A sentence of the agent’s own added to the first mail or DM */
+                        note?: string;
+                        /** @enum {string} */
+                        target: "web" | "email" | "x_dm" | "whatsapp";
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/messages": {
         parameters: {
             query?: never;
@@ -2139,7 +2508,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The conversation’s messages, oldest first, across every channel it used.
+         * The conversation’s messages, oldest first, across every channel it used. Each carries privacy: what the privacy guard found in it (types and spans), or null; without the pii.view permission text, fullText and subject come masked and html is left out.
          * @description Requires the agent role.
          */
         get: {
@@ -2198,6 +2567,11 @@ export interface paths {
                          * @default []
                          */
                         attachmentIds?: string[];
+                        /**
+                         * Format: uuid
+                         * @description The account to answer on, from GET /conversations/:id/reply-options `channels`; by default the one the customer wrote on last
+                         */
+                        channelAccountId?: string;
                         /**
                          * @default reply
                          * @enum {string}
@@ -2557,12 +2931,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * How a reply may go: the default visibility (the customer's latest message's), and for each visibility its length limit and whether the channel allows it, with the reason and the alternatives when it does not (X's tiers).
+         * How a reply may go: on the account the customer wrote on last unless channelAccountId picks another from `channels` (every account the contact can be reached on, with its limits); the default visibility (the customer's latest message's), and for each visibility its length limit and whether the channel allows it, with the reason and the alternatives when it does not (X's tiers, WhatsApp's window).
          * @description Requires the agent role.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    channelAccountId?: string;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -2948,6 +3324,396 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merge-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Possible duplicate contacts with the evidence, newest first (at most 200): filter by status and by a contact on either side. Open ones whose contact has since been merged away are left out.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    contactId?: string;
+                    status?: "open" | "accepted" | "dismissed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                contact: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                conversationId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                decidedAt: string | null;
+                                decidedBy: string | null;
+                                evidence: {
+                                    /** Format: uuid */
+                                    conversationId?: string;
+                                    kind: string;
+                                    /** Format: uuid */
+                                    messageId?: string;
+                                    text: string;
+                                    value?: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                joinConversationId: string | null;
+                                mergeId: string | null;
+                                other: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                /** @enum {string} */
+                                reason: "shared_phone" | "shared_email" | "handoff_code" | "handoff_expired" | "manual";
+                                /** @enum {string} */
+                                status: "open" | "accepted" | "dismissed";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merge-suggestions/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accepts an open suggestion: the newer contact is merged into the older one, and a handoff’s new conversation (joinConversationId) is folded into the one its code belongs to. 409 when already decided.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            merge: {
+                                conversations: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                folded: {
+                                    /** Format: uuid */
+                                    from: string;
+                                    /** Format: uuid */
+                                    into: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                identities: number;
+                                /** Format: uuid */
+                                sourceContactId: string;
+                                suggestionId: string | null;
+                                /** Format: uuid */
+                                targetContactId: string;
+                                undoneAt: string | null;
+                                undoneBy: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merge-suggestions/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismisses an open suggestion, recording who and when; the pair is never suggested again for the same reason. 409 when already decided.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            suggestion: {
+                                contact: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                conversationId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                decidedAt: string | null;
+                                decidedBy: string | null;
+                                evidence: {
+                                    /** Format: uuid */
+                                    conversationId?: string;
+                                    kind: string;
+                                    /** Format: uuid */
+                                    messageId?: string;
+                                    text: string;
+                                    value?: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                joinConversationId: string | null;
+                                mergeId: string | null;
+                                other: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                /** @enum {string} */
+                                reason: "shared_phone" | "shared_email" | "handoff_code" | "handoff_expired" | "manual";
+                                /** @enum {string} */
+                                status: "open" | "accepted" | "dismissed";
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finds personal data in a text (DNI/NIE, NIF, IBAN, cards, phones, emails, Spanish social security numbers, ICCID, IMEI and the workspace’s own patterns): each finding’s type, span (UTF-16 start and end offsets, end exclusive) and confidence. For the composer and integrations; the text is not stored.
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ISO 3166-1 alpha-2 for numbers without a country code; default the workspace’s */
+                        country?: string;
+                        /** @description es or en, for the context words; both when left out */
+                        language?: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * { settings }: the privacy guard’s settings, the workspace’s country (ISO 3166-1 alpha-2, ES unless set) and its own patterns (customer and contract numbers), found as type custom. Types detected: dni, nie, nif, iban, card, phone, email, ssn_es, iccid, imei, custom.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replaces the privacy guard’s settings and answers { settings }: country and customPatterns ({name, pattern, contextWords?}, at most 50). A pattern that is not a valid regular expression, or can match an empty text, is refused with 400 naming it. Applies to messages received from now on.
+         * @description Requires the admin role.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        country: string;
+                        /** @default [] */
+                        customPatterns?: {
+                            /** @description Words that, near a match, make it more likely ("contrato", "cliente") */
+                            contextWords?: string[];
+                            name: string;
+                            /** @description A JavaScript regular expression, matched with the gu flags */
+                            pattern: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4110,7 +4876,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Changes a user's name or role, or deactivates them (which ends their sessions).
+         * Changes a user's name, role or permission overrides ({granted, withheld}: pii.view), or deactivates them (which ends their sessions). Answers { user } with its effective permissions.
          * @description Requires the admin role.
          */
         patch: {
@@ -4127,6 +4893,11 @@ export interface paths {
                     "application/json": {
                         active?: boolean;
                         name?: string;
+                        /** @description Overrides of the role's default permissions (pii.view: supervisors and admins have it, agents do not); each list given replaces the stored one, withheld wins over granted */
+                        permissions?: {
+                            granted?: "pii.view"[];
+                            withheld?: "pii.view"[];
+                        };
                         /** @enum {string} */
                         role?: "agent" | "supervisor" | "admin";
                     };

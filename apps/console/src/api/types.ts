@@ -57,3 +57,18 @@ export type RoutingExplanation = Wire<Server.RoutingExplanation>;
 export type ExclusionReason = Server.ExclusionReason;
 export type RuleVocabulary = Server.RuleVocabulary;
 export type QueueRow = Wire<Server.QueueRow>;
+
+// One customer on any channel: where a reply can go, handoffs, merges and the privacy guard.
+export type ReplyChannel = ReplyOptions['channels'][number];
+export type MessagePrivacy = Server.MessagePrivacy;
+export type PrivacyFinding = Server.PrivacyFinding;
+export type PiiType = PrivacyFinding['type'];
+export type MergeSuggestion = Wire<Server.MergeSuggestion>;
+export type MergeReason = Server.MergeReason;
+export type ContactMerge = Wire<Server.ContactMerge>;
+export type HandoffMethod = Server.HandoffMethod;
+export type HandoffTarget = Server.HandoffTarget;
+/** GET /conversations/:id/handoffs. */
+export type Handoff = Wire<Server.Handoff>;
+/** One item of GET /conversations/:id/handoff-options. */
+export type HandoffOption = Server.HandoffOption;

@@ -3,9 +3,11 @@ import { type KeyboardEvent, lazy, Suspense, useEffect, useRef, useState } from 
 import { ApiError } from '../api/client.ts';
 import type { Conversation, Me, Visibility } from '../api/types.ts';
 import { focusList } from '../attention/focus.ts';
-import { type ChannelInfo, channelMessage, channelName, textLimitFor } from '../conversation/channel.tsx';
+import { type ChannelInfo, channelMessage, channelName, textLimitFor, useChannels } from '../conversation/channel.tsx';
 import { type Quote, QuotedMessage } from '../conversation/QuotedMessage.tsx';
 import { useT } from '../i18n/index.tsx';
+import { ComposerPrivacy } from '../privacy/ComposerPrivacy.tsx';
+import { privacyRefusal, usePrivacyScan } from '../privacy/scan.ts';
 import { AttachButton, MAX_FILES, UploadList, useUploads } from './Attachments.tsx';
 import { CannedCombobox, useSlash } from './CannedCombobox.tsx';
 import { ChannelRules } from './ChannelRules.tsx';
@@ -13,6 +15,7 @@ import { ColleagueWarning } from './ColleagueWarning.tsx';
 import { measureText } from './counting.ts';
 import { useDraft } from './draft.ts';
 import { type ComposerMode, ModeBar } from './ModeBar.tsx';
+import { ReplyChannelPicker } from './ReplyChannelPicker.tsx';
 import { ReplyRefusal } from './ReplyRefusal.tsx';
 import { ReplyWindow } from './ReplyWindow.tsx';
 import { refusedAlternatives, useReplyOptions, WINDOW_CODES } from './replies.ts';
@@ -25,6 +28,7 @@ const TemplateReply = lazy(() => import('./templates/TemplateReply.tsx'));
 
 interface Props {
   conversation: Conversation;
+  /** The conversation's own channel, until the reply options say which account a reply goes out on. */
   channel: ChannelInfo;
   me: Me;
   /** The colleague holding the conversation, when it is not the signed-in agent. */
@@ -44,18 +48,26 @@ interface Props {
  * asks) the reply is one of the account's templates. Where the channel takes attachments, files go
  * up as they are picked and are sent with the message; the draft keeps only the text. Where the
  * channel quotes (WhatsApp), a message quoted from the timeline shows above the text until the reply
- * carrying it is sent or the agent drops it.
+ * carrying it is sent or the agent drops it. Where the conversation spans channels, the reply goes
+ * out where the customer wrote last unless the agent picks another account, whose own limits then
+ * apply. A public reply is scanned for personal data as it is written, and the privacy guard's
+ * refusal shows like the channel's.
  * Ctrl/Cmd+Enter sends; Escape goes back to the list.
  */
-export function Composer({ conversation, channel, me, colleague, quote, onDropQuote }: Props) {
+export function Composer({ conversation, channel: own, me, colleague, quote, onDropQuote }: Props) {
   const { t, lang } = useT();
+  // The account the agent picked to reply on; null for the server's default, the customer's latest.
+  const [account, setAccount] = useState<string | null>(null);
+  const replies = useReplyOptions(conversation.id, account);
+  const replyAccountId = account ?? replies.data?.channelAccountId ?? conversation.channelAccountId;
+  const onAccount = useChannels()(replyAccountId);
+  const channel = onAccount.account ? onAccount : own;
   const caps = channel.capabilities;
   const visibilities = caps?.visibilities ?? ['private'];
   const { draft, ready, save, sent } = useDraft(conversation.id);
   const postMessage = usePostMessage(conversation.id);
   const [mode, setMode] = useState<ComposerMode>('reply');
   const [text, setText] = useState('');
-  const replies = useReplyOptions(conversation.id);
   // Null until the agent (or their draft) picks one: until then the way the customer last wrote
   // (an answer to a DM goes as a DM), once the server has said it, else the channel's first.
   const [chosen, setChosen] = useState<Visibility | null>(null);
@@ -69,6 +81,8 @@ export function Composer({ conversation, channel, me, colleague, quote, onDropQu
   // A reply waiting for the agent to confirm answering a colleague's conversation, and who waits for its outcome.
   const [confirming, setConfirming] = useState<{ body: MessageBody; done(sent: boolean): void } | null>(null);
   const [templateChosen, setTemplateChosen] = useState(false);
+  // The privacy guard refused the text as it stands; a change to it (or where it goes) clears this.
+  const [piiRefused, setPiiRefused] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const canAttach = caps?.attachments === true;
   const uploadLimit = me.limits.uploadMaxBytes;
@@ -94,6 +108,7 @@ export function Composer({ conversation, channel, me, colleague, quote, onDropQu
       visibility: next.visibility ?? visibility,
       allowSplit: next.split ?? split,
     };
+    if (d.text !== text || d.visibility !== visibility) setPiiRefused(null);
     setText(d.text);
     setMode(d.kind);
     if (next.visibility) setChosen(next.visibility);
@@ -127,8 +142,10 @@ export function Composer({ conversation, channel, me, colleague, quote, onDropQu
   const hasTemplates = replies.data?.templates === true;
   const onlyTemplates = hasTemplates && (shut || WINDOW_CODES.includes(refusal?.code ?? ''));
   const templating = reply && hasTemplates && (onlyTemplates || templateChosen);
+  const findings = usePrivacyScan(full, reply && visibility === 'public' && !templating);
   const blocked =
     text.trim().length === 0 ||
+    piiRefused !== null ||
     (over && !(canSplit && split)) ||
     (canAttach && files.uploading) ||
     refusal !== null ||
@@ -148,6 +165,11 @@ export function Composer({ conversation, channel, me, colleague, quote, onDropQu
       box.current?.focus();
       return true;
     } catch (err) {
+      const pii = privacyRefusal(err);
+      if (pii) {
+        setPiiRefused(pii.message);
+        return false;
+      }
       setError(err instanceof ApiError ? err.message : String(err));
       // Refused by the channel since the options were read: read them again to offer the alternatives.
       if (refusedAlternatives(err)) void replies.refresh();
@@ -167,6 +189,7 @@ export function Composer({ conversation, channel, me, colleague, quote, onDropQu
       kind: mode,
       text: full,
       ...(reply ? { visibility, allowSplit: canSplit && split } : {}),
+      ...(reply && replies.data ? { channelAccountId: replyAccountId } : {}),
       ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
       ...(reply && quote ? { quoteMessageId: quote.message.id } : {}),
     });
@@ -200,8 +223,39 @@ export function Composer({ conversation, channel, me, colleague, quote, onDropQu
           visibility={visibility}
           onVisibility={(v) => change({ visibility: v })}
           template={hasTemplates && !onlyTemplates ? { on: templateChosen, toggle: () => setTemplateChosen((on) => !on) } : null}
-        />
+        >
+          {reply && (
+            <ReplyChannelPicker
+              channels={replies.data?.channels ?? []}
+              value={replyAccountId}
+              onChange={(id) => {
+                // Another account: its own default visibility and its own options, read afresh.
+                setAccount(id);
+                setChosen(null);
+                setTemplateChosen(false);
+                setPiiRefused(null);
+                setError(null);
+              }}
+            />
+          )}
+        </ModeBar>
         {reply && <ChannelRules channel={channel} visibility={visibility} />}
+        {piiRefused ? (
+          <ReplyRefusal
+            channel={channel}
+            visibility={visibility}
+            title={t('privacy.composer.refusedTitle')}
+            reason={piiRefused}
+            alternatives={[
+              ...(visibilities.includes('private') ? [{ kind: 'visibility' as const, visibility: 'private' as const, label: '' }] : []),
+              { kind: 'handoff' as const, label: '' },
+            ]}
+            onVisibility={(v) => change({ visibility: v })}
+            onTemplate={() => undefined}
+          />
+        ) : (
+          reply && !refusal && <ComposerPrivacy findings={findings} channel={channel} onVisibility={(v) => change({ visibility: v })} />
+        )}
         {refusal && (
           <ReplyRefusal
             channel={channel}
@@ -229,7 +283,7 @@ export function Composer({ conversation, channel, me, colleague, quote, onDropQu
         {templating ? (
           <Suspense fallback={<Loader size="xs" aria-label={t('app.loading')} />}>
             <TemplateReply
-              accountId={conversation.channelAccountId}
+              accountId={replyAccountId}
               contactId={conversation.contactId}
               language={conversation.language}
               searchId={TEMPLATE_SEARCH_ID}
@@ -237,7 +291,14 @@ export function Composer({ conversation, channel, me, colleague, quote, onDropQu
               busy={busy}
               autoFocus={templateChosen}
               onSend={(template) =>
-                submit({ kind: 'reply', text: '', visibility, template, ...(quote ? { quoteMessageId: quote.message.id } : {}) })
+                submit({
+                  kind: 'reply',
+                  text: '',
+                  visibility,
+                  template,
+                  ...(replies.data ? { channelAccountId: replyAccountId } : {}),
+                  ...(quote ? { quoteMessageId: quote.message.id } : {}),
+                })
               }
             />
           </Suspense>

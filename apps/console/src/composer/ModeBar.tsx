@@ -1,4 +1,5 @@
 import { Button, Group, SegmentedControl, Select } from '@mantine/core';
+import type { ReactNode } from 'react';
 import type { Visibility } from '../api/types.ts';
 import { type ChannelInfo, visibilityLabel } from '../conversation/channel.tsx';
 import { useT } from '../i18n/index.tsx';
@@ -7,7 +8,8 @@ export type ComposerMode = 'reply' | 'note';
 
 /**
  * What the composer writes: a reply or a note; for a reply, its visibility where the channel has
- * both, and a template instead of free text where the account has templates (WhatsApp).
+ * both, and a template instead of free text where the account has templates (WhatsApp); beside
+ * them, which account the reply goes out on when there is a choice.
  */
 export function ModeBar({
   channel,
@@ -16,6 +18,7 @@ export function ModeBar({
   visibility,
   onVisibility,
   template,
+  children,
 }: {
   channel: ChannelInfo;
   mode: ComposerMode;
@@ -24,6 +27,8 @@ export function ModeBar({
   onVisibility(v: Visibility): void;
   /** The template switch, when the agent may choose between a template and free text. */
   template: { on: boolean; toggle(): void } | null;
+  /** More of the same row: which account the reply goes out on. */
+  children?: ReactNode;
 }) {
   const { t, lang } = useT();
   const visibilities = channel.capabilities?.visibilities ?? ['private'];
@@ -40,6 +45,7 @@ export function ModeBar({
         ]}
         aria-label={t('conversation.composer.mode')}
       />
+      {children}
       {reply && visibilities.length > 1 && (
         <Select
           size="xs"

@@ -1,6 +1,7 @@
-import { Alert, Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import type { ReplyAlternative, Visibility } from '../api/types.ts';
 import { type ChannelInfo, channelName, visibilityLabel } from '../conversation/channel.tsx';
+import { useHandoff } from '../handoff/context.tsx';
 import { useT } from '../i18n/index.tsx';
 import { WINDOW_CODES } from './replies.ts';
 
@@ -15,15 +16,17 @@ interface Props {
   onVisibility(v: Visibility): void;
   /** Takes the agent to the template picker (shown below while only templates go). */
   onTemplate(): void;
+  /** A title of its own (the privacy guard's refusal), instead of the channel's. */
+  title?: string | undefined;
 }
 
 /**
  * Why the channel will not take this reply, and what the agent can do instead: another
  * visibility (a DM), the post in the channel's own app, one of the account's templates (WhatsApp
- * outside its window), or a handoff (not built yet). Send stays off while it shows, so a refused
- * reply is never posted.
+ * outside its window), or a handoff to another channel (the handoff dialog). Send stays off while
+ * it shows, so a refused reply is never posted.
  */
-export function ReplyRefusal({ channel, visibility, reason, code, alternatives, onVisibility, onTemplate }: Props) {
+export function ReplyRefusal({ channel, visibility, reason, code, alternatives, onVisibility, onTemplate, title }: Props) {
   const { t, lang } = useT();
   const name = channel.kind ? channelName(channel.kind, lang) : '';
   const label = (v: Visibility) => visibilityLabel(channel, v, lang, t(`visibility.${v}`));
@@ -34,9 +37,10 @@ export function ReplyRefusal({ channel, visibility, reason, code, alternatives, 
       p="xs"
       data-testid="reply-refused"
       title={
-        WINDOW_CODES.includes(code ?? '')
+        title ??
+        (WINDOW_CODES.includes(code ?? '')
           ? t('conversation.composer.refused.windowTitle', { channel: name })
-          : t('conversation.composer.refused.title', { visibility: label(visibility), channel: name })
+          : t('conversation.composer.refused.title', { visibility: label(visibility), channel: name }))
       }
     >
       <Stack gap={6}>
@@ -73,6 +77,7 @@ function Alternative({
   onTemplate(): void;
 }) {
   const { t } = useT();
+  const handoff = useHandoff();
   if (a.kind === 'template') {
     return (
       <Button size="compact-sm" onClick={onTemplate} data-testid="alternative-template">
@@ -104,14 +109,11 @@ function Alternative({
       </Button>
     );
   }
+  // Outside a conversation there is nothing to hand off: the alternative is left out.
+  if (!handoff) return null;
   return (
-    <Group gap={4} wrap="nowrap">
-      <Button size="compact-sm" variant="default" disabled data-testid="alternative-handoff">
-        {t('conversation.composer.refused.handoff')}
-      </Button>
-      <Badge size="xs" variant="light" color="gray">
-        {t('conversation.composer.refused.notYet')}
-      </Badge>
-    </Group>
+    <Button size="compact-sm" variant="default" onClick={handoff.open} data-testid="alternative-handoff">
+      {t('conversation.composer.refused.handoff')}
+    </Button>
   );
 }

@@ -5,17 +5,21 @@ import type { ReplyAlternative, ReplyOption, ReplyOptions, Visibility } from '..
 import { useLiveEvents } from '../live/live.tsx';
 
 /**
- * How a reply may go on this conversation (GET /reply-options): the visibility it defaults to
- * (the customer's latest message's) and, for each, whether the channel allows it now. Null when
- * the conversation's channel is not installed: the composer then goes by the capabilities alone.
+ * How a reply may go on this conversation (GET /reply-options): on the account the customer
+ * wrote on last, or the one the agent picked (`accountId`), the visibility it defaults to (the
+ * customer's latest message's) and, for each, whether the channel allows it now, with every
+ * account the reply could go out on instead (`channels`). Null when the channel is not
+ * installed: the composer then goes by the capabilities alone.
  */
-export const replyOptionsQuery = (conversationId: string) =>
+export const replyOptionsQuery = (conversationId: string, accountId: string | null = null) =>
   queryOptions({
-    queryKey: keys.replyOptions(conversationId),
+    queryKey: keys.replyOptionsOn(conversationId, accountId),
     queryFn: async () => {
       try {
         return await data<ReplyOptions>(
-          client.GET('/api/v1/conversations/{id}/reply-options', { params: { path: { id: conversationId } } }),
+          client.GET('/api/v1/conversations/{id}/reply-options', {
+            params: { path: { id: conversationId }, query: accountId ? { channelAccountId: accountId } : {} },
+          }),
         );
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) return null;
@@ -26,12 +30,13 @@ export const replyOptionsQuery = (conversationId: string) =>
   });
 
 /**
- * The reply options, read again whenever the customer writes: a DM makes a DM the default, and a
- * new post may be one the channel lets the brand answer.
+ * The reply options, read again whenever the customer writes: a DM makes a DM the default, a new
+ * post may be one the channel lets the brand answer, and a message on another channel makes that
+ * one the latest.
  */
-export function useReplyOptions(conversationId: string) {
+export function useReplyOptions(conversationId: string, accountId: string | null = null) {
   const queryClient = useQueryClient();
-  const options = useQuery(replyOptionsQuery(conversationId));
+  const options = useQuery(replyOptionsQuery(conversationId, accountId));
   useLiveEvents((e) => {
     if (e.type === 'message' && e.created && e.conversationId === conversationId && e.message.direction === 'inbound') {
       void queryClient.invalidateQueries({ queryKey: keys.replyOptions(conversationId) });

@@ -1,13 +1,19 @@
-import { Badge, Divider, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Badge, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useInterval } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Me } from '../api/types.ts';
 import { contactQuery } from '../conversation/queries.ts';
 import { useT } from '../i18n/index.tsx';
+import { MergedInto } from '../merge/MergedInto.tsx';
+import { MergeHistory } from '../merge/MergeHistory.tsx';
+import { MergeSuggestions } from '../merge/MergeSuggestions.tsx';
+import { MergeWith } from '../merge/MergeWith.tsx';
 import { AnchorTo } from '../ui/links.tsx';
 import { ContactForm } from './ContactForm.tsx';
 import { ContactNotes } from './ContactNotes.tsx';
+import { identityKind } from './kinds.ts';
+import { Section } from './Section.tsx';
 
 /** Who the customer is: details to edit, their local time, every identity, notes and past conversations. */
 export function ContactPanel({ contactId, conversationId, me }: { contactId: string; conversationId: string; me: Me }) {
@@ -50,6 +56,8 @@ export function ContactPanel({ contactId, conversationId, me }: { contactId: str
           )}
         </Group>
       </div>
+      {c.mergedInto && <MergedInto targetId={c.mergedInto} />}
+      <MergeSuggestions contactId={c.id} />
       <Section title={t('contact.identities')}>
         <Stack gap={2} component="ul" className="plain-list" data-testid="contact-identities">
           {c.identities.map((i) => (
@@ -94,29 +102,14 @@ export function ContactPanel({ contactId, conversationId, me }: { contactId: str
           </Stack>
         )}
       </Section>
+      <Section title={t('merge.history.title')}>
+        <Stack gap="xs" align="flex-start">
+          {!c.mergedInto && <MergeWith contact={c} />}
+          <MergeHistory contactId={c.id} />
+        </Stack>
+      </Section>
     </Stack>
   );
-}
-
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <section>
-      <Divider mb="xs" />
-      <Text size="xs" fw={700} tt="uppercase" c="dimmed" mb={6} component="h4">
-        {title}
-      </Text>
-      {children}
-    </section>
-  );
-}
-
-type T = ReturnType<typeof useT>['t'];
-
-const KNOWN_KINDS = ['email', 'phone', 'webform', 'x', 'whatsapp'] as const;
-
-/** An identity's kind in words where the console knows it, else as the channel reported it. */
-function identityKind(kind: string, t: T): string {
-  return (KNOWN_KINDS as readonly string[]).includes(kind) ? t(`contact.kind.${kind as (typeof KNOWN_KINDS)[number]}`) : kind;
 }
 
 function localTime(now: Date, zone: string, lang: string): string | null {

@@ -2,6 +2,7 @@ import { Badge, Button, Group, Select, Stack, TagsInput, Text, Title } from '@ma
 import { useParams } from '@tanstack/react-router';
 import { client, data } from '../api/client.ts';
 import type { Conversation, Me } from '../api/types.ts';
+import { useHandoff } from '../handoff/context.tsx';
 import { useT } from '../i18n/index.tsx';
 import type { View } from '../inbox/search.ts';
 import { AnchorTo } from '../ui/links.tsx';
@@ -45,6 +46,7 @@ export function ConversationHeader({ conversation: c, title, me }: { conversatio
   if (requested !== null && !PRIORITIES.some((p) => p.value === requested)) {
     options.push({ value: String(requested), label: t('conversation.priority.custom', { priority: requested }) });
   }
+  const handoff = useHandoff();
   const snoozedUntil = c.status === 'snoozed' && c.snoozedUntil ? new Date(c.snoozedUntil) : null;
   return (
     <Stack gap="xs" p="sm" className="conversation-header">
@@ -76,6 +78,11 @@ export function ConversationHeader({ conversation: c, title, me }: { conversatio
           )}
         </Group>
         <Group gap="xs" wrap="wrap">
+          {handoff && c.status !== 'resolved' && (
+            <Button size="xs" variant="default" onClick={handoff.open} title={t('handoff.actionLabel')} data-testid="handoff-open">
+              {t('handoff.action')}
+            </Button>
+          )}
           {c.status === 'resolved' ? (
             <Button size="xs" variant="default" onClick={() => status.mutate({ action: 'reopen' })} loading={status.isPending}>
               {t('conversation.actions.reopen')}

@@ -9,6 +9,9 @@ import { agentsQuery, meQuery } from '../api/queries.ts';
 import type { Conversation, Me, Message } from '../api/types.ts';
 import { Composer } from '../composer/Composer.tsx';
 import { ContactPanel } from '../contact/ContactPanel.tsx';
+import { HandoffProvider } from '../handoff/context.tsx';
+import { HandoffList } from '../handoff/HandoffList.tsx';
+import { useHandoffsFollow } from '../handoff/queries.ts';
 import { useT } from '../i18n/index.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
 import { CostBadge } from './Cost.tsx';
@@ -51,6 +54,7 @@ function Loaded({ conversation: c, me }: { conversation: Conversation; me: Me })
   const channel = useChannels()(c.channelAccountId);
   const viewers = usePresence(c.id, me.user?.id ?? null);
   useMarkRead(c.id);
+  useHandoffsFollow(c.id, c.contactId);
   const contactName =
     contact?.name ?? contact?.identities[0]?.displayName ?? contact?.identities[0]?.externalId ?? t('conversation.customer');
   const title = c.subject?.trim() || contactName;
@@ -70,55 +74,58 @@ function Loaded({ conversation: c, me }: { conversation: Conversation; me: Me })
         </Text>
         <RoutingExplanation explanation={c.routing.explanation} />
       </section>
+      <HandoffList conversationId={c.id} />
       <ContactPanel contactId={c.contactId} conversationId={c.id} me={me} />
     </Stack>
   );
   return (
-    <div className="conversation" data-aside={wide}>
-      <section className="conversation-main" aria-label={title}>
-        <ConversationHeader conversation={c} title={title} me={me} />
-        <Group px="sm" py={4} gap="xs" justify="space-between" wrap="wrap">
-          {viewers.length > 0 ? (
-            <Text size="xs" c="orange" role="status" data-testid="presence">
-              {t('conversation.presence', { names: viewers.map((v) => v.name).join(', '), count: viewers.length })}
-            </Text>
-          ) : (
-            <span />
-          )}
-          <Group gap="xs">
-            <CostBadge conversationId={c.id} />
-            {!wide && (
-              <Button size="compact-xs" variant="subtle" onClick={open}>
-                {t('conversation.details')}
-              </Button>
+    <HandoffProvider conversationId={c.id}>
+      <div className="conversation" data-aside={wide}>
+        <section className="conversation-main" aria-label={title}>
+          <ConversationHeader conversation={c} title={title} me={me} />
+          <Group px="sm" py={4} gap="xs" justify="space-between" wrap="wrap">
+            {viewers.length > 0 ? (
+              <Text size="xs" c="orange" role="status" data-testid="presence">
+                {t('conversation.presence', { names: viewers.map((v) => v.name).join(', '), count: viewers.length })}
+              </Text>
+            ) : (
+              <span />
             )}
+            <Group gap="xs">
+              <CostBadge conversationId={c.id} />
+              {!wide && (
+                <Button size="compact-xs" variant="subtle" onClick={open}>
+                  {t('conversation.details')}
+                </Button>
+              )}
+            </Group>
           </Group>
-        </Group>
-        <div className="conversation-timeline">
-          <MessageList conversationId={c.id} contactName={contactName} quoteOf={quoteOf} />
-        </div>
-        <div className="composer-wrap">
-          <Composer
-            key={c.id}
-            conversation={c}
-            channel={channel}
-            me={me}
-            colleague={holder}
-            quote={quote}
-            onDropQuote={() => setQuote(null)}
-          />
-        </div>
-      </section>
-      {wide ? (
-        <aside className="conversation-aside" aria-label={t('conversation.details')}>
-          {aside}
-        </aside>
-      ) : (
-        <Drawer opened={details} onClose={close} position="right" title={t('conversation.details')} size={phone ? '100%' : '24rem'}>
-          {aside}
-        </Drawer>
-      )}
-    </div>
+          <div className="conversation-timeline">
+            <MessageList conversationId={c.id} contactName={contactName} quoteOf={quoteOf} />
+          </div>
+          <div className="composer-wrap">
+            <Composer
+              key={c.id}
+              conversation={c}
+              channel={channel}
+              me={me}
+              colleague={holder}
+              quote={quote}
+              onDropQuote={() => setQuote(null)}
+            />
+          </div>
+        </section>
+        {wide ? (
+          <aside className="conversation-aside" aria-label={t('conversation.details')}>
+            {aside}
+          </aside>
+        ) : (
+          <Drawer opened={details} onClose={close} position="right" title={t('conversation.details')} size={phone ? '100%' : '24rem'}>
+            {aside}
+          </Drawer>
+        )}
+      </div>
+    </HandoffProvider>
   );
 }
 

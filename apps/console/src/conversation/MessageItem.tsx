@@ -1,6 +1,8 @@
 import { Anchor, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Agent, Message } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
+import { HighlightedText } from '../privacy/HighlightedText.tsx';
+import { MessagePrivacy } from '../privacy/MessagePrivacy.tsx';
 import { type ChannelInfo, ChannelName, channelName, hasBothVisibilities, visibilityLabel } from './channel.tsx';
 import { EmailBody } from './EmailBody.tsx';
 import { QuotedMessage } from './QuotedMessage.tsx';
@@ -98,9 +100,10 @@ export function MessageItem({ message: m, channel, contactName, agents, onRetry,
         ) : (
           // Customer text is text: React escapes it, and line breaks are kept by CSS.
           <Text size="sm" className="message-text" data-testid="message-text">
-            {m.text}
+            <HighlightedText text={m.text} findings={m.privacy?.findings} />
           </Text>
         )}
+        <MessagePrivacy message={m} />
         {m.attachments.length > 0 && (
           <Stack gap={2} component="ul" aria-label={t('conversation.message.attachments')} className="plain-list">
             {m.attachments.map((a) => (

@@ -4,6 +4,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { client, data } from '../api/client.ts';
 import { agentsQuery, keys } from '../api/queries.ts';
 import type { Message } from '../api/types.ts';
+import { handoffsQuery } from '../handoff/queries.ts';
+import { ChannelSwitch, HandoffMarker } from '../handoff/TimelineMarks.tsx';
+import { buildTimeline } from '../handoff/timeline.ts';
 import { useT } from '../i18n/index.tsx';
 import { useChannels } from './channel.tsx';
 import { MessageItem } from './MessageItem.tsx';
@@ -13,7 +16,8 @@ import { messagesQuery } from './queries.ts';
 const WINDOW = 50;
 
 /**
- * The conversation's timeline across channels, latest at the bottom, following new messages.
+ * The conversation's timeline across channels, latest at the bottom, following new messages,
+ * with a divider wherever the channel changes and a marker for each handoff sent or joined.
  * `quoteOf` gives the Quote action of a message the next reply may quote (none where the channel
  * cannot quote); a reply that quoted one shows it above its text.
  */
@@ -30,6 +34,7 @@ export function MessageList({
   const queryClient = useQueryClient();
   const messages = useQuery(messagesQuery(conversationId));
   const agents = useQuery(agentsQuery).data ?? [];
+  const handoffs = useQuery(handoffsQuery(conversationId)).data ?? [];
   const channelOf = useChannels();
   const [shown, setShown] = useState(WINDOW);
   const end = useRef<HTMLDivElement>(null);
@@ -69,6 +74,7 @@ export function MessageList({
     );
   }
   const hidden = Math.max(0, count - shown);
+  const entries = buildTimeline(items.slice(hidden), handoffs, hidden > 0);
   return (
     <Stack gap="sm" p="sm">
       {hidden > 0 && (
@@ -82,18 +88,33 @@ export function MessageList({
         </Text>
       )}
       <Stack gap="sm" component="ol" data-testid="timeline" className="plain-list" aria-label={t('conversation.message.timeline')}>
-        {items.slice(hidden).map((m) => (
-          <MessageItem
-            key={m.id}
-            message={m}
-            channel={channelOf(m.channelAccountId)}
-            contactName={contactName}
-            agents={agents}
-            onRetry={(x) => retry.mutate(x)}
-            onQuote={quoteOf?.(m)}
-            quoted={quotedIn(m, byExternalId)}
-          />
-        ))}
+        {entries.map((e) => {
+          if (e.kind === 'switch') return <ChannelSwitch key={e.key} channel={channelOf(e.channelAccountId)} handoff={e.handoff} />;
+          if (e.kind !== 'message') {
+            return (
+              <HandoffMarker
+                key={e.key}
+                kind={e.kind}
+                handoff={e.handoff}
+                channel={channelOf(e.handoff.channelAccountId)}
+                agents={agents}
+              />
+            );
+          }
+          const m = e.message;
+          return (
+            <MessageItem
+              key={e.key}
+              message={m}
+              channel={channelOf(m.channelAccountId)}
+              contactName={contactName}
+              agents={agents}
+              onRetry={(x) => retry.mutate(x)}
+              onQuote={quoteOf?.(m)}
+              quoted={quotedIn(m, byExternalId)}
+            />
+          );
+        })}
       </Stack>
       <div ref={end} />
     </Stack>

@@ -186,7 +186,6 @@ export const en = {
       switch: 'Send as {{visibility}} instead',
       openExternal: 'Open the post in {{channel}}',
       handoff: 'Move to another channel',
-      notYet: 'Not available yet',
     },
   },
 };
@@ -376,7 +375,6 @@ export const es: Strings<typeof en> = {
       switch: 'Enviar como {{visibility}}',
       openExternal: 'Abrir la publicación en {{channel}}',
       handoff: 'Pasar a otro canal',
-      notYet: 'Aún no disponible',
     },
   },
 };

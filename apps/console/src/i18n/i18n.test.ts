@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import * as channels from './channels.ts';
 import * as contact from './contact.ts';
 import * as conversation from './conversation.ts';
+import * as handoff from './handoff.ts';
 import { resources } from './index.tsx';
+import * as merge from './merge.ts';
+import * as privacy from './privacy.ts';
 import * as rules from './rules.ts';
 import * as supervisor from './supervisor.ts';
 import * as templates from './templates.ts';
@@ -19,7 +22,7 @@ function leaves(tree: object, prefix = ''): Map<string, string> {
 
 describe('translations', () => {
   // With the words of the screens that bring their own (addScreenStrings).
-  const lazy = { conversation, contact, supervisor, rules, channels, templates };
+  const lazy = { conversation, contact, handoff, merge, privacy, supervisor, rules, channels, templates };
   const all = (lang: 'en' | 'es') => ({
     ...resources[lang].translation,
     ...Object.fromEntries(Object.entries(lazy).map(([k, v]) => [k, v[lang]])),

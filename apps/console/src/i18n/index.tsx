@@ -4,8 +4,11 @@ import type * as channels from './channels.ts';
 import * as common from './common.ts';
 import type * as contact from './contact.ts';
 import type * as conversation from './conversation.ts';
+import type * as handoff from './handoff.ts';
 import * as inbox from './inbox.ts';
+import type * as merge from './merge.ts';
 import * as palette from './palette.ts';
+import type * as privacy from './privacy.ts';
 import type * as rules from './rules.ts';
 import type * as supervisor from './supervisor.ts';
 import type * as templates from './templates.ts';
@@ -39,6 +42,9 @@ export const resources = {
 export type LazyStrings = {
   conversation: typeof conversation.en;
   contact: typeof contact.en;
+  handoff: typeof handoff.en;
+  merge: typeof merge.en;
+  privacy: typeof privacy.en;
   supervisor: typeof supervisor.en;
   rules: typeof rules.en;
   channels: typeof channels.en;
