@@ -30,7 +30,7 @@ describe('handoff codes', () => {
   });
 
   it('does not take order numbers or references of other shapes for codes', () => {
-    expect(findHandoffCodes('Pedido REF-12345678 del 3/11, factura FR-2026-0042')).toEqual([]);
+    expect(findHandoffCodes('Pedido REF-12345678 del 3/11, REF-123456789012, factura FR-2026-0042')).toEqual([]);
     expect(findHandoffCodes('nothing here')).toEqual([]);
   });
 });

@@ -1,21 +1,22 @@
 /**
  * Handoff reference codes: what a customer carries from one channel to another (a WhatsApp
- * message prefilled through a wa.me link: "REF-7KQ2MXA"). Seven characters of Crockford's base32 (two of them digits at least)
- * (no I, L, O, U: nothing to misread) and one check character, so a code is short enough to type
- * and a typo or an order number that happens to look like one is not taken for a code.
+ * message prefilled through a wa.me link: "REF-7KQ2M4XAB9TC"). Eleven random characters of
+ * Crockford's base32 (no I, L, O, U: nothing to misread; two digits at least, so no word passes
+ * for one) and a check character: 55 bits, too many to guess or to flood a message with, and a
+ * typo or an order number that happens to look like a code is not taken for one.
  */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const BODY = 7;
-export const HANDOFF_CODE_PATTERN = /\bREF[-\s]?([0-9A-Z]{8})\b/gi;
+const BODY = 11;
+export const HANDOFF_CODE_PATTERN = /\bREF[-\s]?([0-9A-Z]{12})\b/gi;
 
-/** The check character of a code body: a weighted sum modulo 32 (catches one wrong or swapped character). */
+/** The check character of a code body: a position-weighted sum modulo 32 (catches most typos and swaps). */
 function check(body: string): string {
   let sum = 0;
   for (let i = 0; i < body.length; i++) sum += (i + 1) * ALPHABET.indexOf(body[i] as string);
   return ALPHABET[sum % 32] as string;
 }
 
-/** A fresh random code, "REF-" and eight characters. */
+/** A fresh random code, "REF-" and twelve characters. */
 export function newHandoffCode(): string {
   for (;;) {
     let body = '';

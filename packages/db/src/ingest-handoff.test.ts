@@ -99,16 +99,64 @@ describe('handoff threading', () => {
     expect(again.conversationId).toBe(post.conversationId);
   });
 
-  it('threads a code that was posted in public but only suggests that the new number is the same person', async () => {
+  it('keeps a code that was posted in public apart: a stranger could have read it, so a person decides', async () => {
     const post = await ingest(x, message('twitter', 'x-150', '@marca otra vez sin línea'));
     const code = newHandoffCode();
     await handoff(post.conversationId, wa, { code, public: true });
     const used = await ingest(wa, message('phone', '+34611000150', `Hola ${code}`, { contactThread: true }));
-    expect(used.conversationId).toBe(post.conversationId);
-    expect(used.conversation.contactId).toBe(post.conversation.contactId);
+    expect(used.conversationId).not.toBe(post.conversationId);
+    expect(used.handoff).toMatchObject({ result: 'refused', conversationId: post.conversationId });
     expect(await identitiesOf(post.conversation.contactId)).toEqual(['twitter:x-150']);
     const [s] = await suggestionsFor(post.conversation.contactId);
-    expect(s).toMatchObject({ reason: 'handoff_code', conversation_id: post.conversationId, join_conversation_id: null });
+    expect(s).toMatchObject({ reason: 'handoff_code', conversation_id: post.conversationId, join_conversation_id: used.conversationId });
+  });
+
+  it('ignores codes on another account than the handoff’s, and a message that carries many codes', async () => {
+    const post = await ingest(x, message('twitter', 'x-160', '@marca hola'));
+    const code = newHandoffCode();
+    await handoff(post.conversationId, wa, { code });
+    const byMail = await ingest(mail, message('email', 'flood@example.test', `mi referencia ${code}`));
+    expect([byMail.conversationId === post.conversationId, byMail.handoff]).toEqual([false, null]);
+    const flood = await ingest(
+      wa,
+      message('phone', '+34611000160', [newHandoffCode(), code, newHandoffCode()].join(' '), { contactThread: true }),
+    );
+    expect([flood.conversationId === post.conversationId, flood.handoff]).toEqual([false, null]);
+    expect(await identitiesOf(post.conversation.contactId)).toEqual(['twitter:x-160']);
+  });
+
+  it('leaves an answer in its own thread when the expected person writes in another one', async () => {
+    const billing = await ingest(
+      mail,
+      message('email', 'marta7@example.test', 'Factura de octubre', { subject: { key: 'factura', windowMinutes: 60 } }),
+    );
+    const post = await ingest(x, message('twitter', 'x-170', '@marca sin servicio'));
+    await handoff(post.conversationId, mail, { expected: { kind: 'email', externalId: 'marta7@example.test' } });
+    const billingMessageId = billing.messageId;
+    const ext = await database.current.db.kysely
+      .selectFrom('messages')
+      .select('external_id')
+      .where('id', '=', billingMessageId)
+      .executeTakeFirstOrThrow();
+    const inThread = await ingest(
+      mail,
+      message('email', 'marta7@example.test', 'Sobre la factura', { inReplyTo: [ext.external_id as string] }),
+    );
+    expect(inThread.conversationId).toBe(billing.conversationId);
+    expect(inThread.handoff).toBeNull();
+  });
+
+  it('never lets an unproven sender be what a genuine message threads by', async () => {
+    const spoof: MessageReceivedEvent = {
+      ...message('email', 'victim@example.test', 'Cambiad mi IBAN', { subject: { key: 'cambio de cuenta', windowMinutes: 600 } }),
+      sender: { kind: 'email', externalId: 'victim@example.test', verified: false },
+    };
+    const fake = await ingest(mail, spoof);
+    const genuine = await ingest(
+      mail,
+      message('email', 'victim@example.test', 'Hola', { subject: { key: 'cambio de cuenta', windowMinutes: 600 } }),
+    );
+    expect(genuine.conversationId).not.toBe(fake.conversationId);
   });
 
   it('only suggests when the code comes from a number another contact has', async () => {

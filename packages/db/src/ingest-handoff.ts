@@ -55,24 +55,44 @@ function toRef(r: Row): HandoffRef {
   };
 }
 
-/** Two set-based reads at most, and none for a batch that carries no code and expects nobody. */
+/** The most codes a message may carry and still be taken as answering one: more is a flood. */
+const MAX_CODES = 2;
+
+/**
+ * The handoff codes a customer's message carries: none in an automated one (an out-of-office
+ * quoting our mail), and none when it names more than two (someone trying codes by the thousand).
+ */
+export function codesIn(event: MessageReceivedEvent): string[] {
+  if (event.automated) return [];
+  const codes = findHandoffCodes(event.text.slice(0, 4_000));
+  return codes.length > MAX_CODES ? [] : codes;
+}
+
+/**
+ * Two set-based reads at most, and none for a batch that carries no code and expects nobody. A
+ * code counts only on the account its handoff went to (a WhatsApp code arrives on WhatsApp); an
+ * expected identity counts only while its handoff is live and nobody has answered it yet (after
+ * that the conversation's own threads carry on).
+ */
 export async function readHandoffs(
   trx: Transaction<Database>,
   target: { workspaceId: string; channelAccountId: string },
   events: readonly MessageReceivedEvent[],
+  now: Date,
 ): Promise<HandoffLookups> {
   const out: HandoffLookups = { byCode: new Map(), byIdentity: new Map() };
-  const codes = [...new Set(events.flatMap((e) => findHandoffCodes(e.text)))];
+  const codes = [...new Set(events.flatMap(codesIn))];
   if (codes.length > 0) {
     const rows = await trx
       .selectFrom('handoffs')
       .select(['id', 'conversation_id', 'code', 'expected_kind', 'expected_external_id', 'public', 'expires_at', 'joined_at', 'created_at'])
       .where('workspace_id', '=', target.workspaceId)
+      .where('channel_account_id', '=', target.channelAccountId)
       .where('code', 'in', codes)
       .execute();
     for (const r of rows) if (r.code) out.byCode.set(r.code, toRef(r));
   }
-  const proven = events.flatMap((e) => senderIdentities(e.sender));
+  const proven = events.filter((e) => !e.automated).flatMap((e) => senderIdentities(e.sender));
   if (proven.length > 0) {
     const rows = await sql<Row>`
       SELECT DISTINCT ON (h.expected_kind, h.expected_external_id)
@@ -80,7 +100,7 @@ export async function readHandoffs(
       FROM handoffs h
       JOIN unnest(${proven.map((p) => p.kind)}::text[], ${proven.map((p) => p.externalId)}::text[]) AS s(kind, external_id)
         ON h.expected_kind = s.kind AND h.expected_external_id = s.external_id
-      WHERE h.channel_account_id = ${target.channelAccountId}
+      WHERE h.channel_account_id = ${target.channelAccountId} AND h.expires_at > ${now} AND h.joined_at IS NULL
       ORDER BY h.expected_kind, h.expected_external_id, h.created_at DESC`.execute(trx);
     for (const r of rows.rows) {
       const ref = toRef(r);
@@ -95,8 +115,9 @@ export function matchHandoff(
   event: MessageReceivedEvent,
   lookups: HandoffLookups,
 ): { ref: HandoffRef; via: 'code' | 'identity'; provenKeys: string[] } | null {
+  if (event.automated) return null;
   const provenKeys = senderIdentities(event.sender).map((i) => identityKey(i.kind, i.externalId));
-  for (const code of findHandoffCodes(event.text)) {
+  for (const code of codesIn(event)) {
     const ref = lookups.byCode.get(code);
     if (ref) return { ref, via: 'code', provenKeys };
   }
@@ -136,8 +157,11 @@ export function decideHandoff(
   const expectedHere = ref.expectedKey !== null && match.provenKeys.includes(ref.expectedKey);
   if (ref.expectedKey !== null && !expectedHere) return { kind: 'suggest', ref, reason: 'handoff_code' };
   // The expected person, or a privately sent code used by someone new: the same person, now
-  // proven. A code posted in public threads the message but proves nobody: a person decides.
-  if (knownContactId === undefined) return { kind: 'join', ref, claim: expectedHere || !ref.public };
+  // proven. A code posted in public proves nobody (anyone may have read it): a person decides,
+  // and until then the message stays in a conversation of its own.
+  if (knownContactId === undefined) {
+    return expectedHere || !ref.public ? { kind: 'join', ref, claim: true } : { kind: 'suggest', ref, reason: 'handoff_code' };
+  }
   // The address the agent typed belongs to someone already known: it answers the handoff, and
   // whether the two contacts are one person is a person's call.
   return expectedHere ? { kind: 'join', ref, claim: false } : { kind: 'suggest', ref, reason: 'handoff_code' };

@@ -191,6 +191,7 @@ export async function readLookups(
     trx,
     target,
     items.filter((i) => !i.conversationId).map((i) => i.event),
+    now,
   );
   for (const h of [...handoffs.byCode.values(), ...handoffs.byIdentity.values()]) wanted.add(h.conversationId);
   for (const i of items) if (i.conversationId) wanted.add(i.conversationId);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, normaliseExternalId, planThreading, type ThreadCandidate, truncate } from '@centralita/core';
+import { type Actor, planThreading, type ThreadCandidate, truncate } from '@centralita/core';
 import { decideHandoff, type HandoffOutcome, handoffEffects, matchHandoff } from './ingest-handoff.ts';
 
 export type { HandoffOutcome, SuggestionWrite } from './ingest-handoff.ts';
@@ -90,7 +90,14 @@ export function planBatch(
     const s = event.sender;
     const known = identities.known(s);
     const portal = item.conversationId ? conversations.get(item.conversationId) : undefined;
-    const match = portal ? null : matchHandoff(event, lookups.handoffs);
+    const state = { conversations, threadKeys, replyTargets, links, now, target };
+    let match = portal ? null : matchHandoff(event, lookups.handoffs);
+    if (match?.via === 'identity') {
+      // Arriving as the expected person is weaker than the message's own thread: an answer in
+      // another thread (its In-Reply-To, its DM conversation) stays in that thread.
+      const explicit = findCandidate(item, new Set(), false, state);
+      if (explicit && explicit.conversation.id !== match.ref.conversationId) match = null;
+    }
     const handed = match ? conversations.get(match.ref.conversationId) : undefined;
     const handoff = match && handed ? decideHandoff(match, handed.contactId, known?.contactId, s.verified, now) : null;
     const joining = handoff?.kind === 'join' ? (handed as KnownConversation) : undefined;
@@ -126,19 +133,11 @@ export function planBatch(
     }
 
     // The identities this message speaks for, as this contact's: what threading may trust.
-    const own = identityKey(s.kind, s.externalId);
     const proven = senderIdentities(s).map((i) => ({ ...i, key: identityKey(i.kind, i.externalId) }));
     const mineKeys = proven.filter((i) => identities.ownerOf(i.key) === contactId);
     const candidate: ThreadCandidate | null = joining
       ? { rule: 'handoff', conversation: { id: joining.id, status: joining.status, resolvedAt: joining.resolvedAt } }
-      : findCandidate(item, new Set(mineKeys.map((i) => i.key)), s.verified || portal !== undefined, {
-          conversations,
-          threadKeys,
-          replyTargets,
-          links,
-          now,
-          target,
-        });
+      : findCandidate(item, new Set(mineKeys.map((i) => i.key)), s.verified || portal !== undefined, state);
     const automated = event.automated ?? null;
     const threading = planThreading(candidate ? [candidate] : [], now, target.reopenWindowMinutes, { automated: automated !== null });
     const actor: Actor = { type: 'contact', id: contactId };
@@ -233,10 +232,10 @@ export function planBatch(
       threadKeys.set(event.thread.externalThreadId, conversationId);
       plan.threadKeys.set(event.thread.externalThreadId, conversationId);
     }
-    const taking =
-      mineKeys.length > 0 || s.verified ? mineKeys : [{ kind: s.kind, externalId: normaliseExternalId(s.kind, s.externalId), key: own }];
+    // Only identities the channel proved take part: an unproven sender (a mail that failed its
+    // authentication) must never be what a later, genuine message of that address threads by.
     const linked = links.get(conversationId) ?? new Set<string>();
-    for (const i of taking) {
+    for (const i of mineKeys) {
       const k = linkKey(target.channelAccountId, i.key);
       if (linked.has(k)) continue;
       linked.add(k);

@@ -6,8 +6,9 @@ import { latestInbound } from './reply-options.ts';
 
 /**
  * Everything a channel needs to deliver one reply, read from the conversation: who receives it
- * (the address the customer asked replies to go to, else their first identity of the kinds the
- * channel addresses, in its order: WhatsApp's phone, else its business-scoped id), the
+ * (the address the customer asked replies to go to, else the identity that took part in this
+ * conversation on this account, else the contact's first identity of the kinds the channel
+ * addresses, in its order: WhatsApp's phone, else its business-scoped id), the
  * earlier external ids on this account (email References; the newest last), the agent's name,
  * the people kept in copy, and the files.
  */
@@ -20,7 +21,7 @@ export async function buildOutbound(
   const kinds = adapter.addressKinds?.length ? adapter.addressKinds : [adapter.kind];
   const db = ctx.db.kysely;
   const [address, history, latestOfAny, author, files, alreadySent, target] = await Promise.all([
-    contactAddressOfKinds(db, conv.contactId, kinds),
+    conversationAddress(db, conv, message.channelAccountId, kinds),
     db
       .selectFrom('messages')
       .select('external_id')
@@ -79,4 +80,30 @@ export async function buildOutbound(
     template: (message.metadata.template as TemplateChoice | undefined) ?? null,
     quotedExternalId: typeof message.metadata.quotedExternalId === 'string' ? message.metadata.quotedExternalId : null,
   };
+}
+
+/**
+ * Who a reply on this account goes to: the identity that wrote in this conversation here (after
+ * a merge a contact may have two numbers, and each conversation answers its own), else the
+ * contact's own address of the channel's kinds.
+ */
+async function conversationAddress(
+  db: AppContext['db']['kysely'],
+  conv: Conversation,
+  channelAccountId: string,
+  kinds: readonly string[],
+): Promise<{ kind: string; externalId: string } | null> {
+  const rows = await db
+    .selectFrom('conversation_identities')
+    .select(['kind', 'external_id'])
+    .where('conversation_id', '=', conv.id)
+    .where('channel_account_id', '=', channelAccountId)
+    .where('kind', 'in', [...kinds])
+    .orderBy('created_at', 'desc')
+    .execute();
+  for (const kind of kinds) {
+    const row = rows.find((r) => r.kind === kind);
+    if (row) return { kind, externalId: row.external_id };
+  }
+  return contactAddressOfKinds(db, conv.contactId, kinds);
 }

@@ -8,9 +8,10 @@ import { type Kysely, sql } from 'kysely';
  * it to tell which later conversations belong to the identities that go back.
  *
  * Keyed by (kind, external_id), not the identity's row id, so a merge that moves identities
- * between contacts leaves these rows as they are. Backfilled from today's data, where every
- * conversation's identities are its contact's, on the conversation's own account: the same
- * conversations the contact-based rules found before.
+ * between contacts leaves these rows as they are. Only identities a channel proved take part
+ * (an unproven sender must never be what a genuine message threads by). Backfilled from today's
+ * data, where every conversation's verified identities are its contact's, on the conversation's
+ * own account: the same conversations the contact-based rules found before.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -28,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     INSERT INTO conversation_identities (workspace_id, conversation_id, channel_account_id, kind, external_id, created_at)
     SELECT c.workspace_id, c.id, c.channel_account_id, i.kind, i.external_id, c.created_at
-    FROM conversations c JOIN identities i ON i.contact_id = c.contact_id
+    FROM conversations c JOIN identities i ON i.contact_id = c.contact_id AND i.verified
     ON CONFLICT DO NOTHING;
   `.execute(db);
 }

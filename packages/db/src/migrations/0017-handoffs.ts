@@ -34,6 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       CHECK ((expected_kind IS NULL) = (expected_external_id IS NULL))
     );
     CREATE UNIQUE INDEX handoffs_code ON handoffs (workspace_id, code) WHERE code IS NOT NULL;
+    -- The short link (/h/:code) looks a code up without knowing its workspace.
+    CREATE INDEX handoffs_code_only ON handoffs (code) WHERE code IS NOT NULL;
     CREATE INDEX handoffs_conversation ON handoffs (conversation_id, created_at);
     CREATE INDEX handoffs_expected ON handoffs (channel_account_id, expected_kind, expected_external_id)
       WHERE expected_kind IS NOT NULL;
