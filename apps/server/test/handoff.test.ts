@@ -110,6 +110,8 @@ describe('handoff across channels', () => {
     await waitFor(() => x.peer.createdPosts().find((p) => p.post.text.includes('mensaje directo') && p.replyTo === post.id), {
       what: 'the public notice that a DM was sent',
     });
+    const afterDm = await conversation(conversationId);
+    expect(afterDm.first_responded_at).not.toBeNull();
     const answer = x.peer.sendDm({ from: 'marta_h', text: 'Hola, os sigo por aquí' });
     expect(await storedMessage(t, answer.id)).toMatchObject({ conversation_id: conversationId, visibility: 'private' });
 
@@ -130,15 +132,11 @@ describe('handoff across channels', () => {
     const after = await conversation(conversationId);
     expect(after.assignee_id).toBe(x.f.users.agent.id);
     expect(after.contact_id).toBe(contactId);
-    // One clock: the first response is the first DM, whatever the customer wrote since and where.
-    const firstReply = await t.db.current.db.kysely
-      .selectFrom('messages')
-      .select('created_at')
-      .where('conversation_id', '=', conversationId)
-      .where('direction', '=', 'outbound')
-      .orderBy('created_at')
-      .executeTakeFirstOrThrow();
-    expect(after.first_responded_at?.toISOString()).toBe(firstReply.created_at.toISOString());
+    // One clock: the first response stays the first DM whatever channel the customer moved to,
+    // and her mail (unanswered yet) has the next-response clock running on the same conversation.
+    expect(after.first_responded_at?.toISOString()).toBe(afterDm.first_responded_at?.toISOString());
+    expect(after.awaiting_reply_since).not.toBeNull();
+    expect(after.awaiting_reply_since?.getTime()).toBeGreaterThan(afterDm.first_responded_at?.getTime() ?? 0);
     expect(after.created_at.toISOString()).toBe(before.created_at.toISOString());
     // The customer answered from the address the mail went to: one contact, every identity.
     expect(await identitiesOf(contactId)).toEqual(
@@ -254,6 +252,11 @@ describe('handoff across channels', () => {
       .where('id', '=', posted.json.message.id)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ conversation_id: conversationId, channel_account_id: x.f.formAccountId });
+    const listed = await call(t.url, 'GET', `/api/v1/conversations/${conversationId}/handoffs`, admin());
+    expect(listed.json.items.find((h: { id: string }) => h.id === web.id)).toMatchObject({
+      status: 'joined',
+      joinedMessageId: posted.json.message.id,
+    });
 
     await t.db.current.db.kysely
       .updateTable('portal_tokens')

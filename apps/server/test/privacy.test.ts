@@ -140,6 +140,16 @@ describe('the privacy guard', () => {
     expect((await rows(supervisor, 'q=factura'))[0]?.preview).toContain(DNI);
   });
 
+  it('masks the customer text a routing preview shows the agent', async () => {
+    const preview = async (cookie: string) => {
+      const res = await call(t.url, 'POST', '/api/v1/routing/preview', { cookie, body: { conversationId } });
+      expect(res.status, res.text).toBe(200);
+      return JSON.stringify(res.json.conversation);
+    };
+    expect(await preview(agent)).not.toContain(DNI);
+    expect(await preview(supervisor)).toContain(DNI);
+  });
+
   it('sends the agent’s socket the masked message and the supervisor’s the raw one', async () => {
     const forAgent = await messageIn(agentSocket, messageId);
     const forSupervisor = await messageIn(supervisorSocket, messageId);

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { escapeHtml, findHandoffCodes } from '@centralita/core';
+import { hitRateLimit } from '@centralita/db';
 import type { Router } from 'express';
 import type { AppContext } from '../context.ts';
+
+/** Short links one address may open a minute: plenty for a customer, nothing for a guesser. */
+const LINKS_PER_MINUTE = 30;
 
 /**
  * The short link a handoff posts (`/h/REF-…`): it sends the customer on to WhatsApp's wa.me link
@@ -14,6 +18,13 @@ export function registerHandoffLinkRoutes(router: Router, ctx: AppContext): void
     res.setHeader('cache-control', 'no-store');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-robots-tag', 'noindex');
+    // Codes are too many to guess, and trying them is throttled per address all the same.
+    const hits = await hitRateLimit(ctx.db.kysely, `handoff-link:${req.ip ?? 'unknown'}`, 60_000, ctx.clock(), null);
+    if (hits > LINKS_PER_MINUTE) {
+      res.setHeader('retry-after', '60');
+      page(res, 429, 'Too many links', '<p>Wait a minute and open the link again.</p>');
+      return;
+    }
     const [code] = findHandoffCodes(req.params.code ?? '');
     const row = code
       ? await ctx.db.kysely

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { CentralitaError } from '@centralita/core';
-import { findChannelAccount, findMessage, findPortalTokenAnyAge, hitRateLimit, toMessage } from '@centralita/db';
+import { CentralitaError, SYSTEM_ACTOR } from '@centralita/core';
+import { appendEvent, findChannelAccount, findMessage, findPortalTokenAnyAge, hitRateLimit, toMessage } from '@centralita/db';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -12,6 +12,9 @@ import { receiveExpired } from './expired.ts';
 import { renderPortalPage } from './page.ts';
 import { toPortalMessage } from './portal-message.ts';
 
+/** How long after it expired a customer page still takes a message (kept apart, suggested for the old conversation). */
+const EXPIRED_GRACE_MS = 90 * 24 * 60 * 60_000;
+
 /** How many of the latest messages the customer page shows. */
 const PORTAL_HISTORY = 200;
 
@@ -20,7 +23,10 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
   /** Any token we issued, live or expired: an expired one still lets the customer write. */
   async function resolveAnyAge(token: string | undefined) {
     const found = token?.startsWith('ctp_') ? await findPortalTokenAnyAge(ctx.db.kysely, hashToken(token)) : undefined;
-    if (!found) throw new CentralitaError('not_found', 'This conversation link is unknown.');
+    // An expired link keeps taking messages for a while (customers come back late), not forever.
+    if (!found || found.expires_at.getTime() < ctx.clock().getTime() - EXPIRED_GRACE_MS) {
+      throw new CentralitaError('not_found', 'This conversation link is unknown or has expired.');
+    }
     return { ...found, expired: found.expires_at <= ctx.clock() };
   }
 
@@ -94,6 +100,29 @@ export function registerPortalRoutes(router: Router, ctx: AppContext, inbox: Inb
     // A repeat (same Idempotency-Key) answers with the message the first post stored.
     const message = result.message ?? (result.messageId ? await findMessage(ctx.db.kysely, t.workspace_id, result.messageId) : null);
     if (!message) throw new CentralitaError('internal', 'The message was stored but could not be read back.');
+    if (t.handoff_id && !result.duplicate) await markHandoffJoined(ctx, t.workspace_id, t.conversation_id, t.handoff_id, message.id);
     res.status(result.duplicate ? 200 : 201).json({ message: toPortalMessage(message) });
+  });
+}
+
+/** The first message written through a web handoff's page is the customer arriving: recorded once. */
+async function markHandoffJoined(ctx: AppContext, workspaceId: string, conversationId: string, handoffId: string, messageId: string) {
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    const joined = await trx
+      .updateTable('handoffs')
+      .set({ joined_at: ctx.clock(), joined_message_id: messageId })
+      .where('id', '=', handoffId)
+      .where('workspace_id', '=', workspaceId)
+      .where('joined_at', 'is', null)
+      .returning('channel_account_id')
+      .executeTakeFirst();
+    if (!joined) return;
+    await appendEvent(trx, {
+      workspaceId,
+      conversationId,
+      type: 'conversation.handoff_joined',
+      actor: SYSTEM_ACTOR,
+      data: { handoffId, channelAccountId: joined.channel_account_id, messageId },
+    });
   });
 }

@@ -15,6 +15,7 @@ import { VOCABULARY } from '@centralita/routing';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { ApiRegistry } from '../http/registry.ts';
+import { maskEventData, seesPii } from '../services/privacy-view.ts';
 import { actorOf, visibleConversation } from './access.ts';
 import { assignAs } from './conversation-actions.ts';
 
@@ -183,10 +184,12 @@ export function registerRoutingRoutes(api: ApiRegistry, ctx: AppContext): void {
         : { conversation: body.conversation as z.infer<typeof described> };
       const at = body.at ? new Date(body.at) : ctx.clock();
       const { decision, conversation, ruleSource } = await previewDecision(db, principal.workspaceId, input, rules, at);
+      // The customer's latest text is a read path like any other: masked for readers without pii.view.
+      const scan = seesPii(principal) ? null : await ctx.privacy.scannerFor(principal.workspaceId);
       return {
         rules: ruleSource,
         at: at.toISOString(),
-        conversation,
+        conversation: scan ? maskEventData(conversation, scan) : conversation,
         agentId: decision.agentId,
         agentName: decision.explanation.outcome.kind === 'assign' ? decision.explanation.outcome.agentName : null,
         teamId: decision.teamId,

@@ -199,6 +199,8 @@ export class Handoffs {
           address ? `${address} is not an email address.` : 'Give the email address to write to.',
         );
       }
+      // What the customer gets goes first: when the channel refuses it, nothing is recorded.
+      await post(input.channelAccountId, 'private', firstMail(lang, fromKind, note), { to: address.toLowerCase() });
       handoff = await this.record({
         id,
         conv,
@@ -213,10 +215,11 @@ export class Handoffs {
         now,
         public: false,
       });
-      await post(input.channelAccountId, 'private', firstMail(lang, fromKind, note), { to: address.toLowerCase() });
-      if (current.accountId !== input.channelAccountId) await post(current.accountId, current.visibility, notice(lang, 'email'));
+      if (current.accountId !== input.channelAccountId)
+        await bestEffort(post(current.accountId, current.visibility, notice(lang, 'email')));
     } else if (input.target === 'x_dm' && option.method === 'dm') {
       const expected = option.address ? { kind: 'twitter', externalId: option.address } : null;
+      await post(input.channelAccountId, 'private', firstDm(lang, note));
       handoff = await this.record({
         id,
         conv,
@@ -231,8 +234,7 @@ export class Handoffs {
         now,
         public: false,
       });
-      await post(input.channelAccountId, 'private', firstDm(lang, note));
-      if (current.visibility === 'public') await post(current.accountId, 'public', notice(lang, 'x_dm'));
+      if (current.visibility === 'public') await bestEffort(post(current.accountId, 'public', notice(lang, 'x_dm')));
     } else {
       // A link: the customer page (web), or wa.me / X's DM compose link behind a short link of
       // ours, which knows when the code has expired.
@@ -243,10 +245,11 @@ export class Handoffs {
       const code = target === 'web' ? null : newHandoffCode();
       let link: string;
       let destination: string | null = null;
+      let pending: Parameters<Handoffs['record']>[0];
       if (target === 'web') {
         const token = newToken('ctp_');
         link = `${this.deps.publicUrl()}/c/${token}`;
-        handoff = await this.record({
+        pending = {
           id,
           conv,
           current,
@@ -260,14 +263,14 @@ export class Handoffs {
           now,
           public: false,
           portalTokenHash: hashToken(token),
-        });
+        };
       } else {
         const account = (await listChannelAccounts(db, workspaceId)).find((a) => a.id === input.channelAccountId) as ChannelAccountRecord;
         const adapter = this.deps.adapter(account.kind) as ChannelAdapter;
         destination = this.contactLink(account, adapter, prefill(lang, fromKind, code as string));
         link = `${this.deps.publicUrl()}/h/${code}`;
         const expected = target === 'x_dm' && option.address ? { kind: 'twitter', externalId: option.address } : null;
-        handoff = await this.record({
+        pending = {
           id,
           conv,
           current,
@@ -280,10 +283,10 @@ export class Handoffs {
           actor,
           now,
           public: visibility === 'public',
-        });
+        };
       }
       await post(current.accountId, visibility, invitation(lang, target, link, expiresAt));
-      handoff = { ...handoff, link };
+      handoff = { ...(await this.record(pending)), link };
     }
     const updated = await getConversation(db, workspaceId, conversationId);
     this.deps.commits.publish([{ kind: 'conversation', conversation: updated, created: false, cause: 'agent' }]);
@@ -352,6 +355,14 @@ export class Handoffs {
       return made;
     });
   }
+}
+
+/**
+ * The courtesy notice on the old channel ("we have emailed you") is not the handoff: when that
+ * channel refuses it (a tier rule, a closed window), the handoff still stands.
+ */
+async function bestEffort(sending: Promise<unknown>): Promise<void> {
+  await sending.catch(() => undefined);
 }
 
 function methodOf(target: HandoffTarget): HandoffMethod {

@@ -147,6 +147,20 @@ export class PrivacyGuard {
     await appendEvents(trx, events);
   }
 
+  /** The workspace's own public addresses and numbers: its mailboxes' and business numbers' (channel settings, never secrets). */
+  async #ownContactDetails(workspaceId: string): Promise<Set<string>> {
+    const rows = await this.deps.db.selectFrom('channel_accounts').select('settings').where('workspace_id', '=', workspaceId).execute();
+    const own = new Set<string>();
+    for (const r of rows) {
+      const settings = (r.settings ?? {}) as Record<string, unknown>;
+      for (const key of ['address', 'businessPhone', 'fromAddress']) {
+        const v = settings[key];
+        if (typeof v === 'string' && v.trim()) own.add(contactKey(v));
+      }
+    }
+    return own;
+  }
+
   /**
    * Refuses a public reply whose text holds personal data, before anything is stored or queued:
    * 422 naming what was found and what to do instead, with the findings in `details`. Private
@@ -154,7 +168,11 @@ export class PrivacyGuard {
    */
   async checkReply(workspaceId: string, reply: { visibility: 'public' | 'private'; text: string }): Promise<void> {
     if (reply.visibility !== 'public' || reply.text.trim() === '') return;
-    const findings = this.scan(reply.text, await this.settings(workspaceId));
+    const own = await this.#ownContactDetails(workspaceId);
+    // The brand's own address or number in a public reply ("write to us at…") leaks nobody's data.
+    const findings = this.scan(reply.text, await this.settings(workspaceId)).filter(
+      (f) => !((f.type === 'email' || f.type === 'phone') && own.has(contactKey(reply.text.slice(f.start, f.end)))),
+    );
     if (findings.length === 0) return;
     throw new CentralitaError(
       'validation_failed',
@@ -162,6 +180,12 @@ export class PrivacyGuard {
       { findings: toSpans(findings) },
     );
   }
+}
+
+/** An email address or a phone number as the brand's own are compared: lowercase, or its last nine digits. */
+function contactKey(value: string): string {
+  const digits = value.replace(/\D/g, '');
+  return value.includes('@') ? value.trim().toLowerCase() : digits.slice(-9);
 }
 
 function isPublicMessage(event: IngestItem['event'] | undefined): event is MessageReceivedEvent {

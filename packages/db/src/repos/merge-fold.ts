@@ -21,7 +21,7 @@ export async function foldConversation(
   if (fromId === intoId) throw new CentralitaError('bad_request', 'A conversation cannot be folded into itself.');
   const from = await trx
     .selectFrom('conversations')
-    .select(['id', 'status', 'snoozed_until', 'resolved_at', 'last_message_at', 'last_inbound_at'])
+    .select(['id', 'status', 'snoozed_until', 'resolved_at', 'last_message_at', 'last_inbound_at', 'awaiting_reply_since'])
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', fromId)
     .executeTakeFirst();
@@ -73,6 +73,20 @@ export async function foldConversation(
     })
     .where('id', '=', intoId)
     .execute();
+  if (from.awaiting_reply_since) {
+    // A customer still waiting for an answer keeps waiting in the conversation they join: it
+    // opens (if it was resolved) and its clock runs from the earlier of the two waits.
+    await trx
+      .updateTable('conversations')
+      .set({
+        status: 'open',
+        resolved_at: null,
+        snoozed_until: null,
+        awaiting_reply_since: sql`LEAST(COALESCE(awaiting_reply_since, ${from.awaiting_reply_since}::timestamptz), ${from.awaiting_reply_since}::timestamptz)`,
+      })
+      .where('id', '=', intoId)
+      .execute();
+  }
   await trx
     .updateTable('conversations')
     .set({ status: 'resolved', snoozed_until: null, resolved_at: sql`COALESCE(resolved_at, clock_timestamp())` })
