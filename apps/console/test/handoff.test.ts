@@ -178,7 +178,9 @@ describe('handing a conversation off', () => {
         ['public', 'We have sent you a direct message.'],
       ]);
     await page.getByTestId('message').filter({ hasText: 'We have sent you a direct message.' }).waitFor();
-    expect(await page.getByTestId('handoff-list').getByTestId('handoff').getByText('Send a DM').count()).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('handoff-list').getByTestId('handoff').getByText('Send a DM').count(), { timeout: 20_000 })
+      .toBe(1);
 
     expect(await standInMessage(c, x, { id: `dm-${post.from}`, from: post.from, text: 'It was on 3 March', visibility: 'private' })).toBe(
       post.id,

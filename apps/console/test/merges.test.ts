@@ -149,7 +149,8 @@ describe('merging contacts', () => {
     expect(later.status, later.text).toBe(200);
     await page.reload();
     const merges = panel(page).getByTestId('merge-history').getByTestId('merge');
-    await expect.poll(() => merges.count()).toBe(2);
+    // A reload on a loaded machine takes a while: the history comes with the contact panel.
+    await expect.poll(() => merges.count(), { timeout: 20_000 }).toBe(2);
     const first = merges.filter({ hasText: 'Pedro Dos' });
     await first.getByRole('button', { name: 'Undo' }).click();
     await expect

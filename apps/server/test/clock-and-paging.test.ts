@@ -19,15 +19,19 @@ describe('time-bound credentials (injected clock)', () => {
     expect((await call(t.url, 'GET', '/api/v1/auth/me', { cookie })).status).toBe(401);
   });
 
-  it('lets a customer link work for 30 days and no longer', async () => {
+  it('lets a customer link show the conversation for 30 days, then only take messages for 90 more, then nothing', async () => {
     const posted = await postForm(t.url, f.formAccountId, { name: 'Ana', email: 'ana@example.com', message: 'link expiry' });
     const token = (posted.json.conversationLink as string).split('/c/')[1];
     now = new Date(now.getTime() + 29 * 24 * 60 * 60_000);
-    expect((await call(t.url, 'GET', `/c/${token}/messages`)).status).toBe(200);
+    const live = await call(t.url, 'GET', `/c/${token}/messages`);
+    expect([live.status, (live.json.items as { text: string }[]).some((m) => m.text.includes('link expiry'))]).toEqual([200, true]);
     now = new Date(now.getTime() + 2 * 24 * 60 * 60_000);
     const expired = await call(t.url, 'GET', `/c/${token}/messages`);
-    expect(expired.status).toBe(404);
-    expect(expired.json.error.message).toMatch(/unknown or has expired/);
+    expect([expired.status, expired.json]).toEqual([200, { expired: true, items: [] }]);
+    now = new Date(now.getTime() + 91 * 24 * 60 * 60_000);
+    const gone = await call(t.url, 'GET', `/c/${token}/messages`);
+    expect(gone.status).toBe(404);
+    expect(gone.json.error.message).toMatch(/unknown or has expired/);
   });
 });
 
