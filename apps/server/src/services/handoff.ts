@@ -68,17 +68,24 @@ export class Handoffs {
   }
 
   async options(workspaceId: string, conversationId: string): Promise<HandoffOption[]> {
+    return (await this.#read(workspaceId, conversationId)).options;
+  }
+
+  /** The conversation, where the customer wrote last, and every handoff option with its account. */
+  async #read(workspaceId: string, conversationId: string) {
     const conv = await getConversation(this.deps.db, workspaceId, conversationId);
     const current = await this.current(conv);
     const accounts = (await listChannelAccounts(this.deps.db, workspaceId)).filter((a) => a.active);
-    const out: HandoffOption[] = [];
+    const options: HandoffOption[] = [];
+    const byId = new Map<string, { account: ChannelAccountRecord; adapter: ChannelAdapter }>();
     for (const account of accounts) {
       const target = (Object.keys(KIND_OF) as HandoffTarget[]).find((t) => KIND_OF[t] === account.kind);
       const adapter = this.deps.adapter(account.kind);
       if (!target || !adapter) continue;
-      out.push(await this.option(conv, current, target, account, adapter));
+      byId.set(account.id, { account, adapter });
+      options.push(await this.option(conv, current, target, account, adapter));
     }
-    return out;
+    return { conv, current, options, byId };
   }
 
   /** The channel the customer wrote on last (non-automated), where the invitation goes. */
@@ -165,8 +172,7 @@ export class Handoffs {
   ): Promise<Handoff> {
     const db = this.deps.db;
     const now = this.deps.clock();
-    const conv = await getConversation(db, workspaceId, conversationId);
-    const options = await this.options(workspaceId, conversationId);
+    const { conv, current, options, byId } = await this.#read(workspaceId, conversationId);
     const option = options.find((o) => o.target === input.target && o.channelAccountId === input.channelAccountId);
     if (!option) {
       throw new CentralitaError(
@@ -175,7 +181,6 @@ export class Handoffs {
       );
     }
     if (!option.available) throw new CentralitaError('validation_failed', option.reason ?? 'This handoff is not available.');
-    const current = await this.current(conv);
     const from = await db.selectFrom('channel_accounts').select('kind').where('id', '=', current.accountId).executeTakeFirst();
     const fromKind = from?.kind ?? null;
     const lang = languageOf(conv.language, current.text);
@@ -265,8 +270,7 @@ export class Handoffs {
           portalTokenHash: hashToken(token),
         };
       } else {
-        const account = (await listChannelAccounts(db, workspaceId)).find((a) => a.id === input.channelAccountId) as ChannelAccountRecord;
-        const adapter = this.deps.adapter(account.kind) as ChannelAdapter;
+        const { account, adapter } = byId.get(input.channelAccountId) as { account: ChannelAccountRecord; adapter: ChannelAdapter };
         destination = this.contactLink(account, adapter, prefill(lang, fromKind, code as string));
         link = `${this.deps.publicUrl()}/h/${code}`;
         const expected = target === 'x_dm' && option.address ? { kind: 'twitter', externalId: option.address } : null;
