@@ -9,6 +9,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits 1 s by default: too short for a browser reload on a loaded 2-core CI
+    // machine, where the console's drafts once came back after it had given up.
+    expect: { poll: { timeout: 10_000 } },
     reporters: ['default'],
   },
 });
