@@ -19,6 +19,7 @@ import * as m0015 from './migrations/0015-conversation-identities.ts';
 import * as m0016 from './migrations/0016-contact-merges.ts';
 import * as m0017 from './migrations/0017-handoffs.ts';
 import * as m0018 from './migrations/0018-privacy.ts';
+import * as m0019 from './migrations/0019-incidents.ts';
 
 /** Migrations in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-contact-merges': m0016,
   '0017-handoffs': m0017,
   '0018-privacy': m0018,
+  '0019-incidents': m0019,
 };
 
 const provider: MigrationProvider = {

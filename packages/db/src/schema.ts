@@ -10,6 +10,16 @@ import type {
 import type { HandoffsTable } from './schema-handoff.ts';
 import type { ContactMergesTable, MergeSuggestionsTable } from './schema-identity.ts';
 import type { ConversationIdentitiesTable } from './schema-identity-links.ts';
+import type {
+  BroadcastRecipientsTable,
+  InboundBucketsTable,
+  IncidentBroadcastsTable,
+  IncidentEventsTable,
+  IncidentLinksTable,
+  IncidentSettingsTable,
+  IncidentsTable,
+  WorkerNodesTable,
+} from './schema-incidents.ts';
 import type { SavedSearchesTable } from './schema-listening.ts';
 import type { WorkspacePrivacyTable } from './schema-privacy.ts';
 import type {
@@ -234,6 +244,8 @@ export interface ConversationsTable {
   subject_key: string | null;
   /** How it began: a customer wrote, or a saved search found the post (0013). Set once, at creation. */
   origin: Generated<'customer' | 'proactive'>;
+  /** Who answered first: a person, or an incident's broadcast (0019); null until answered. */
+  first_response_kind: 'agent' | 'broadcast' | null;
 }
 
 export interface ConversationThreadsTable {
@@ -401,4 +413,12 @@ export interface Database {
   handoffs: HandoffsTable;
   contact_merges: ContactMergesTable;
   merge_suggestions: MergeSuggestionsTable;
+  incident_settings: IncidentSettingsTable;
+  incidents: IncidentsTable;
+  incident_links: IncidentLinksTable;
+  inbound_buckets: InboundBucketsTable;
+  incident_broadcasts: IncidentBroadcastsTable;
+  broadcast_recipients: BroadcastRecipientsTable;
+  incident_events: IncidentEventsTable;
+  worker_nodes: WorkerNodesTable;
 }
