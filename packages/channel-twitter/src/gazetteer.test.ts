@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countryFromLocation } from './gazetteer.ts';
+import { countryFromLocation, regionFromLocation } from './gazetteer.ts';
 
 // Profile locations as people write them, in several languages.
 const plain: [string, string][] = [
@@ -146,5 +146,43 @@ describe('countryFromLocation', () => {
     // About 0.3 s on a quiet 2-core machine and 1 s on a loaded one: the bound only catches a
     // quadratic slip, not a slow day.
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('regionFromLocation', () => {
+  it.each([
+    ['Madrid, España', 'ES-MD'],
+    ['Getafe, Madrid', 'ES-MD'],
+    ['28013 Madrid', 'ES-MD'],
+    ['Móstoles', 'ES-MD'],
+    ['Sabadell, Barcelona', 'ES-B'],
+    ['Bilbao, Euskadi', 'ES-BI'],
+    ['Catalunya', 'ES-CT'],
+    ['A Coruña', 'ES-C'],
+    ['Granada, España', 'ES-GR'],
+    ['Valencia, España', 'ES-V'],
+    ['Austin, TX', 'US-TX'],
+    ['NEW YORK, NY', 'US-NY'],
+    ['Toronto, ON', 'CA-ON'],
+    ['Perth, WA', 'AU-WA'],
+    ['São Paulo, SP', 'BR-SP'],
+  ])('maps %j to %s', (location, region) => {
+    expect(regionFromLocation(location)).toBe(region);
+  });
+
+  it.each([
+    // A name known in another country too, or no place at all.
+    'Valencia',
+    'Granada',
+    'Pamplona',
+    'Valencia, Venezuela',
+    'Madrid / Barcelona',
+    'Madrid → London',
+    'Paris',
+    'España',
+    'in your heart',
+    '',
+  ])('finds no region in %j', (location) => {
+    expect(regionFromLocation(location)).toBeNull();
   });
 });

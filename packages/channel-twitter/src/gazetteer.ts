@@ -1,3 +1,4 @@
+import { placesIn, regionCovers } from '@centralita/core';
 import cityTimezones from 'city-timezones';
 import countries, { type LocaleData } from 'i18n-iso-countries';
 import ar from 'i18n-iso-countries/langs/ar.json' with { type: 'json' };
@@ -36,6 +37,61 @@ export function countryFromLocation(location: string | null | undefined): string
   if (!candidates || candidates.size === 0) return null;
   const country = candidates.size === 1 ? [...candidates][0] : found?.populations && dominant(candidates, found.populations);
   return isIso(country) ? country : null;
+}
+
+/**
+ * The ISO 3166-2 subdivision a profile location clearly names, or null: for Spain its community
+ * or province (core's `placesIn`: "Getafe, Madrid" -> 'ES-MD', "Bilbao" -> 'ES-BI'); for the US,
+ * Canada, Australia and Brazil a state or province named or abbreviated on its own after a comma
+ * ("Austin, TX" -> 'US-TX'). Only when `countryFromLocation` finds that country, or, for Spanish
+ * towns the city data lacks ("Móstoles"), when every part of the location is a Spanish place known
+ * nowhere else ("Pamplona" is also in Colombia: null); and only when every place named lies in one
+ * line ("Madrid / Barcelona" is null).
+ * @example regionFromLocation('Sabadell, Barcelona') // 'ES-B'
+ */
+export function regionFromLocation(location: string | null | undefined): string | null {
+  if (!location) return null;
+  const text = location.slice(0, MAX_INPUT);
+  const country = countryFromLocation(text);
+  if (!country && !onlySpanishPlaces(text)) return null;
+  const codes =
+    !country || country === 'ES' ? placesIn(text, { location: true }).filter((c) => c.startsWith('ES-')) : subdivisionsNamed(text, country);
+  // The deepest place that all the others contain; a single-province community names its province too.
+  return codes.find((c) => codes.every((o) => regionCovers(o, c))) ?? null;
+}
+
+/** Whether each part of a location names a Spanish place that the city data knows in no other country. */
+function onlySpanishPlaces(text: string): boolean {
+  const segments = text.split(SEGMENT_BREAK).filter((s) => /\p{L}/u.test(s));
+  return (
+    segments.length > 0 &&
+    segments.every((s) => {
+      const known = gazetteer().places.get(phrase(s));
+      const abroad = known && [...known.countries, ...known.regions, ...known.cities.keys()].some((c) => c !== 'ES');
+      const places = placesIn(s, { location: true });
+      return !abroad && places.length > 0 && places.every((c) => c.startsWith('ES-'));
+    })
+  );
+}
+
+/** The ISO 3166-2 codes of REGIONS entries with a code (US, CA, AU, BR) that a location names. */
+function subdivisionsNamed(text: string, country: string): string[] {
+  const entries = REGIONS[country];
+  if (!entries || !['US', 'CA', 'AU', 'BR'].includes(country)) return [];
+  const found = new Set<string>();
+  const segments = text.split(SEGMENT_BREAK).map((s) => s.trim());
+  const folded = ` ${phrase(text)} `;
+  for (const entry of entries.split('|')) {
+    const [names = '', abbreviations = ''] = entry.split('=');
+    const codes = abbreviations.split('/').filter(Boolean);
+    // "=AM/AC/PA": codes without names, each its own; else the first is the code, the rest spellings.
+    if (names === '') for (const c of codes) if (segments.includes(c)) found.add(`${country}-${c}`);
+    const [code] = codes;
+    if (!code || names === '') continue;
+    if (names.split('/').some((n) => folded.includes(` ${phrase(n)} `)) || codes.some((a) => segments.includes(a)))
+      found.add(`${country}-${code}`);
+  }
+  return [...found];
 }
 
 const MAX_INPUT = 200;

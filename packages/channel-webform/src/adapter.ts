@@ -132,6 +132,7 @@ async function handle(config: WebformConfig, ctx: ChannelContext, req: WebhookRe
           verified: false,
           displayName: s.name,
           ...(s.country ? { country: s.country } : {}),
+          ...(s.region ? { region: s.region } : {}),
           ...(s.language ? { locale: s.language } : {}),
           ...(s.timezone ? { timezone: s.timezone } : {}),
         },

@@ -39,8 +39,11 @@ export function submissionSchema(maxMessageLength: number) {
   return schema;
 }
 
+/** An ISO 3166-2 subdivision: the country's two letters, a dash, one to three letters or digits. */
+const REGION = /^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$/;
+
 function buildSchema(maxMessageLength: number) {
-  return z.object({
+  const fields = z.object({
     name: z.string().trim().min(1, 'name is required').max(200),
     email: z.email('email is not a valid address').max(320),
     subject: optionalText(200),
@@ -52,6 +55,16 @@ function buildSchema(maxMessageLength: number) {
         .trim()
         .regex(/^[A-Za-z]{2}$/, 'country must be a two-letter ISO 3166 code')
         .transform((c) => c.toUpperCase())
+        .optional(),
+    ),
+    // Where the customer is, finer than the country ("ES-MD"): incidents are declared by region.
+    region: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(REGION, 'region must be an ISO 3166-2 code such as ES-MD')
+        .transform((r) => r.toUpperCase())
         .optional(),
     ),
     language: z.preprocess(
@@ -68,6 +81,13 @@ function buildSchema(maxMessageLength: number) {
     ),
     website: z.string().optional(),
   });
+  // A region names its country: it fills a missing one, and must agree with a given one.
+  return fields
+    .refine((s) => !s.region || !s.country || s.region.startsWith(`${s.country}-`), {
+      message: 'region must be in the given country',
+      path: ['region'],
+    })
+    .transform((s) => (s.region && !s.country ? { ...s, country: s.region.slice(0, 2) } : s));
 }
 
 export type Submission = z.infer<ReturnType<typeof submissionSchema>>;

@@ -11,6 +11,12 @@ export interface InboundSender {
   displayName?: string;
   locale?: string;
   country?: string;
+  /**
+   * Where the sender is, as an ISO 3166-2 subdivision (`ES-MD`) when the channel knows one (a
+   * web form's field, an X profile's location); a new conversation's region is this, else the
+   * country. Incidents link and the spike detector counts by it.
+   */
+  region?: string;
   timezone?: string;
   signals?: ContactSignals;
   /**

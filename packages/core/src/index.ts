@@ -4,6 +4,7 @@ export {
   type ActorType,
   type ConversationEvent,
   type ConversationEventType,
+  type IncidentEventType,
   SYSTEM_ACTOR,
 } from './events.ts';
 export { findHandoffCodes, HANDOFF_CODE_PATTERN, newHandoffCode } from './handoff.ts';
@@ -18,6 +19,7 @@ export type {
   SenderIdentity,
   ThreadHints,
 } from './inbound.ts';
+export * from './incidents/index.ts';
 export {
   capStoredText,
   findInputProblem,

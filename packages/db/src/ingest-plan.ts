@@ -166,6 +166,7 @@ export function planBatch(
       const fresh = created.get(conversationId);
       if (fresh) {
         fresh.lastMessageAt = at;
+        fresh.region ??= s.region ?? s.country ?? null;
         if (!automated) {
           fresh.lastInboundAt = at;
           fresh.awaitingReplySince ??= at;
@@ -177,8 +178,10 @@ export function planBatch(
           lastInboundAt: null,
           firstInboundAt: null,
           reopenedAt: null,
+          region: null,
         };
         t.lastMessageAt = at;
+        t.region ??= s.region ?? s.country ?? null;
         if (!automated) {
           t.lastInboundAt = at;
           t.firstInboundAt ??= at;
@@ -195,7 +198,7 @@ export function planBatch(
         subject: event.subject ? truncate(event.subject, 200) : null,
         subjectKey: event.thread.subject?.key || null,
         language: s.locale ?? null,
-        region: s.country ?? null,
+        region: s.region ?? s.country ?? null,
         previousConversationId: threading.previousConversationId,
         createdAt: at,
         lastMessageAt: at,

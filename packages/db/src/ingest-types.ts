@@ -97,6 +97,8 @@ export interface ConversationTouch {
   firstInboundAt: string | null;
   /** Set when a message reopened or woke it. */
   reopenedAt: string | null;
+  /** Where the sender is, for a conversation that did not know yet (see `InboundSender.region`). */
+  region: string | null;
 }
 
 export interface MessageWrite {

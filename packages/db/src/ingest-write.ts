@@ -190,10 +190,11 @@ export async function writeBatch(trx: Transaction<Database>, target: WriteTarget
         snoozed_until = CASE WHEN v.reopened_at IS NULL THEN c.snoozed_until ELSE NULL END,
         resolved_at = CASE WHEN v.reopened_at IS NULL THEN c.resolved_at ELSE NULL END,
         waiting_since = CASE WHEN v.reopened_at IS NULL THEN c.waiting_since ELSE v.reopened_at END,
-        declined_by = CASE WHEN v.reopened_at IS NULL THEN c.declined_by ELSE '{}' END
+        declined_by = CASE WHEN v.reopened_at IS NULL THEN c.declined_by ELSE '{}' END,
+        region = COALESCE(c.region, v.region)
       FROM unnest(${t.map((x) => x.id)}::uuid[], ${t.map((x) => x.lastMessageAt)}::timestamptz[], ${t.map((x) => x.lastInboundAt)}::timestamptz[],
-                  ${t.map((x) => x.firstInboundAt)}::timestamptz[], ${t.map((x) => x.reopenedAt)}::timestamptz[])
-        AS v(id, last_message_at, last_inbound_at, first_inbound_at, reopened_at)
+                  ${t.map((x) => x.firstInboundAt)}::timestamptz[], ${t.map((x) => x.reopenedAt)}::timestamptz[], ${t.map((x) => x.region)}::text[])
+        AS v(id, last_message_at, last_inbound_at, first_inbound_at, reopened_at, region)
       WHERE c.id = v.id AND c.workspace_id = ${ws}
       RETURNING c.*`.execute(trx);
     for (const r of rows.rows) conversations.set(r.id, r);

@@ -17,6 +17,8 @@ describe('postToEvent', () => {
         displayName: 'María López (@maria_lopez)',
         locale: 'es',
         country: 'ES',
+        // The profile says Madrid: the conversation's region, for incidents.
+        region: 'ES-MD',
         signals: { followers: 321, verified: false },
       },
       text: '@AcmeHelp my order & invoice never arrived https://shop.example.com/orders/4471',

@@ -1,6 +1,6 @@
 import type { InboundSender } from '@centralita/core';
 import { z } from 'zod';
-import { countryFromLocation } from '../gazetteer.ts';
+import { countryFromLocation, regionFromLocation } from '../gazetteer.ts';
 import { cleanField } from './text.ts';
 
 /** The X account a channel account speaks for: its numeric id and its @handle (without the @). */
@@ -139,12 +139,15 @@ export function displayName(user: XProfile | undefined): string | undefined {
 
 /**
  * The sender of a post or DM: X itself vouches for the account id, so the identity is verified.
- * Locale comes from the message's language when X detected one; country from the profile's
- * free-text location when the gazetteer recognises it; never a timezone (X does not say).
+ * Locale comes from the message's language when X detected one; country and region (an ISO
+ * 3166-2 subdivision, which incidents link by) from the profile's free-text location when the
+ * gazetteer recognises them; never a timezone (X does not say).
  */
 export function senderFor(id: string, user: XProfile | undefined, locale?: string): InboundSender {
   const name = displayName(user);
-  const country = user?.location ? countryFromLocation(user.location) : null;
+  const region = user?.location ? regionFromLocation(user.location) : null;
+  // A Spanish town the city data lacks ("Móstoles") still names its country.
+  const country = (user?.location ? countryFromLocation(user.location) : null) ?? region?.slice(0, 2) ?? null;
   const signals = {
     ...(user?.followers !== undefined ? { followers: user.followers } : {}),
     ...(user?.verified !== undefined ? { verified: user.verified } : {}),
@@ -156,6 +159,7 @@ export function senderFor(id: string, user: XProfile | undefined, locale?: strin
     ...(name ? { displayName: name } : {}),
     ...(locale ? { locale } : {}),
     ...(country ? { country } : {}),
+    ...(region ? { region } : {}),
     ...(Object.keys(signals).length > 0 ? { signals } : {}),
   };
 }
