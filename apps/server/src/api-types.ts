@@ -4,7 +4,7 @@
  * that builds the answer, or the domain type it returns, never a copy: a field renamed here is a
  * compile error in every client. Over JSON, dates are ISO strings (the console's `Wire<T>`).
  */
-import type { Conversation, ConversationOrigin, ConversationStatus, Visibility } from '@centralita/core';
+import type { Conversation, ConversationOrigin, ConversationStatus, IncidentProposal, Visibility } from '@centralita/core';
 import type { InboxRow as StoredInboxRow, WorkspacePrivacySettings } from '@centralita/db';
 import type { AgentView, RuleSetDraft, RuleSetVersion, TeamView } from '@centralita/dispatcher';
 import type {
@@ -58,6 +58,25 @@ export type StoredExplanation = CompactExplanation;
 export type QueueRow = Awaited<ReturnType<typeof waitingByTeam>>[number];
 
 /** A contact merge (GET /contacts/:id/merges, POST /contacts/:id/merge, undo): counts of what moved, folded conversations, who and when. */
-export type { ContactMerge, Handoff, HandoffMethod, HandoffTarget, MergeEvidence, MergeReason, MergeSuggestion } from '@centralita/db';
+export type {
+  ContactMerge,
+  Handoff,
+  HandoffMethod,
+  HandoffTarget,
+  IncidentEvent,
+  IncidentSettingsRecord,
+  LinkedConversationRow as LinkedConversation,
+  MergeEvidence,
+  MergeReason,
+  MergeSuggestion,
+} from '@centralita/db';
+export type { BroadcastEstimate } from './services/broadcast-estimate.ts';
+export type { BroadcastView } from './services/broadcast-view.ts';
 export type { HandoffOption } from './services/handoff.ts';
+// Incidents (docs/incidents.md): an incident as GET /incidents answers it, its metrics, a linked
+// conversation (an inbox row with how it was linked), the workspace's settings and the incident's
+// log; a broadcast with its progress, and the estimate before one is sent.
+export type { IncidentMetrics, IncidentView } from './services/incident-view.ts';
 export type { ReplyChannel } from './services/reply-channels.ts';
+/** `IncidentView.evidence` when the spike detector proposed it: terms, regions, counts over time. */
+export type IncidentEvidence = IncidentProposal['evidence'];

@@ -21,8 +21,10 @@ import { registerHandoffLinkRoutes } from './portal/handoff-links.ts';
 import { registerPortalRoutes } from './portal/routes.ts';
 import { createOrderedAdapter } from './realtime/ordered-adapter.ts';
 import { createRealtime } from './realtime/realtime.ts';
+import { rooms, withTwins } from './realtime/rooms.ts';
 import { visibleConversation } from './routes/access.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerBroadcastRoutes } from './routes/broadcasts.ts';
 import { registerBulkRoutes } from './routes/bulk.ts';
 import { registerChannelRoutes } from './routes/channel-accounts.ts';
 import { registerConsoleRoutes } from './routes/console.ts';
@@ -31,6 +33,7 @@ import { registerContactRoutes } from './routes/contacts.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerHandoffRoutes } from './routes/handoffs.ts';
 import { CONSOLE_DIST, consolePage, serveConsole } from './routes/home.ts';
+import { registerIncidentRoutes } from './routes/incidents.ts';
 import { registerMergeRoutes } from './routes/merges.ts';
 import { registerPrivacyRoutes } from './routes/privacy.ts';
 import { registerRoutingRoutes } from './routes/routing.ts';
@@ -41,8 +44,11 @@ import { registerUploadRoutes } from './routes/uploads.ts';
 import { registerUsageRoutes } from './routes/usage.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
+import { Broadcasts } from './services/broadcasts.ts';
 import { Handoffs } from './services/handoff.ts';
 import { Inbox } from './services/inbox.ts';
+import { IncidentDetector } from './services/incident-detector.ts';
+import { Incidents } from './services/incidents.ts';
 import { MergeService } from './services/merges.ts';
 import { PrivacyGuard } from './services/privacy.ts';
 import { ReplyPlanner } from './services/reply-options.ts';
@@ -145,7 +151,22 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     clock,
   });
   const privacy = new PrivacyGuard({ db: options.db.kysely, logger: options.logger });
+  // Before the inbox, which links each inbound batch; the inbox and broadcasts it uses come after.
+  const incidents: Incidents = new Incidents({
+    db: options.db.kysely,
+    clock,
+    logger: options.logger,
+    commits,
+    emit: (workspaceId, name, payload) => io.to(withTwins([rooms.everything(workspaceId)])).emit(name, payload),
+    kick: (workspaceId) => routing.kick(workspaceId),
+    inbox: (): Inbox => inbox,
+    broadcasts: (): Broadcasts => broadcasts,
+  });
+  // The spike detector counts every stored customer message and proposes incidents to the above.
+  const incidentDetector = new IncidentDetector({ db: options.db, clock, logger: options.logger, incidents });
+  commits.subscribe((changes) => incidentDetector.onCommit(changes));
   const inbox = new Inbox({
+    incidents,
     replies,
     templates,
     privacy,
@@ -171,6 +192,21 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     },
     inbox,
   );
+  const broadcasts = new Broadcasts({
+    db: options.db,
+    logger: options.logger,
+    clock,
+    commits,
+    replies,
+    templates,
+    privacy,
+    usage,
+    adapter: (kind) => adapters.get(kind),
+    parseConfig: (account, adapter) => parseAccountConfig(box, account, adapter),
+    // Supervisors and admins hear broadcast.progress; `io` exists by the time anything is sent.
+    emit: (workspaceId, name, payload) => io.to(withTwins([rooms.everything(workspaceId)])).emit(name, payload),
+    settings,
+  });
   const channels = new ChannelHost(options.adapters, {
     sink: inbox,
     db: options.db,
@@ -195,6 +231,9 @@ export function createCentralita(options: CentralitaOptions): Centralita {
     usage,
     templates,
     privacy,
+    broadcasts,
+    incidents,
+    incidentDetector,
     ...hooks,
     settings,
   };
@@ -249,6 +288,8 @@ export function createCentralita(options: CentralitaOptions): Centralita {
   registerMergeRoutes(registry, ctx, merges);
   registerConversationRoutes(registry, ctx, inbox);
   registerHandoffRoutes(registry, ctx, handoffs);
+  registerBroadcastRoutes(registry, ctx);
+  registerIncidentRoutes(registry, ctx);
   registerTeamRoutes(registry, ctx);
   registerRoutingRoutes(registry, ctx);
   registerSavedSearchRoutes(registry, ctx);
@@ -299,6 +340,7 @@ export function createCentralita(options: CentralitaOptions): Centralita {
       await ctx.routing.start();
       if (options.worker !== false) worker = await startWorker(ctx, inbox);
       channels.startPullListeners();
+      incidentDetector.start();
       return local;
     },
     async stop() {
@@ -313,9 +355,13 @@ export function createCentralita(options: CentralitaOptions): Centralita {
       await io.close().catch(() => undefined);
       clearTimeout(grace);
       await worker?.stop();
+      broadcasts.stop();
       await ctx.routing.stop();
       await channels.stop();
+      // After the channels: the last messages they stored are counted too.
+      await incidentDetector.stop();
       await merges.settled();
+      await incidents.settled();
     },
   };
 }

@@ -3,7 +3,11 @@ import type { ChannelHost } from './channels/host.ts';
 import type { SecretBox } from './crypto.ts';
 import type { AppLogger } from './logger.ts';
 import type { CommitStream } from './pipeline/commits.ts';
+import type { WorkerNodeTimings } from './pipeline/worker-nodes.ts';
 import type { Realtime } from './realtime/realtime.ts';
+import type { Broadcasts } from './services/broadcasts.ts';
+import type { IncidentDetector } from './services/incident-detector.ts';
+import type { Incidents } from './services/incidents.ts';
 import type { PrivacyGuard } from './services/privacy.ts';
 import type { RoutingService } from './services/routing.ts';
 import type { TemplateCatalog } from './services/templates.ts';
@@ -31,6 +35,12 @@ export interface AppContext {
   readonly templates: TemplateCatalog;
   /** The privacy guard: workspace settings, scanning, and the refusal of public replies that leak personal data. */
   readonly privacy: PrivacyGuard;
+  /** Incident status updates: estimate, fan-out, progress (services/broadcasts.ts). */
+  readonly broadcasts: Broadcasts;
+  /** Mass incidents: declare, propose, link, resolve (services/incidents.ts). */
+  readonly incidents: Incidents;
+  /** The spike detector: counts inbound messages per key and bucket, proposes incidents (services/incident-detector.ts). */
+  readonly incidentDetector: IncidentDetector;
   /** Test-only pause points; production code never sets them. */
   readonly hooks?: {
     /** Runs inside an inbound batch's transaction, just before its commit, with the batch's texts. */
@@ -46,5 +56,11 @@ export interface AppContext {
     uploadMaxBytes: number;
     /** How long an uploaded file nobody sent is kept before the hourly cleanup deletes it. */
     pendingUploadTtlMs: number;
+    /** Broadcast messages a minute by channel `kind` or `kind:visibility`, over the defaults (tests and benches go faster). */
+    broadcastRates?: Record<string, number | null>;
+    /** Recipients a broadcast's fan-out queues per transaction. @default 200 */
+    broadcastChunk?: number;
+    /** Heartbeat and dead-node timings of the job worker (pipeline/worker-nodes.ts). */
+    workerNodes?: Partial<WorkerNodeTimings>;
   };
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { budgetHoldReason, ConfigError, nextMonthStart, SendError } from '@centralita/channel-kit';
 import { CentralitaError, SYSTEM_ACTOR } from '@centralita/core';
 import {
@@ -8,13 +9,17 @@ import {
   holdMessage,
   recordDelivery,
   releaseHeldMessages,
+  sentAfterCancel,
 } from '@centralita/db';
 import { ROUTING_TIMER_TASK } from '@centralita/dispatcher';
-import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
+import { type Runner, run, type Task, type WorkerEvents, Logger as WorkerLogger } from 'graphile-worker';
 import type { AppContext } from './context.ts';
+import { WorkerNodes } from './pipeline/worker-nodes.ts';
 import { purgeStaleUploads } from './routes/uploads.ts';
+import { BROADCAST_FANOUT_TASK, BROADCAST_SETTLE_TASK, type FanOutPayload } from './services/broadcasts.ts';
 import { EMAIL_FOLLOW_UP_TASK, type FollowUpPayload, scheduleCopyByEmail, sendFollowUp } from './services/email-follow-up.ts';
 import type { Inbox } from './services/inbox.ts';
+import { INCIDENT_BUCKETS_PRUNE_TASK, INCIDENT_DETECT_TASK } from './services/incident-detector.ts';
 import { buildOutbound } from './services/outbound.ts';
 
 interface SendPayload {
@@ -26,6 +31,7 @@ interface SendPayload {
 
 const ROUTING_SWEEP_ALL = 'routing_sweep_all';
 const PURGE_UPLOADS = 'purge_pending_uploads';
+const INCIDENT_CATCH_UP = 'incident_catch_up';
 
 /** A channel's "retry after" is honoured up to this; a longer wait is more likely a fault than a plan. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
@@ -44,11 +50,17 @@ function sendMessageTask(ctx: AppContext): Task {
   return async (raw, helpers) => {
     const { messageId, workspaceId, earlierAttempts = 0 } = raw as SendPayload;
     const message = await findMessage(ctx.db.kysely, workspaceId, messageId);
-    if (message?.direction !== 'outbound' || message.deliveryState !== 'queued') return;
+    if (message?.direction !== 'outbound' || message.deliveryState !== 'queued') {
+      // A run that died between committing `sent` and marking the conversation answered: this
+      // rerun finishes that (idempotent; a message that is not a broadcast's is left alone).
+      if (message?.direction === 'outbound' && message.deliveryState !== 'failed') await ctx.broadcasts.afterSend(message);
+      return;
+    }
     const conv = await getConversation(ctx.db.kysely, workspaceId, message.conversationId);
     const fail = async (reason: string) => {
       const updated = await recordDelivery(ctx.db.kysely, { workspaceId, messageId }, { state: 'failed', reason });
       if (updated) ctx.commits.publish([{ kind: 'message', conversation: conv, message: updated, created: false }]);
+      if (updated) await ctx.broadcasts.afterSend(updated);
     };
     // Waiting is not failing: the reply stays queued with the reason the agent reads, and the next
     // try is a fresh job under the same key, given back the attempt this one took.
@@ -93,12 +105,17 @@ function sendMessageTask(ctx: AppContext): Task {
         { workspaceId, channelAccountId: message.channelAccountId, conversationId: conv.id },
         result.replyTokens ?? [],
       );
-      const updated = await recordDelivery(
+      let updated = await recordDelivery(
         ctx.db.kysely,
         { workspaceId, messageId },
         { state: result.state, externalIds: result.externalIds },
       );
+      // A broadcast cancelled while this send was with the channel went out after all: it is sent.
+      if (updated?.deliveryState === 'failed')
+        updated = (await sentAfterCancel(ctx.db.kysely, { workspaceId, messageId }, result.state)) ?? updated;
       if (updated) ctx.commits.publish([{ kind: 'message', conversation: conv, message: updated, created: false }]);
+      // A broadcast's message answers its conversation once it is out (first response, by a broadcast).
+      if (updated) await ctx.broadcasts.afterSend(updated);
       // The whole reply is recorded now; its part-by-part progress has done its job.
       await clearSentParts(ctx.db.kysely, workspaceId, messageId);
       // A web-form customer reads replies on their page, and gets a copy by email too.
@@ -179,14 +196,22 @@ export async function startWorker(ctx: AppContext, inbox: Inbox, options: { conc
     else if (level === 'warning') ctx.logger.warn(line, message);
     else ctx.logger.debug(line, message);
   });
-  return run({
+  // The workers' ids and a heartbeat go to worker_nodes, so a live node can release this one's jobs if it dies.
+  const events = new EventEmitter() as WorkerEvents;
+  const nodes = new WorkerNodes({ db: ctx.db, logger: ctx.logger, timings: ctx.settings.workerNodes }, events);
+  // The row exists before any worker can lock a job, so a node killed at once is reclaimed too.
+  await nodes.start();
+  const runner = await run({
     pgPool: ctx.db.pool,
     concurrency: options.concurrency ?? 4,
+    events,
     noHandleSignals: true,
     pollInterval: 1_000,
     logger,
     // Uploads nobody sent are deleted hourly, once they are older than pendingUploadTtlMs (a day).
-    crontab: `* * * * * ${ROUTING_SWEEP_ALL} ?max=1\n17 * * * * ${PURGE_UPLOADS} ?max=1`,
+    // Incidents changed in the last minutes are scanned again each minute (services/incident-linking.ts).
+    // A broadcast whose last send finished on a node that stopped since is settled within a minute.
+    crontab: `* * * * * ${ROUTING_SWEEP_ALL} ?max=1\n17 * * * * ${PURGE_UPLOADS} ?max=1\n* * * * * ${INCIDENT_CATCH_UP} ?max=1\n* * * * * ${INCIDENT_DETECT_TASK} ?max=1\n41 * * * * ${INCIDENT_BUCKETS_PRUNE_TASK} ?max=1\n* * * * * ${BROADCAST_SETTLE_TASK} ?max=1`,
     taskList: {
       send_message: sendMessageTask(ctx),
       wake_snoozed: wakeSnoozedTask(inbox),
@@ -199,6 +224,27 @@ export async function startWorker(ctx: AppContext, inbox: Inbox, options: { conc
       [PURGE_UPLOADS]: async () => {
         await purgeStaleUploads(ctx);
       },
+      [INCIDENT_CATCH_UP]: async () => {
+        await ctx.incidents.catchUp();
+      },
+      // Spike detection over every workspace each minute; inbound buckets older than a week go hourly.
+      [INCIDENT_DETECT_TASK]: async () => {
+        await ctx.incidentDetector.detectAll();
+      },
+      [INCIDENT_BUCKETS_PRUNE_TASK]: async () => {
+        await ctx.incidentDetector.prune();
+      },
+      [BROADCAST_FANOUT_TASK]: async (raw, helpers) => {
+        await ctx.broadcasts.fanOut(raw as FanOutPayload, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
+      },
+      [BROADCAST_SETTLE_TASK]: async () => {
+        await ctx.broadcasts.settleAll();
+      },
     },
+  }).catch(async (err: unknown) => {
+    await nodes.stop();
+    throw err;
   });
+  await nodes.sync();
+  return { ...runner, stop: (reason) => runner.stop(reason).finally(() => nodes.stop()) };
 }

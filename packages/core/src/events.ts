@@ -18,6 +18,10 @@ export type ConversationEventType =
   | 'conversation.handed_off'
   | 'conversation.handoff_joined'
   | 'conversation.handoff_refused'
+  | 'conversation.incident_linked'
+  | 'conversation.incident_unlinked'
+  | 'conversation.incident_acknowledged'
+  | 'conversation.incident_resolved'
   | 'contact.merged'
   | 'contact.merge_undone'
   | 'contact.merge_suggested'
@@ -28,6 +32,19 @@ export type ConversationEventType =
   | 'message.held'
   | 'message.copied_by_email'
   | 'note.added';
+
+/** An incident's own log (table `incident_events`); its conversations' part goes to their events. */
+export type IncidentEventType =
+  | 'incident.proposed'
+  | 'incident.evidence_updated'
+  | 'incident.declared'
+  | 'incident.accepted'
+  | 'incident.dismissed'
+  | 'incident.updated'
+  | 'incident.resolved'
+  | 'incident.broadcast_started'
+  | 'incident.broadcast_finished'
+  | 'incident.public_post';
 
 export type ActorType = 'contact' | 'user' | 'api_token' | 'system';
 

@@ -13,7 +13,7 @@ import {
   writeWaitingDecisions,
 } from './apply.ts';
 import { type ClaimedRow, claimBatch, readRoutingRow, toRoutingConversation } from './queue.ts';
-import { loadAgents, loadSlaContext, loadSnapshot, type Snapshot } from './snapshot.ts';
+import { loadAgents, loadSlaContext, loadSnapshot, type Snapshot, withIncidents } from './snapshot.ts';
 import { scheduleTimer } from './timers.ts';
 
 export interface DispatcherOptions {
@@ -182,7 +182,9 @@ export class Dispatcher {
       if (locked.rows.length === 0) return null;
       // Not marked as seen: a pass running beside this one still looks at it, in case this
       // decision used a snapshot from just before an agent arrived.
-      return this.routeOne(trx, snap, await readRoutingRow(trx, workspaceId, conversationId), false);
+      const row = await readRoutingRow(trx, workspaceId, conversationId);
+      await withIncidents(trx, snap, [row?.incident_id ?? null]);
+      return this.routeOne(trx, snap, row, false);
     });
     if (outcome?.conversation) this.onChange(outcome.conversation);
     return outcome?.kind ?? null;
@@ -198,6 +200,11 @@ export class Dispatcher {
     const out: Outcome[] = new Array(rows.length).fill(null);
     const seen: string[] = [];
     const waits: { index: number; plan: WritePlan }[] = [];
+    await withIncidents(
+      trx,
+      snap,
+      rows.map((r) => r.incident_id),
+    );
     for (const [index, row] of rows.entries()) {
       const decided = this.decideRow(snap, row);
       if (decided.decision.agentId) {

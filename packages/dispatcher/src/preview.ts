@@ -4,7 +4,7 @@ import { customerTimezone, type Decision, decide, type RoutingConversation } fro
 import type { Kysely } from 'kysely';
 import { primaryLanguage, readRoutingRow, toRoutingConversation } from './queue.ts';
 import { getDraft, getVersion, validateRuleSet } from './rulesets.ts';
-import { loadSnapshot } from './snapshot.ts';
+import { loadSnapshot, withIncidents } from './snapshot.ts';
 
 /** A conversation described by hand, for "who would get this?" before any customer writes. */
 export interface DescribedConversation {
@@ -21,6 +21,10 @@ export interface DescribedConversation {
   followers?: number;
   verified?: boolean;
   incident?: boolean;
+  /** With `incident`: what `incident.services`, `.regions` and `.title` are. */
+  incidentServices?: string[];
+  incidentRegions?: string[];
+  incidentTitle?: string;
   /** Found by a saved search rather than written to the brand (conversation.proactive). */
   proactive?: boolean;
   teamId?: string | null;
@@ -69,6 +73,7 @@ export async function previewDecision(
   if ('conversationId' in input) {
     const row = await readRoutingRow(db, workspaceId, input.conversationId);
     if (!row) throw new CentralitaError('not_found', `No conversation ${input.conversationId} in this workspace.`);
+    await withIncidents(db, snap, [row.incident_id]);
     conversation = toRoutingConversation(row, snap).conversation;
   } else {
     const c = input.conversation;
@@ -95,6 +100,9 @@ export async function previewDecision(
       followers: c.followers ?? 0,
       verified: c.verified ?? false,
       incidentId: c.incident ? 'preview' : null,
+      incident: c.incident
+        ? { id: 'preview', services: c.incidentServices ?? [], regions: c.incidentRegions ?? [], title: c.incidentTitle ?? '' }
+        : null,
       proactive: c.proactive ?? false,
       teamId: c.teamId ?? null,
       waitingSince: since,

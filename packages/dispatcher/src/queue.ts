@@ -87,6 +87,10 @@ export function toRoutingConversation(
       followers: row.contact_signals.followers ?? 0,
       verified: row.contact_signals.verified ?? false,
       incidentId: row.incident_id,
+      // Not in the snapshot only when it was declared since and `withIncidents` was not run first.
+      incident: row.incident_id
+        ? (snap.incidents.get(row.incident_id) ?? { id: row.incident_id, services: [], regions: [], title: '' })
+        : null,
       proactive: row.origin === 'proactive',
       teamId: row.team_id,
       teamPinned: row.team_pinned,

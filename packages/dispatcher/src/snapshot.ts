@@ -4,6 +4,7 @@ import {
   CompiledSchedule,
   compileRuleSet,
   type RoutingAgent,
+  type RoutingIncident,
   type Schedule,
   type SlaPolicy,
 } from '@centralita/routing';
@@ -31,6 +32,8 @@ export interface Snapshot {
   policies: SlaPolicy[];
   /** Languages someone can answer in, to guide language detection. */
   languages: string[];
+  /** The active incidents, by id, for the conditions on `incident.*` (see `withIncidents`). */
+  incidents: Map<string, RoutingIncident>;
   loadedAt: number;
 }
 
@@ -168,12 +171,35 @@ export async function loadSlaContext(
   return { teams, policies, timezone: ws?.timezone ?? 'UTC' };
 }
 
+/** Incidents as rules see them: the workspace's active ones, or these ids whatever their status. */
+export async function loadIncidents(
+  db: Kysely<Database>,
+  workspaceId: string,
+  ids?: readonly string[],
+): Promise<Map<string, RoutingIncident>> {
+  let q = db.selectFrom('incidents').select(['id', 'services', 'regions', 'title']).where('workspace_id', '=', workspaceId);
+  q = ids ? q.where('id', 'in', ids.length > 0 ? [...ids] : ['00000000-0000-0000-0000-000000000000']) : q.where('status', '=', 'active');
+  const rows = await q.execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, services: r.services, regions: r.regions, title: r.title }]));
+}
+
+/**
+ * Adds to the snapshot the incidents these rows belong to that it lacks: one declared after the
+ * snapshot was read (it may be two seconds old) is still seen with its services and regions.
+ */
+export async function withIncidents(db: Kysely<Database>, snap: Snapshot, ids: readonly (string | null)[]): Promise<void> {
+  const missing = [...new Set(ids.filter((id): id is string => id !== null && !snap.incidents.has(id)))];
+  if (missing.length === 0) return;
+  for (const [id, incident] of await loadIncidents(db, snap.workspaceId, missing)) snap.incidents.set(id, incident);
+}
+
 export async function loadSnapshot(db: Kysely<Database>, workspaceId: string): Promise<Snapshot> {
-  const [agents, teams, policies, ws] = await Promise.all([
+  const [agents, teams, policies, ws, incidents] = await Promise.all([
     loadAgents(db, workspaceId),
     loadTeams(db, workspaceId),
     loadPolicies(db, workspaceId),
     db.selectFrom('workspaces').select('timezone').where('id', '=', workspaceId).executeTakeFirst(),
+    loadIncidents(db, workspaceId),
   ]);
   const { ruleSet, version } = await loadPublishedRuleSet(db, workspaceId, teams);
   const languages = [...new Set(agents.flatMap((a) => a.languages))].sort();
@@ -186,6 +212,7 @@ export async function loadSnapshot(db: Kysely<Database>, workspaceId: string): P
     ruleSetVersion: version,
     policies,
     languages,
+    incidents,
     loadedAt: Date.now(),
   };
 }

@@ -142,6 +142,7 @@ export function decide(
     outcome: best
       ? { kind: 'assign', agentId: best.agentId, agentName: best.agentName, tieBreak: tieBreak(ranking) }
       : { kind: 'wait', reason: waitReason(agents.length, excludedCounts) },
+    acknowledgeIncident: rule?.acknowledgeIncident && conversation.incidentId !== null ? conversation.incidentId : null,
   };
   return {
     agentId: best?.agentId ?? null,
@@ -346,5 +347,7 @@ export function compactExplanation(d: Decision): CompactExplanation {
       .slice(0, 3)
       .map((c) => ({ agentId: c.agentId, agentName: c.agentName, occupancy: c.occupancy, idleSeconds: c.idleSeconds })),
     excluded: e.excludedCounts,
+    // Only when set: every decision stored before incidents compares equal to one made now.
+    ...(e.acknowledgeIncident ? { acknowledgeIncident: e.acknowledgeIncident } : {}),
   };
 }

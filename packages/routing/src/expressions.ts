@@ -24,6 +24,9 @@ const CONVERSATION_FIELDS = {
 
 const CONTACT_FIELDS = { followers: 'int', verified: 'bool' } as const;
 
+/** The conversation's incident; with none, id and title are '' and the lists empty. */
+const INCIDENT_FIELDS = { id: 'string', services: 'list<string>', regions: 'list<string>', title: 'string' } as const;
+
 const LOCAL_FIELDS = { hour: 'int', minute: 'int', weekday: 'int', time: 'string', date: 'string' } as const;
 
 const AGENT_FIELDS = {
@@ -40,6 +43,7 @@ const AGENT_FIELDS = {
 export const VOCABULARY = {
   conversation: CONVERSATION_FIELDS,
   contact: CONTACT_FIELDS,
+  incident: INCIDENT_FIELDS,
   local: LOCAL_FIELDS,
   agent: AGENT_FIELDS,
 };
@@ -63,6 +67,7 @@ function buildEnvironment(withAgent: boolean): Environment {
   const env = new Environment({ limits: { maxAstNodes: 400, maxDepth: 40, maxListElements: 200 } })
     .registerVariable({ name: 'conversation', schema: CONVERSATION_FIELDS })
     .registerVariable({ name: 'contact', schema: CONTACT_FIELDS })
+    .registerVariable({ name: 'incident', schema: INCIDENT_FIELDS })
     .registerVariable({ name: 'local', schema: LOCAL_FIELDS })
     .registerFunction({
       name: 'containsAny',
@@ -145,6 +150,7 @@ export function conditionContext(
       waitingMinutes: BigInt(Math.max(0, Math.floor(waitedMinutes))),
     },
     contact: { followers: BigInt(Math.max(0, Math.floor(c.followers))), verified: c.verified },
+    incident: c.incident ? { ...c.incident } : { id: c.incidentId ?? '', services: [], regions: [], title: '' },
     local: {
       hour: BigInt(Math.floor(local.minute / 60)),
       minute: BigInt(local.minute % 60),

@@ -37,6 +37,7 @@ export function conversation(over: Partial<RoutingConversation> = {}): RoutingCo
     followers: 0,
     verified: false,
     incidentId: null,
+    incident: null,
     proactive: false,
     teamId: null,
     waitingSince: at,

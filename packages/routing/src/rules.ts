@@ -51,6 +51,11 @@ export const ruleSchema = z.strictObject({
   /** A number, or a CEL formula giving an int (for example adding followers' weight). */
   priority: z.union([z.number().int().min(-1000).max(1000), z.string().max(2000)]).default(0),
   escalation: z.array(escalationStepSchema).max(10).default([]),
+  /**
+   * On a conversation in an active incident that has a status text, post that text once as an
+   * automatic acknowledgement (it does not stop the SLA clocks; docs/routing.md#incidents).
+   */
+  acknowledgeIncident: z.boolean().optional(),
 });
 
 export const ruleSetSchema = z.strictObject({
@@ -108,6 +113,7 @@ export interface CompiledRule {
   target: CompiledTarget;
   priority: number | CompiledExpression;
   escalation: CompiledStep[];
+  acknowledgeIncident: boolean;
 }
 
 export interface CompiledRuleSet {
@@ -195,7 +201,17 @@ export function compileRuleSet(input: unknown, teams: TeamInfo[]): CompileOutcom
       );
     }
     conditions.push({ canonical: when.expr.canonical, always, id: rule.id, position });
-    rules.push({ id: rule.id, name: rule.name ?? rule.id, index, when: when.expr, always, target, priority, escalation });
+    rules.push({
+      id: rule.id,
+      name: rule.name ?? rule.id,
+      index,
+      when: when.expr,
+      always,
+      target,
+      priority,
+      escalation,
+      acknowledgeIncident: rule.acknowledgeIncident === true,
+    });
   });
   const fallback = { target: compileTarget(doc.fallback.target, 'fallback', 0, 'fallback.target'), priority: doc.fallback.priority };
 

@@ -59,6 +59,11 @@ export interface RoutingConversation {
   followers: number;
   verified: boolean;
   incidentId: string | null;
+  /**
+   * The incident it belongs to, as conditions see it (`incident.id`, `.services`, `.regions`,
+   * `.title`); null when none. Set whenever `incidentId` is.
+   */
+  incident: RoutingIncident | null;
   /** A saved search found it (the customer did not write to the brand): conditions see conversation.proactive. */
   proactive: boolean;
   teamId: string | null;
@@ -71,6 +76,16 @@ export interface RoutingConversation {
    * offline holding it, or did not answer in time.
    */
   declinedBy: string[];
+}
+
+/** An incident as routing sees it: what rules may look at (docs/routing.md#incidents). */
+export interface RoutingIncident {
+  id: string;
+  /** The workspace's service labels it affects ("fibra"). */
+  services: string[];
+  /** ISO 3166 codes ("ES", "ES-MD"); empty when it is everywhere. */
+  regions: string[];
+  title: string;
 }
 
 export type ExclusionReason =
@@ -138,6 +153,11 @@ export interface Explanation {
   /** The team the conversation belongs to after this decision (Decision.teamId), named. */
   team: NamedTeam | null;
   outcome: { kind: 'assign'; agentId: string; agentName: string | null; tieBreak: string } | { kind: 'wait'; reason: string };
+  /**
+   * The incident whose status text the rule asks to post as an automatic acknowledgement
+   * (`acknowledgeIncident: true` on a conversation in an incident); null when it does not.
+   */
+  acknowledgeIncident: string | null;
 }
 
 /** What is stored with each real decision: enough to answer "why is it here". */
@@ -156,6 +176,8 @@ export interface CompactExplanation {
   eligible: number;
   top: { agentId: string; agentName: string | null; occupancy: number; idleSeconds: number | null }[];
   excluded: Partial<Record<ExclusionReason, number>>;
+  /** Present when the rule acknowledges the conversation's incident (its id): the server posts the status text once. */
+  acknowledgeIncident?: string;
 }
 
 export interface Decision {

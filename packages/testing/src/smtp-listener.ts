@@ -56,6 +56,9 @@ export class SmtpListener {
   }
 
   async listen(): Promise<this> {
+    // A client that dies mid-session (a node killed with SIGKILL) resets its connection; the
+    // server reports it as an 'error' event, which unhandled would crash the test process.
+    this.#server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
     const address = this.#server.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;

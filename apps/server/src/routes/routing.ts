@@ -36,6 +36,9 @@ const described = z.strictObject({
   followers: z.number().int().min(0).optional(),
   verified: z.boolean().optional(),
   incident: z.boolean().optional(),
+  incidentServices: z.array(z.string().max(40)).max(50).optional().describe('With incident: what incident.services holds'),
+  incidentRegions: z.array(z.string().max(10)).max(100).optional().describe('With incident: what incident.regions holds'),
+  incidentTitle: z.string().max(200).optional(),
   proactive: z.boolean().optional(),
   teamId: z.uuid().nullable().optional(),
   waitingMinutes: z

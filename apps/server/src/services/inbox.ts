@@ -48,7 +48,8 @@ export interface ReceiveItem {
 }
 
 /** What the inbox needs from the node; it publishes every change it commits to `commits`. */
-export interface InboxDeps extends Pick<AppContext, 'db' | 'logger' | 'clock' | 'publicUrl' | 'attachments' | 'settings' | 'hooks'> {
+export interface InboxDeps
+  extends Pick<AppContext, 'db' | 'logger' | 'clock' | 'publicUrl' | 'attachments' | 'settings' | 'hooks' | 'incidents'> {
   commits: CommitStream;
   /** The installed adapter of a kind (capabilities, limits, names). */
   adapter(kind: string): ChannelAdapter | undefined;
@@ -172,6 +173,7 @@ export class Inbox implements ChannelSink {
           // Customers who left an address also get the link by email, to come back from their inbox.
           const created = wanting.filter((s) => s.outcome.createdConversation).map((s) => s.outcome.conversationId);
           await scheduleLinksByEmailInTransaction(trx, account.workspaceId, created);
+          await this.ctx.incidents.linkInIngest(trx, account.workspaceId, items, stored);
           await this.ctx.hooks?.beforeCommit?.(
             account,
             stored.length,

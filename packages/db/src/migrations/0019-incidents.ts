@@ -86,6 +86,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD CONSTRAINT conversations_incident_fk FOREIGN KEY (incident_id) REFERENCES incidents(id) ON DELETE SET NULL NOT VALID,
       ADD COLUMN first_response_kind text CHECK (first_response_kind IN ('agent', 'broadcast'));
     CREATE INDEX conversations_by_incident ON conversations (incident_id) WHERE incident_id IS NOT NULL;
+    -- Declaring an incident scans the conversations customers wrote to since just before it began.
+    CREATE INDEX conversations_recent_unresolved ON conversations (workspace_id, last_inbound_at) WHERE status <> 'resolved';
 
     CREATE TABLE inbound_buckets (
       workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,

@@ -210,6 +210,8 @@ export async function insertAgentMessage(
               last_message_at: m.now,
               awaiting_reply_since: null,
               first_responded_at: sql<Date>`COALESCE(first_responded_at, ${m.now})`,
+              // Reports tell a person's first answer from a broadcast's (repos/broadcasts.ts).
+              first_response_kind: sql<'agent' | 'broadcast'>`COALESCE(first_response_kind, 'agent')`,
               first_response_due_at: null,
               next_response_due_at: null,
             }
