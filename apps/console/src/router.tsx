@@ -102,10 +102,20 @@ const channelAccount = createRoute({
   path: '/channels/$accountId',
   component: lazyRouteComponent(() => import('./channels/ChannelsScreen.tsx'), 'ChannelAccountScreen'),
 });
+const incidents = createRoute({
+  getParentRoute,
+  path: '/incidents',
+  component: lazyRouteComponent(() => import('./incidents/IncidentsScreen.tsx'), 'IncidentsScreen'),
+});
+const incident = createRoute({
+  getParentRoute,
+  path: '/incidents/$incidentId',
+  component: lazyRouteComponent(() => import('./incidents/IncidentScreen.tsx'), 'IncidentScreen'),
+});
 
 const routeTree = root.addChildren([
   signIn,
-  app.addChildren([home, inbox.addChildren([conversation]), queues, agents, rules, canned, channels, channelAccount]),
+  app.addChildren([home, inbox.addChildren([conversation]), queues, agents, rules, canned, channels, channelAccount, incidents, incident]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

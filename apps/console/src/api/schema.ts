@@ -537,6 +537,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One update’s progress: totals (every recipient in exactly one of pending, queued, sent, delivered, failed, skipped), the same per channel account, the first 100 failures with the channel’s reason, and the skipped by reason.
+         * @description Requires the supervisor role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stops an update: recipients not reached yet are skipped and its queued messages fail with “Cancelled by <name>”; a message a channel is sending at that moment still arrives.
+         * @description Requires the supervisor role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/canned-responses": {
         parameters: {
             query?: never;
@@ -3225,6 +3321,1013 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incident-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace’s service labels (with the words that name each), the spike detector’s tuning and the linking tuning; a key left out takes its default.
+         * @description Requires the supervisor role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replaces the workspace’s incident settings: services, detector tuning and linking tuning.
+         * @description Requires the admin role.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default {} */
+                        detector?: {
+                            alpha?: number;
+                            baselineBuckets?: number;
+                            bucketMinutes?: number;
+                            dismissMemoryHours?: number;
+                            minCount?: number;
+                            minRatio?: number;
+                            pValue?: number;
+                            viralReplies?: number;
+                        };
+                        /** @default {} */
+                        matching?: {
+                            /** @description A word one edit away from a keyword of 5+ letters counts (default true) */
+                            fuzzy?: boolean;
+                            /** @description Keyword or service-term hits needed (default 1) */
+                            minHits?: number;
+                            /** @description Only conversations whose region is known and covered link (default false) */
+                            requireRegion?: boolean;
+                            /** @description Customers who wrote this long before the start still link (default 30) */
+                            windowBeforeMinutes?: number;
+                        };
+                        services: {
+                            label: string;
+                            /**
+                             * @description More words that name the service ("fibra óptica", "ftth")
+                             * @default []
+                             */
+                            terms?: string[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace’s incidents, newest first (at most 200); one status or all.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "proposed" | "active" | "resolved" | "dismissed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Declares an incident (active at once). Conversations not resolved whose customer wrote since its start (less the matching window) and that match its keywords, services, regions and languages are linked before the answer; later ones link as they arrive.
+         * @description Requires the supervisor role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description More words or phrases that name the outage */
+                        keywords?: string[];
+                        /** @description ISO 639-1 codes; none: any language */
+                        languages?: string[];
+                        matching?: {
+                            /** @description A word one edit away from a keyword of 5+ letters counts (default true) */
+                            fuzzy?: boolean;
+                            /** @description Keyword or service-term hits needed (default 1) */
+                            minHits?: number;
+                            /** @description Only conversations whose region is known and covered link (default false) */
+                            requireRegion?: boolean;
+                            /** @description Customers who wrote this long before the start still link (default 30) */
+                            windowBeforeMinutes?: number;
+                        };
+                        /** @description ISO 3166 codes (ES, ES-MD); none: anywhere */
+                        regions?: string[];
+                        /** @description Labels of the workspace’s services (GET /incident-settings) */
+                        services?: string[];
+                        /** @description When it began (ISO 8601); default now */
+                        startsAt?: unknown | string;
+                        /** @description The public status text: what acknowledgements and {status} say */
+                        statusText?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One incident with the counts of its linked conversations: by channel kind, by region, open and resolved.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a proposed or active incident. New criteria link the conversations that now match; none is unlinked by a change.
+         * @description Requires the supervisor role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description More words or phrases that name the outage */
+                        keywords?: string[];
+                        /** @description ISO 639-1 codes; none: any language */
+                        languages?: string[];
+                        matching?: {
+                            /** @description A word one edit away from a keyword of 5+ letters counts (default true) */
+                            fuzzy?: boolean;
+                            /** @description Keyword or service-term hits needed (default 1) */
+                            minHits?: number;
+                            /** @description Only conversations whose region is known and covered link (default false) */
+                            requireRegion?: boolean;
+                            /** @description Customers who wrote this long before the start still link (default 30) */
+                            windowBeforeMinutes?: number;
+                        };
+                        /** @description ISO 3166 codes (ES, ES-MD); none: anywhere */
+                        regions?: string[];
+                        /** @description Labels of the workspace’s services (GET /incident-settings) */
+                        services?: string[];
+                        /** @description When it began (ISO 8601); default now */
+                        startsAt?: unknown | string;
+                        /** @description The public status text: what acknowledgements and {status} say */
+                        statusText?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes a proposal of the spike detector an active incident, with any changes in the body; matching conversations link.
+         * @description Requires the supervisor role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description More words or phrases that name the outage */
+                        keywords?: string[];
+                        /** @description ISO 639-1 codes; none: any language */
+                        languages?: string[];
+                        matching?: {
+                            /** @description A word one edit away from a keyword of 5+ letters counts (default true) */
+                            fuzzy?: boolean;
+                            /** @description Keyword or service-term hits needed (default 1) */
+                            minHits?: number;
+                            /** @description Only conversations whose region is known and covered link (default false) */
+                            requireRegion?: boolean;
+                            /** @description Customers who wrote this long before the start still link (default 30) */
+                            windowBeforeMinutes?: number;
+                        };
+                        /** @description ISO 3166 codes (ES, ES-MD); none: anywhere */
+                        regions?: string[];
+                        /** @description Labels of the workspace’s services (GET /incident-settings) */
+                        services?: string[];
+                        /** @description When it began (ISO 8601); default now */
+                        startsAt?: unknown | string;
+                        /** @description The public status text: what acknowledgements and {status} say */
+                        statusText?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/broadcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The incident’s updates, newest first, each with its progress.
+         * @description Requires the supervisor role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Sends a status update to every conversation linked to the active incident, each on its own channel (a public reply where the tier allows it, else a DM; a DM, an email, the WhatsApp template when the window is closed) through the outbox, the most urgent first at each channel’s pace. Answers at once; follow GET /broadcasts/:id or the broadcast.progress event.
+         * @description Requires the supervisor role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Not supported yet: the X channel sends replies and DMs only */
+                        publicPost?: {
+                            /** Format: uuid */
+                            channelAccountId: string;
+                            text?: string;
+                        } | null;
+                        /** @description Messages a minute per channel account, over the defaults (X 6 public and 1 DM, WhatsApp 4,800, email 60) */
+                        rates?: {
+                            [key: string]: number;
+                        };
+                        /** @description The update; {name}, {ref} and {status} are filled per recipient */
+                        text: string;
+                        /** @description More wordings: each conversation gets one of text and variants, always the same one */
+                        variants?: string[];
+                        /** @description The approved template sent where the 24-hour window is closed; without one those conversations are skipped */
+                        whatsappTemplate?: {
+                            language: string;
+                            name: string;
+                            /** @default {} */
+                            parameters?: {
+                                [key: string]: string;
+                            };
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/broadcasts/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an update would do, without sending it: recipients per channel account and visibility (with how many get the WhatsApp template), the cost from the usage ledger’s prices, the pace and minutes per channel, who is skipped and why, and warnings (a spent budget, public posts answered by DM).
+         * @description Requires the supervisor role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Not supported yet: the X channel sends replies and DMs only */
+                        publicPost?: {
+                            /** Format: uuid */
+                            channelAccountId: string;
+                            text?: string;
+                        } | null;
+                        /** @description Messages a minute per channel account, over the defaults (X 6 public and 1 DM, WhatsApp 4,800, email 60) */
+                        rates?: {
+                            [key: string]: number;
+                        };
+                        /** @description The update; {name}, {ref} and {status} are filled per recipient */
+                        text: string;
+                        /** @description More wordings: each conversation gets one of text and variants, always the same one */
+                        variants?: string[];
+                        /** @description The approved template sent where the 24-hour window is closed; without one those conversations are skipped */
+                        whatsappTemplate?: {
+                            language: string;
+                            name: string;
+                            /** @default {} */
+                            parameters?: {
+                                [key: string]: string;
+                            };
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The conversations linked to the incident that you may see, most recently linked first, as inbox rows with how each was linked (auto or by a person, the words that matched) and whether it is kept open.
+         * @description Requires the agent role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    channel?: string;
+                    cursor?: string;
+                    limit?: number;
+                    region?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Links conversations you may see to the active incident by hand (one unlinked before too; one in another open incident moves here).
+         * @description Requires the agent role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        conversationIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/conversations/{conversationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlinks a conversation from the incident. Remembered: automatic linking never brings it back to this incident.
+         * @description Requires the agent role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/conversations/{conversationId}/keep-open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Keeps a linked conversation open when the incident is resolved (keepOpen: true), or lets it be resolved with it again.
+         * @description Requires the agent role.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    conversationId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        keepOpen: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismisses a proposal as a false alarm. It is remembered: the same alarm is not proposed again for a while unless it doubles.
+         * @description Requires the supervisor role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The incident’s own log, oldest first: proposed, evidence updated, declared or accepted, dismissed, changed, broadcasts, resolved.
+         * @description Requires the supervisor role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Linked contacts per 15 minutes (by when the customer wrote), time from declaration to the first update, contacts absorbed (resolved with no agent message), who answered first (broadcast or agent) and the cost recorded on the linked conversations.
+         * @description Requires the supervisor role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolves an active incident: sends the closing update to every linked conversation (when given), then resolves the linked conversations together, except those kept open. Linking stops.
+         * @description Requires the supervisor role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        closing?: {
+                            publicPost?: {
+                                /** Format: uuid */
+                                channelAccountId: string;
+                                text?: string;
+                            } | null;
+                            rates?: {
+                                [key: string]: number;
+                            };
+                            /** @description The closing note; {name}, {ref} and {status} are filled per recipient */
+                            text: string;
+                            variants?: string[];
+                            whatsappTemplate?: {
+                                language: string;
+                                name: string;
+                                /** @default {} */
+                                parameters?: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -3753,6 +4856,11 @@ export interface paths {
                             country?: string | null;
                             followers?: number;
                             incident?: boolean;
+                            /** @description With incident: what incident.regions holds */
+                            incidentRegions?: string[];
+                            /** @description With incident: what incident.services holds */
+                            incidentServices?: string[];
+                            incidentTitle?: string;
                             language?: string | null;
                             priority?: number;
                             proactive?: boolean;

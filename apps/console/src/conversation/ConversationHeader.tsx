@@ -5,6 +5,7 @@ import type { Conversation, Me } from '../api/types.ts';
 import { useHandoff } from '../handoff/context.tsx';
 import { useT } from '../i18n/index.tsx';
 import type { View } from '../inbox/search.ts';
+import { IncidentActions, IncidentBadge } from '../incidents/marks.tsx';
 import { AnchorTo } from '../ui/links.tsx';
 import { AssignControls } from './AssignControls.tsx';
 import { useConversationAction } from './actions.ts';
@@ -78,6 +79,7 @@ export function ConversationHeader({ conversation: c, title, me }: { conversatio
           )}
         </Group>
         <Group gap="xs" wrap="wrap">
+          <IncidentActions conversation={c} />
           {handoff && c.status !== 'resolved' && (
             <Button size="xs" variant="default" onClick={handoff.open} title={t('handoff.actionLabel')} data-testid="handoff-open">
               {t('handoff.action')}
@@ -107,6 +109,7 @@ export function ConversationHeader({ conversation: c, title, me }: { conversatio
           )}
         </Group>
       </Group>
+      <IncidentBadge incidentId={c.routing.incidentId} />
       {c.origin === 'proactive' && (
         <Text size="xs" c="dimmed">
           {t('conversation.proactiveHint')}

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Agent, Message } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
+import { IncidentMessageMark } from '../incidents/marks.tsx';
 import { HighlightedText } from '../privacy/HighlightedText.tsx';
 import { MessagePrivacy } from '../privacy/MessagePrivacy.tsx';
 import { type ChannelInfo, ChannelName, channelName, hasBothVisibilities, visibilityLabel } from './channel.tsx';
@@ -63,6 +64,7 @@ export function MessageItem({ message: m, channel, contactName, agents, onRetry,
                 {t(`conversation.message.automated.${m.automated}`)}
               </Badge>
             )}
+            <IncidentMessageMark metadata={m.metadata} />
             {!note && <ChannelName channel={channel} />}
             {!note && hasBothVisibilities(channel) && (
               <Badge variant="outline" size="sm" color="gray" data-testid="message-visibility">

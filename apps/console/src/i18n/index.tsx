@@ -6,6 +6,7 @@ import type * as contact from './contact.ts';
 import type * as conversation from './conversation.ts';
 import type * as handoff from './handoff.ts';
 import * as inbox from './inbox.ts';
+import * as incidents from './incidents.ts';
 import type * as merge from './merge.ts';
 import * as palette from './palette.ts';
 import type * as privacy from './privacy.ts';
@@ -23,6 +24,7 @@ export const resources = {
     translation: {
       ...common.en,
       inbox: inbox.en,
+      incidents: incidents.en,
       palette: palette.en,
     },
   },
@@ -30,6 +32,7 @@ export const resources = {
     translation: {
       ...common.es,
       inbox: inbox.es,
+      incidents: incidents.es,
       palette: palette.es,
     },
   },

@@ -3,6 +3,7 @@ import { createLink } from '@tanstack/react-router';
 import { type AnchorHTMLAttributes, memo, type Ref } from 'react';
 import type { ChannelKind, InboxRow } from '../api/types.ts';
 import { useT } from '../i18n/index.tsx';
+import { IncidentRowMark } from '../incidents/marks.tsx';
 import { ChannelIcon } from './ChannelIcon.tsx';
 import { SlaCountdown } from './SlaCountdown.tsx';
 import type { View } from './search.ts';
@@ -90,6 +91,7 @@ export const Row = memo(function Row({ row, view, kinds, myUserId, open, cursor,
                 {t('inbox.row.proactive')}
               </Badge>
             )}
+            <IncidentRowMark incidentId={row.routing.incidentId} />
             {row.hasDraft && (
               <Badge size="xs" variant="outline" color="gray">
                 {t('inbox.row.draft')}

@@ -8,6 +8,7 @@ import { Attention } from '../attention/Attention.tsx';
 import { AttentionMenu, NotificationBanner } from '../attention/AttentionMenu.tsx';
 import { useT } from '../i18n/index.tsx';
 import { VIEWS } from '../inbox/InboxScreen.tsx';
+import { IncidentLive } from '../incidents/live.tsx';
 import { LiveProvider, useLive } from '../live/live.tsx';
 import { PaletteLauncher } from '../palette/Launcher.tsx';
 import { AnchorTo, NavLinkTo } from '../ui/links.tsx';
@@ -24,6 +25,7 @@ export function Shell() {
   return (
     <LiveProvider>
       <Attention me={me} />
+      <IncidentLive me={me} />
       <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={0}>
         <AppShell.Header>
           <Header me={me} opened={opened} toggle={toggle} />
@@ -95,6 +97,7 @@ function Navigation({ me }: { me: Me }) {
             rightSection={count(view) ? <Badge size="sm">{count(view)}</Badge> : null}
           />
         ))}
+        <NavLinkTo to="/incidents" label={t('incidents.nav')} active={path.startsWith('/incidents')} data-testid="nav-incidents" />
         {supervisor && (
           <>
             <Text size="xs" c="dimmed" fw={600} px="xs" pt="md">
