@@ -188,6 +188,20 @@ function routingSweepAllTask(ctx: AppContext): Task {
   };
 }
 
+// What runs on the clock, on whichever node's worker takes it first: routing sweeps every minute,
+// incident catch-up, detection and broadcast settling every minute, cleanups hourly.
+const PERIODIC: [string, string][] = [
+  ['* * * * *', ROUTING_SWEEP_ALL],
+  ['17 * * * *', PURGE_UPLOADS],
+  ['* * * * *', INCIDENT_CATCH_UP],
+  ['* * * * *', INCIDENT_DETECT_TASK],
+  ['41 * * * *', INCIDENT_BUCKETS_PRUNE_TASK],
+  ['* * * * *', BROADCAST_SETTLE_TASK],
+];
+
+/** The tasks the clock starts (not a request): tests that count jobs leave them out. */
+export const PERIODIC_TASKS: readonly string[] = PERIODIC.map(([, task]) => task);
+
 /** Starts the job worker in this process (outbound sends and timers). */
 export async function startWorker(ctx: AppContext, inbox: Inbox, options: { concurrency?: number } = {}): Promise<Runner> {
   const logger = new WorkerLogger((scope) => (level, message, meta) => {
@@ -211,7 +225,7 @@ export async function startWorker(ctx: AppContext, inbox: Inbox, options: { conc
     // Uploads nobody sent are deleted hourly, once they are older than pendingUploadTtlMs (a day).
     // Incidents changed in the last minutes are scanned again each minute (services/incident-linking.ts).
     // A broadcast whose last send finished on a node that stopped since is settled within a minute.
-    crontab: `* * * * * ${ROUTING_SWEEP_ALL} ?max=1\n17 * * * * ${PURGE_UPLOADS} ?max=1\n* * * * * ${INCIDENT_CATCH_UP} ?max=1\n* * * * * ${INCIDENT_DETECT_TASK} ?max=1\n41 * * * * ${INCIDENT_BUCKETS_PRUNE_TASK} ?max=1\n* * * * * ${BROADCAST_SETTLE_TASK} ?max=1`,
+    crontab: PERIODIC.map(([when, task]) => `${when} ${task} ?max=1`).join('\n'),
     taskList: {
       send_message: sendMessageTask(ctx),
       wake_snoozed: wakeSnoozedTask(inbox),

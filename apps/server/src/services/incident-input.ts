@@ -10,6 +10,7 @@ import { validate } from '../http/errors.ts';
 
 const regionCode = z
   .string()
+  .max(10)
   .trim()
   .toUpperCase()
   .refine(isCountryCode, 'a region is an ISO 3166 code: a country (ES) or a subdivision (ES-MD)');
