@@ -7,6 +7,7 @@ import { groupStatements } from './cost.ts';
 import { type SeededTemplate, seededTemplate, withDatabaseOf } from './databases.ts';
 import { type Desk, seedBenchDesk } from './desk.ts';
 import { benchEmail } from './email.ts';
+import { benchIncidents } from './incidents.ts';
 import { benchIngest, benchRawCeiling, type IngestFigure, ingestPathName, measureOneByOne } from './ingest.ts';
 import { benchPrivacy, privacyLines } from './privacy.ts';
 import { benchRealtime, type RealtimeSide } from './realtime.ts';
@@ -91,7 +92,7 @@ function compactSeries(values: number[]): string {
  * Uses the same PostgreSQL the tests use (TEST_DATABASE_URL, else 127.0.0.1:5432, else embedded)
  * and drops every database it makes. `--quick` runs each sustained figure for a few seconds;
  * `--only ingest,realtime` runs only the named sections (startup, decide, ingest, webform,
- * console, email, twitter, whatsapp, routing, realtime, burst, privacy); `--explain` adds the statements each unit of work
+ * console, email, twitter, whatsapp, routing, realtime, burst, privacy, incidents); `--explain` adds the statements each unit of work
  * sent; `--ingest-one-by-one` measures ingestMessage even where ingestMany exists; `--profile DIR`
  * has every server process write a V8 CPU profile to DIR (summarise with bench/profile-summary.ts);
  * `--bare-ordered` gives the bare socket.io server the node's ordered adapter.
@@ -369,6 +370,18 @@ async function main() {
         `burst, ${burst.messages} web-form posts from ${burst.contacts} contacts, 64 clients: sent in ${fmt(burst.sendSeconds)} s (${fmt(burst.messages / burst.sendSeconds, 0)} posts/s), all stored after ${fmt(burst.storedSeconds)} s, all routed after ${burst.finished ? `${fmt(burst.routedSeconds)} s` : 'never (timed out)'}; ${st.messages} messages, ${st.conversations} conversations, ${st.distinctExternalIds} distinct ids, ${st.assigned} assigned: ${exact ? 'nothing lost or doubled' : 'MISMATCH'}`,
       );
       say(`  waiting conversations each second: ${compactSeries(burst.queue)}`);
+    }
+
+    if (wanted('incidents')) {
+      const contacts = quick ? 2_000 : 20_000;
+      const r = await benchIncidents(fresh, { contacts, timeoutMs: quick ? 300_000 : 1_800_000 });
+      const b = r.broadcast;
+      say(
+        `incidents, a simulated outage of ${r.contacts / 2} contacts about one service in one region among ${r.contacts / 2} unrelated (web form, email, X, WhatsApp peers; one node in process, an injected clock): ${fmt(r.ingestPerSecond, 0)} first messages/s stored over the ${fmt(r.replaySeconds, 0)} s replay (${fmt(r.handOverSeconds, 0)} s of it handing them to the channels); proposed ${r.proposedAfterMinutes === null ? 'never' : `${r.proposedAfterMinutes} minutes into the outage`} (flush and detection per bucket p50 ${fmt(r.detectP50Ms, 0)} ms, max ${fmt(r.detectMaxMs, 0)} ms); linking recall ${fmt(r.recall * 100, 2)}%, precision ${fmt(r.precision * 100, 2)}% (${fmt(r.falseShare * 100, 2)}% of the unrelated linked; target recall >= 99%, unrelated <= 1%); accepting with its scan ${fmt(r.acceptSeconds, 1)} s`,
+      );
+      say(
+        `  broadcast to ${b.recipients} conversations, channel pacing lifted: all sent in ${fmt(b.seconds, 1)} s (${fmt(b.recipients / Math.max(b.seconds, 0.001), 0)} messages/s); ${b.lanes.map((l) => `${l.channel} ${l.visibility} ${l.count} at ${fmt(l.perSecond, 0)}/s`).join(', ')}; ${b.reachedAll ? 'every customer reached' : 'SOME CUSTOMERS NOT REACHED'}, ${b.duplicates} duplicates, ${b.failed} failed, ${b.skipped} skipped`,
+      );
     }
 
     wanted('');

@@ -4,6 +4,15 @@ export { admin, createTestDatabase, prepareTestServer, type TestDatabase, type T
 export { freePort, MAIL_PASSWORD, type MailServer, startDovecot } from './dovecot.ts';
 export { deliver, newMailbox, type TestMailbox } from './mail.ts';
 export { type MailPeer, type MailPeerConfig, openMailPeer } from './mail-peer.ts';
+export {
+  createOutage,
+  type Outage,
+  type OutageChannel,
+  type OutageContact,
+  type OutageKind,
+  type OutageOptions,
+  type UnrelatedKind,
+} from './outage/index.ts';
 export { createRelayAdapter, RELAY_QUERY_LIMIT, type RelayConfig, relayQuery } from './relay-adapter.ts';
 export { type RelayMessage, RelayPeer } from './relay-peer.ts';
 export { type CapturedMail, type SmtpFailure, SmtpListener } from './smtp-listener.ts';
