@@ -21,6 +21,7 @@ beforeAll(async () => {
 describe('WhatsApp Web on the host', () => {
   let accountId = '';
 
+  // Waits of 30 s: under a loaded CI machine the session's start has taken over ten.
   it('shows the QR code to scan, then is ready once the phone links it', async () => {
     fake = createFakeWebClient();
     const res = await call(t.url, 'POST', '/api/v1/channel-accounts', {
@@ -32,6 +33,7 @@ describe('WhatsApp Web on the host', () => {
     expect(res.json.channelAccount.capabilities.inbound).toEqual({ push: false, pull: true });
     await waitFor(async () => ((await fake.getState()) !== null || fake.listenerCount('qr') > 0 ? true : undefined), {
       what: 'the session to start',
+      timeoutMs: 30_000,
     });
     fake.showQr();
     const linking = await waitFor(
@@ -42,7 +44,7 @@ describe('WhatsApp Web on the host', () => {
         );
         return account?.state?.state === 'linking' ? account.state : undefined;
       },
-      { what: 'the account to show its QR code' },
+      { what: 'the account to show its QR code', timeoutMs: 30_000 },
     );
     expect(String(linking.data.image)).toMatch(/^data:image\/png;base64,/);
     fake.authenticate();
