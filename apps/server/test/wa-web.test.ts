@@ -49,7 +49,7 @@ describe('WhatsApp Web on the host', () => {
     expect(String(linking.data.image)).toMatch(/^data:image\/png;base64,/);
     fake.authenticate();
     fake.becomeReady({ wid: '34910000000@c.us' });
-    await accountReaches(t, f.adminToken, accountId, 'ready');
+    await accountReaches(t, f.adminToken, accountId, 'ready', 30_000);
   });
 
   it('stores what customers write, by phone or by privacy id, and answers from the linked phone', async () => {
